@@ -1,0 +1,187 @@
+/// A validated checkpoint plan, version 1, with every default applied.
+///
+/// This is the contract between the linter (which builds it from YAML and
+/// reports every problem) and the planner (which compiles it into steps).
+/// Values that depend on the environment or the live container stay
+/// `Template`s; the planner resolves what it can.
+public struct Plan: Sendable, Hashable, Codable {
+    public var version: Int
+    public var name: String
+    public var description: String?
+    public var container: ContainerReference
+    public var operation: Operation
+    public var mode: Mode
+    public var storage: Storage
+    public var docker: DockerSettings
+    public var criu: CRIUSettings
+    public var imageDir: Template
+    public var extMounts: [ExternalMount]
+    public var restore: RestoreSettings
+    public var timeouts: Timeouts
+
+    public init(
+        version: Int = 1,
+        name: String,
+        description: String? = nil,
+        container: ContainerReference,
+        operation: Operation = .roundtrip,
+        mode: Mode = .external,
+        storage: Storage = Storage(),
+        docker: DockerSettings = DockerSettings(),
+        criu: CRIUSettings = CRIUSettings(),
+        imageDir: Template = Plan.defaultImageDir,
+        extMounts: [ExternalMount] = ExternalMount.dockerManagedFiles,
+        restore: RestoreSettings = RestoreSettings(),
+        timeouts: Timeouts = Timeouts()
+    ) {
+        self.version = version
+        self.name = name
+        self.description = description
+        self.container = container
+        self.operation = operation
+        self.mode = mode
+        self.storage = storage
+        self.docker = docker
+        self.criu = criu
+        self.imageDir = imageDir
+        self.extMounts = extMounts
+        self.restore = restore
+        self.timeouts = timeouts
+    }
+
+    /// `${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}`, as docker_cr.sh does.
+    public static let defaultImageDir: Template = "${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}"
+
+    /// What a run does.
+    public enum Operation: String, Sendable, Hashable, Codable, CaseIterable {
+        case checkpoint
+        case restore
+        case roundtrip
+    }
+
+    /// Who drives CRIU: crplan directly (the wiki's procedure) or Docker.
+    public enum Mode: String, Sendable, Hashable, Codable, CaseIterable {
+        /// CRIU directly; Docker sees the container exit and never learns it runs again.
+        case external
+        /// `docker checkpoint create` / `docker start --checkpoint`.
+        case native
+    }
+}
+
+/// The storage driver the container's root filesystem uses.
+public struct Storage: Sendable, Hashable, Codable {
+    public enum Driver: String, Sendable, Hashable, Codable, CaseIterable {
+        case auto
+        case aufs
+        case overlay
+        case overlay2
+        case vfs
+    }
+
+    /// Drivers Docker has that CRIU's external C/R cannot serve.
+    public static let unsupportedDrivers = ["btrfs", "zfs", "devicemapper", "fuse-overlayfs", "windowsfilter"]
+
+    public var driver: Driver
+
+    public init(driver: Driver = .auto) {
+        self.driver = driver
+    }
+}
+
+/// How to reach Docker.
+public struct DockerSettings: Sendable, Hashable, Codable {
+    public var binary: Template
+    public var home: Template
+    /// `-H` for every docker command; nil leaves DOCKER_HOST / docker's default.
+    public var host: Template?
+
+    public init(
+        binary: Template = "${env.DOCKER_BINARY:-docker}",
+        home: Template = "${env.DOCKER_HOME:-/var/lib/docker}",
+        host: Template? = nil
+    ) {
+        self.binary = binary
+        self.home = home
+        self.host = host
+    }
+}
+
+/// CRIU's binary and the options of `criu dump` / `criu restore`.
+public struct CRIUSettings: Sendable, Hashable, Codable {
+    public var binary: Template
+    public var logLevel: Int
+    public var manageCgroups: Bool
+    public var evasiveDevices: Bool
+    public var leaveRunning: Bool
+    public var tcpEstablished: Bool
+    public var shellJob: Bool
+    public var fileLocks: Bool
+    public var extraArgs: [String]
+
+    public init(
+        binary: Template = "${env.CRIU_BINARY:-criu}",
+        logLevel: Int = 4,
+        manageCgroups: Bool = true,
+        evasiveDevices: Bool = true,
+        leaveRunning: Bool = false,
+        tcpEstablished: Bool = false,
+        shellJob: Bool = false,
+        fileLocks: Bool = false,
+        extraArgs: [String] = []
+    ) {
+        self.binary = binary
+        self.logLevel = logLevel
+        self.manageCgroups = manageCgroups
+        self.evasiveDevices = evasiveDevices
+        self.leaveRunning = leaveRunning
+        self.tcpEstablished = tcpEstablished
+        self.shellJob = shellJob
+        self.fileLocks = fileLocks
+        self.extraArgs = extraArgs
+    }
+}
+
+/// A bind mount whose source lies outside the container (`--ext-mount-map`).
+public struct ExternalMount: Sendable, Hashable, Codable {
+    /// Mount point inside the container.
+    public var path: String
+    /// Key recorded in the image at dump.
+    public var dump: String
+    /// Host source bound there at restore.
+    public var restore: Template
+
+    public init(path: String, dump: String? = nil, restore: Template) {
+        self.path = path
+        self.dump = dump ?? path
+        self.restore = restore
+    }
+
+    /// The files Docker bind-mounts into every container.
+    public static let dockerManagedFiles: [ExternalMount] = [
+        ExternalMount(path: "/etc/resolv.conf", restore: "${container.dir}/resolv.conf"),
+        ExternalMount(path: "/etc/hosts", restore: "${container.dir}/hosts"),
+        ExternalMount(path: "/etc/hostname", restore: "${container.dir}/hostname"),
+    ]
+}
+
+/// Options of the restore side.
+public struct RestoreSettings: Sendable, Hashable, Codable {
+    public var pidfile: Template
+    public var detach: Bool
+
+    public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true) {
+        self.pidfile = pidfile
+        self.detach = detach
+    }
+}
+
+/// Per-step time limits; nil means the executor's default.
+public struct Timeouts: Sendable, Hashable, Codable {
+    public var dump: PlanDuration?
+    public var restore: PlanDuration?
+
+    public init(dump: PlanDuration? = nil, restore: PlanDuration? = nil) {
+        self.dump = dump
+        self.restore = restore
+    }
+}

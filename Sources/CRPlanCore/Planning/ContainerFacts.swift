@@ -1,0 +1,64 @@
+/// What `inspect` learned about the live container: the values that bind a
+/// compiled graph's runtime variables. Saved as JSON in the image dir so a
+/// later restore-only run can rebuild the root and restore without Docker
+/// knowing the container is gone.
+public struct ContainerFacts: Sendable, Hashable, Codable {
+    public var id: String
+    /// Without Docker's leading `/`.
+    public var name: String
+    public var pid: Int
+    public var running: Bool
+    public var status: String
+    /// The storage driver Docker reports (`GraphDriver.Name`).
+    public var driver: String
+    /// `GraphDriver.Data` (LowerDir, UpperDir, WorkDir, MergedDir for overlay).
+    public var graphDriverData: [String: String]
+    public var hostnamePath: String
+    public var hostsPath: String
+    public var resolvConfPath: String
+    /// The root the driver mounts (overlay MergedDir, aufs mnt, vfs dir).
+    public var rootfs: String
+    /// Mount points of cgroup v1 controllers inside the container (e.g. `/sys/fs/cgroup/cpu`).
+    public var cgroupMounts: [String]
+    /// aufs branches, top first (`path=rw`, `path=ro+wh`, ...), if the driver is aufs.
+    public var aufsBranches: [String]
+    /// Docker's data root the facts were read against.
+    public var dockerHome: String
+
+    public init(
+        id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
+        graphDriverData: [String: String], hostnamePath: String, hostsPath: String, resolvConfPath: String,
+        rootfs: String, cgroupMounts: [String], aufsBranches: [String] = [], dockerHome: String
+    ) {
+        self.id = id
+        self.name = name
+        self.pid = pid
+        self.running = running
+        self.status = status
+        self.driver = driver
+        self.graphDriverData = graphDriverData
+        self.hostnamePath = hostnamePath
+        self.hostsPath = hostsPath
+        self.resolvConfPath = resolvConfPath
+        self.rootfs = rootfs
+        self.cgroupMounts = cgroupMounts
+        self.aufsBranches = aufsBranches
+        self.dockerHome = dockerHome
+    }
+
+    /// The value of a runtime variable, or nil if the facts cannot give it.
+    public func value(of variable: Variable) -> String? {
+        switch variable {
+        case .containerID: id
+        case .containerName: name
+        case .containerPid: String(pid)
+        case .containerDir: dockerHome + "/containers/" + id
+        case .containerRootfs: rootfs
+        case .rootfsLowerDir: graphDriverData["LowerDir"]
+        case .rootfsUpperDir: graphDriverData["UpperDir"]
+        case .rootfsWorkDir: graphDriverData["WorkDir"]
+        case .rootfsBranches: aufsBranches.isEmpty ? nil : aufsBranches.joined(separator: ":")
+        case .dockerHome, .imageDir, .planName, .environment: nil
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// The kinds of step a compiled plan can hold. The raw value is the step id
+/// printed by `crplan plan` and journaled by `crplan apply`.
+public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Resolve the container and record its facts (read-only).
+    case inspect
+    /// Restore-only plans: read the facts the checkpoint run saved in the image dir.
+    case loadCheckpoint = "load-checkpoint"
+    /// `criu dump` (external mode).
+    case dump
+    /// The dump log must say `Dumping finished successfully`.
+    case verifyDumpLog = "verify-dump-log"
+    /// Wait until Docker marks the container exited and unmounts its root.
+    case waitContainerExited = "wait-container-exited"
+    /// Mount the container's root filesystem again for restore.
+    case rebuildRootfs = "rebuild-rootfs"
+    /// `criu restore` (external mode); verifies `Restore finished successfully`.
+    case restore
+    /// Check the restored pid and write the plan's pidfile atomically.
+    case writePidfile = "write-pidfile"
+    /// `docker checkpoint create` (native mode).
+    case checkpointCreate = "checkpoint-create"
+    /// `docker start --checkpoint` (native mode).
+    case startFromCheckpoint = "start-from-checkpoint"
+}
+
+/// One argument of a compiled command line: a template, or a list that only
+/// the live container can give (its cgroup v1 mounts, each of which must be
+/// declared external to CRIU).
+public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
+    case value(Template)
+    /// Expands to `--ext-mount-map <mnt>:<mnt>` for each cgroup v1 mount found by `inspect`.
+    case cgroupExtMounts
+
+    public var description: String {
+        switch self {
+        case .value(let template): template.description
+        case .cgroupExtMounts: "--ext-mount-map ${container.cgroupMounts}"
+        }
+    }
+}
+
+/// A command line a step runs, as argument templates: never a shell string.
+public struct CommandTemplate: Sendable, Hashable, Codable {
+    /// Why it runs, for the dry run and the logs.
+    public var purpose: String
+    public var arguments: [Argument]
+
+    public init(purpose: String, arguments: [Argument]) {
+        self.purpose = purpose
+        self.arguments = arguments
+    }
+}
+
+/// What undoing a step means during rollback.
+public enum UndoAction: Sendable, Hashable, Codable {
+    /// Read-only or idempotent: nothing to undo.
+    case nothing
+    /// Unmount what the step mounted (only if crplan mounted it).
+    case unmount(Template)
+    /// Remove the file the step wrote (only if crplan wrote it).
+    case removeFile(Template)
+    /// Never undone; the reason is printed (e.g. the images are the only copy of the workload).
+    case irreversible(String)
+}
+
+/// One unit of work in a compiled plan.
+///
+/// Plain data, like a swift-driver job: the planner builds it, the dry run
+/// prints it, the executor runs it; the three read the same values.
+public struct Step: Sendable, Hashable, Codable, Identifiable {
+    public var id: String { kind.rawValue }
+    public var kind: StepKind
+    public var summary: String
+    public var dependsOn: [StepKind]
+    public var commands: [CommandTemplate]
+    /// Files and state this step leaves behind (paths as templates).
+    public var produces: [Template]
+    public var undo: UndoAction
+    /// Time limit for the whole step; nil means the executor's default.
+    public var timeout: PlanDuration?
+
+    public init(
+        kind: StepKind,
+        summary: String,
+        dependsOn: [StepKind],
+        commands: [CommandTemplate] = [],
+        produces: [Template] = [],
+        undo: UndoAction = .nothing,
+        timeout: PlanDuration? = nil
+    ) {
+        self.kind = kind
+        self.summary = summary
+        self.dependsOn = dependsOn
+        self.commands = commands
+        self.produces = produces
+        self.undo = undo
+        self.timeout = timeout
+    }
+}
