@@ -35,3 +35,19 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case nativeImageDir = "native-image-dir"
     case nativeIgnoredField = "native-ignored-field"
 }
+
+extension RuleID {
+    /// Rules about the plan's shape that the JSON Schema in `Schemas/` can
+    /// express too; the schema-agreement test holds crplan and the schema to
+    /// the same verdict on these. The other rules are semantic (variables,
+    /// paths, CRIU options) and only crplan checks them.
+    public var isStructural: Bool {
+        switch self {
+        case .emptyDocument, .unknownKey, .wrongType, .missingField, .invalidEnum,
+             .unsupportedVersion, .invalidName, .outOfRange, .unsupportedStorageDriver:
+            true
+        default:
+            false
+        }
+    }
+}
