@@ -18,8 +18,8 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     public var resolvConfPath: String
     /// The root the driver mounts (overlay MergedDir, aufs mnt, vfs dir).
     public var rootfs: String
-    /// Mount points of cgroup v1 controllers inside the container (e.g. `/sys/fs/cgroup/cpu`).
-    public var cgroupMounts: [String]
+    /// The container's cgroup v1 mounts, each of which CRIU must be told is external.
+    public var cgroupMounts: [CgroupMount]
     /// aufs branches, top first (`path=rw`, `path=ro+wh`, ...), if the driver is aufs.
     public var aufsBranches: [String]
     /// Docker's data root the facts were read against.
@@ -28,7 +28,7 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
         graphDriverData: [String: String], hostnamePath: String, hostsPath: String, resolvConfPath: String,
-        rootfs: String, cgroupMounts: [String], aufsBranches: [String] = [], dockerHome: String
+        rootfs: String, cgroupMounts: [CgroupMount], aufsBranches: [String] = [], dockerHome: String
     ) {
         self.id = id
         self.name = name
@@ -60,5 +60,21 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         case .rootfsBranches: aufsBranches.isEmpty ? nil : aufsBranches.joined(separator: ":")
         case .dockerHome, .imageDir, .planName, .environment: nil
         }
+    }
+}
+
+/// One cgroup v1 hierarchy bind-mounted into the container. Docker removes the
+/// host directory when the container exits, so the pair is saved at inspect
+/// time; `criu restore --manage-cgroups` re-creates the directory before it
+/// binds it again.
+public struct CgroupMount: Sendable, Hashable, Codable {
+    /// Mount point inside the container, e.g. `/sys/fs/cgroup/cpu`; also the label in the image.
+    public var path: String
+    /// The host directory bound there, e.g. `/sys/fs/cgroup/cpu/docker/<id>`.
+    public var hostPath: String
+
+    public init(path: String, hostPath: String) {
+        self.path = path
+        self.hostPath = hostPath
     }
 }

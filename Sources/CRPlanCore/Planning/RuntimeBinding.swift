@@ -46,10 +46,10 @@ extension CommandTemplate {
             switch argument {
             case .value(let template):
                 argv.append(try template.bind(facts, purpose: purpose))
-            case .cgroupExtMounts:
+            case .cgroupExtMounts(let phase):
                 for mount in facts.cgroupMounts {
                     argv.append("--ext-mount-map")
-                    argv.append(mount + ":" + mount)
+                    argv.append(mount.path + ":" + (phase == .dump ? mount.path : mount.hostPath))
                 }
             }
         }

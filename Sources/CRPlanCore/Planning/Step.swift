@@ -28,15 +28,24 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
 /// declared external to CRIU).
 public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     case value(Template)
-    /// Expands to `--ext-mount-map <mnt>:<mnt>` for each cgroup v1 mount found by `inspect`.
-    case cgroupExtMounts
+    /// Expands to one `--ext-mount-map` pair per cgroup v1 mount found by
+    /// `inspect`: `<mnt>:<mnt>` at dump (the mount point is the image's label),
+    /// `<mnt>:<host cgroup dir>` at restore.
+    case cgroupExtMounts(CriuPhase)
 
     public var description: String {
         switch self {
         case .value(let template): template.description
-        case .cgroupExtMounts: "--ext-mount-map ${container.cgroupMounts}"
+        case .cgroupExtMounts(.dump): "--ext-mount-map ${cgroup.mount}:${cgroup.mount}..."
+        case .cgroupExtMounts(.restore): "--ext-mount-map ${cgroup.mount}:${cgroup.hostPath}..."
         }
     }
+}
+
+/// Which CRIU action a command belongs to (ext-mount maps differ between them).
+public enum CriuPhase: String, Sendable, Hashable, Codable {
+    case dump
+    case restore
 }
 
 /// A command line a step runs, as argument templates: never a shell string.
