@@ -168,10 +168,14 @@ public struct ExternalMount: Sendable, Hashable, Codable {
 public struct RestoreSettings: Sendable, Hashable, Codable {
     public var pidfile: Template
     public var detach: Bool
+    /// Native mode: the name of the Docker checkpoint to create and start
+    /// from; nil means the plan's name.
+    public var checkpoint: String?
 
-    public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true) {
+    public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true, checkpoint: String? = nil) {
         self.pidfile = pidfile
         self.detach = detach
+        self.checkpoint = checkpoint
     }
 }
 
