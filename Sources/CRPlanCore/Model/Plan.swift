@@ -168,8 +168,7 @@ public struct ExternalMount: Sendable, Hashable, Codable {
 public struct RestoreSettings: Sendable, Hashable, Codable {
     public var pidfile: Template
     public var detach: Bool
-    /// Native mode: the name of the Docker checkpoint to create and start
-    /// from; nil means the plan's name.
+    /// Native mode only: the Docker checkpoint to start from (`docker start --checkpoint`).
     public var checkpoint: String?
 
     public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true, checkpoint: String? = nil) {
