@@ -9,7 +9,8 @@ public enum StepCheck: Sendable, Hashable, Codable {
     case containerRunning
     /// Docker reports the container not running (exited or created).
     case containerNotRunning
-    /// `path` is not a mount point (Docker has torn the container's root down).
+    /// `path` is not a mount point (Docker has torn the container's root down;
+    /// a path that no longer exists, as overlay2 leaves it, is not one either).
     case notMountPoint(path: Template)
     /// The log file contains `text` (CRIU's "finished successfully" lines).
     case logContains(log: Template, text: String)
