@@ -11,7 +11,7 @@ public enum ImageDirLayout {
     /// Written by CRIU only when a dump succeeded: the dump's success probe.
     public static let statsDump = "stats-dump"
     /// The `ContainerFacts` that `inspect` saved, as JSON, for a restore-only run.
-    public static let containerFacts = "crplan-container-facts.json"
+    public static let containerFacts = "crplan-facts.json"
     /// The pidfile handed to `criu restore --pidfile`. CRIU opens it with
     /// O_EXCL, so it is not the plan's pidfile: the executor moves a stale
     /// one aside before each attempt and `write-pidfile` copies the checked

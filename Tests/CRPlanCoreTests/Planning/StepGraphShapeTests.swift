@@ -69,7 +69,7 @@ import Testing
                 ["docker", "inspect", "--type", "container", "--", "counter"],
             ])
             // Only a run that dumps saves the facts a later restore-only run loads.
-            let facts: Template = "/var/lib/docker/criu_img/${container.id}/crplan-container-facts.json"
+            let facts: Template = "/var/lib/docker/criu_img/${container.id}/crplan-facts.json"
             #expect(inspect.produces == (operation == .restore ? [] : [facts]))
         }
     }
@@ -77,7 +77,7 @@ import Testing
     @Test func restoreOnlyLoadsTheSavedFacts() throws {
         let graph = try Planner(environment: [:]).compile(PlanningFixtures.counterPlan(operation: .restore))
         let load = try #require(graph.step(.loadCheckpoint))
-        let facts: Template = "/var/lib/docker/criu_img/${container.id}/crplan-container-facts.json"
+        let facts: Template = "/var/lib/docker/criu_img/${container.id}/crplan-facts.json"
         let log: Template = "/var/lib/docker/criu_img/${container.id}/dump.log"
         #expect(load.inputs == [facts, log])
         #expect(load.checks == [.savedFactsMatchContainer(file: facts), .logContains(log: log, text: "Dumping finished successfully")])
