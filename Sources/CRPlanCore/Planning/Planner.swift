@@ -6,6 +6,18 @@
 /// `${docker.home}`, `${plan.name}`, `${imageDir}`) and keeps the values
 /// only the live container gives symbolic; each step kind is built in its
 /// own file under `Steps/`.
+///
+/// Choices the steps encode:
+/// - Only `inspect` names the container as the plan does; later docker
+///   commands use the resolved `${container.id}`.
+/// - `criu restore --pidfile` gets `<imageDir>/criu-restore.pid`, not the
+///   plan's pidfile: CRIU opens it O_EXCL, so the executor moves a stale one
+///   aside (guard `clearStaleFile`), and `write-pidfile` writes the plan's
+///   `restore.pidfile` once the pid is checked.
+/// - Native mode names the Docker checkpoint `restore.checkpoint`, or the
+///   plan's name when unset (a checkpoint-only and a restore-only plan must
+///   then agree on `restore.checkpoint`).
+/// - `criu.extraArgs` go last on both `criu dump` and `criu restore`.
 public struct Planner: Sendable {
     public var environment: [String: String]
 
