@@ -4,6 +4,8 @@ public enum BindingError: Error, Sendable, Equatable, CustomStringConvertible {
     case unbound(Variable, purpose: String)
     /// An environment variable without default is not set.
     case unsetEnvironment(String, purpose: String)
+    /// The container's storage driver is not one the step has commands for.
+    case unservedDriver(String, served: [String], purpose: String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,10 @@ public enum BindingError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot \(purpose): the container facts give no value for `${\(variable)}`"
         case .unsetEnvironment(let name, let purpose):
             "cannot \(purpose): environment variable \(name) is not set and has no default"
+        case .unservedDriver(let driver, let served, let purpose):
+            "cannot \(purpose): the container uses storage driver `\(driver)`, but the plan handles only "
+                + served.joined(separator: ", ")
+                + " (set storage.driver to the container's driver, or to auto; CRIU's external C/R serves only aufs, overlay, overlay2 and vfs)"
         }
     }
 }

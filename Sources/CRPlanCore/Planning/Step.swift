@@ -40,6 +40,36 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case .cgroupExtMounts(.restore): "--ext-mount-map ${cgroup.mount}:${cgroup.hostPath}..."
         }
     }
+
+    // Codable compactly, so that argv reads as a list of strings in JSON:
+    // a value is its `${...}` spelling, the expansion is `{"expand": "cgroupExtMounts"}`.
+    private enum CodingKeys: String, CodingKey {
+        case expand
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let template = try? single.decode(Template.self) {
+            self = .value(template)
+            return
+        }
+        let keyed = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try keyed.decode(String.self, forKey: .expand)
+        guard name == "cgroupExtMounts" else {
+            throw DecodingError.dataCorruptedError(forKey: .expand, in: keyed, debugDescription: "unknown expansion \(name)")
+        }
+        self = .cgroupExtMounts
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .value(let template):
+            var single = encoder.singleValueContainer()
+            try single.encode(template)
+        case .cgroupExtMounts:
+            var keyed = encoder.container(keyedBy: CodingKeys.self)
+            try keyed.encode("cgroupExtMounts", forKey: .expand)
+        }
+    }
 }
 
 /// Which CRIU action a command belongs to (ext-mount maps differ between them).
@@ -53,10 +83,14 @@ public struct CommandTemplate: Sendable, Hashable, Codable {
     /// Why it runs, for the dry run and the logs.
     public var purpose: String
     public var arguments: [Argument]
+    /// Checks the executor makes before running the command, in order
+    /// (skip it when its effect is already there, refuse when a path is missing).
+    public var guards: [CommandGuard]
 
-    public init(purpose: String, arguments: [Argument]) {
+    public init(purpose: String, arguments: [Argument], guards: [CommandGuard] = []) {
         self.purpose = purpose
         self.arguments = arguments
+        self.guards = guards
     }
 }
 
@@ -81,9 +115,19 @@ public struct Step: Sendable, Hashable, Codable, Identifiable {
     public var kind: StepKind
     public var summary: String
     public var dependsOn: [StepKind]
+    /// Commands run whatever the storage driver, before the chosen alternative's.
     public var commands: [CommandTemplate]
+    /// Per-driver commands (only `rebuild-rootfs` has them): the executor runs
+    /// the alternative whose drivers include the inspected driver and refuses
+    /// when none does. See `Step.commands(for:)`.
+    public var alternatives: [DriverAlternative]
+    /// Files this step reads that an earlier step or run left (paths as templates).
+    public var inputs: [Template]
     /// Files and state this step leaves behind (paths as templates).
     public var produces: [Template]
+    /// Conditions that must hold when the step is done (`wait-container-exited`
+    /// polls until they hold); the executor fails the step otherwise.
+    public var checks: [StepCheck]
     public var undo: UndoAction
     /// Time limit for the whole step; nil means the executor's default.
     public var timeout: PlanDuration?
@@ -93,7 +137,10 @@ public struct Step: Sendable, Hashable, Codable, Identifiable {
         summary: String,
         dependsOn: [StepKind],
         commands: [CommandTemplate] = [],
+        alternatives: [DriverAlternative] = [],
+        inputs: [Template] = [],
         produces: [Template] = [],
+        checks: [StepCheck] = [],
         undo: UndoAction = .nothing,
         timeout: PlanDuration? = nil
     ) {
@@ -101,7 +148,10 @@ public struct Step: Sendable, Hashable, Codable, Identifiable {
         self.summary = summary
         self.dependsOn = dependsOn
         self.commands = commands
+        self.alternatives = alternatives
+        self.inputs = inputs
         self.produces = produces
+        self.checks = checks
         self.undo = undo
         self.timeout = timeout
     }

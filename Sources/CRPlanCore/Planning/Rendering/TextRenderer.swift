@@ -1,0 +1,92 @@
+/// The numbered list of steps a human reads before `crplan apply`: each
+/// step's id, what it does, what it waits for, its argv as one line each,
+/// its checks, outputs and what undoing it means.
+struct TextRenderer {
+    /// True when runtime values are still `${...}` placeholders.
+    var symbolic: Bool
+
+    func render(_ graph: StepGraph) -> String {
+        var lines: [String] = []
+        let plan = graph.plan
+        lines.append("plan \(graph.planName): \(graph.operation.rawValue) of container \(graph.container.value)"
+            + " (\(graph.mode.rawValue) mode, storage driver \(plan.storage.driver.rawValue))")
+        if symbolic {
+            lines.append("runtime values such as ${container.pid} are bound when the inspect step runs")
+        }
+        for (number, step) in graph.steps.enumerated() {
+            lines.append("")
+            lines += render(step, number: number + 1)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func render(_ step: Step, number: Int) -> [String] {
+        let indent = "   "
+        var lines = ["\(number). \(step.id)", indent + step.summary]
+        let dependencies = step.dependsOn.map(\.rawValue).joined(separator: ", ")
+        lines.append(indent + "depends on: " + (dependencies.isEmpty ? "nothing" : dependencies))
+        if let timeout = step.timeout {
+            lines.append(indent + "timeout: \(timeout)")
+        }
+        for input in step.inputs {
+            lines.append(indent + "reads: \(input)")
+        }
+        lines += step.commands.flatMap { render($0, indent: indent) }
+        for alternative in step.alternatives {
+            let drivers = alternative.drivers.map(\.rawValue).joined(separator: " or ")
+            lines.append(indent + "if the storage driver is \(drivers):")
+            lines += alternative.commands.flatMap { render($0, indent: indent + "  ") }
+        }
+        let checkLabel = step.kind == .waitContainerExited ? "wait until" : "check"
+        for check in step.checks {
+            lines.append(indent + "\(checkLabel): " + describe(check))
+        }
+        for output in step.produces {
+            lines.append(indent + "produces: \(output)")
+        }
+        lines.append(indent + "undo: " + describe(step.undo))
+        return lines
+    }
+
+    private func render(_ command: CommandTemplate, indent: String) -> [String] {
+        var lines = [indent + "$ " + ShellQuoting.commandLine(command.arguments)]
+        for guardian in command.guards {
+            lines.append(indent + "  " + describe(guardian))
+        }
+        return lines
+    }
+
+    private func describe(_ guardian: CommandGuard) -> String {
+        switch guardian {
+        case .skipIfMounted(let target, let fsType, let options):
+            "skipped if \(target) is already mounted as \(fsType)"
+                + (options.map { " with \($0)" } ?? "") + "; refused if something else is mounted there"
+        case .skipIfMountPoint(let path):
+            "skipped if \(path) is already a mount point"
+        case .requireDirectory(let path):
+            "refused unless \(path) is an existing directory"
+        case .clearStaleFile(let path):
+            "a stale \(path) from an earlier attempt is moved aside first (criu opens it with O_EXCL)"
+        }
+    }
+
+    private func describe(_ check: StepCheck) -> String {
+        switch check {
+        case .containerRunning: "Docker reports the container running"
+        case .containerNotRunning: "Docker reports the container not running"
+        case .notMountPoint(let path): "\(path) is not a mount point"
+        case .logContains(let log, let text): "\(log) contains `\(text)`"
+        case .savedFactsMatchContainer(let file): "\(file) names the inspected container"
+        case .processAlive(let pidfile): "the pid in \(pidfile) is alive and runs the container's command"
+        }
+    }
+
+    private func describe(_ undo: UndoAction) -> String {
+        switch undo {
+        case .nothing: "nothing"
+        case .unmount(let path): "unmount \(path) (if this run mounted it)"
+        case .removeFile(let path): "remove \(path) (if this run wrote it)"
+        case .irreversible(let reason): "none, irreversible: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// Builds the steps of one compiled plan. Holds the plan with compile-time
+/// values substituted and the command-line pieces every step shares; each
+/// step kind is an extension in `Steps/<Kind>Step.swift`.
+struct StepFactory {
+    let plan: Plan
+    /// The Docker checkpoint name (native mode).
+    let checkpointName: String
+
+    init(plan: Plan) throws(PlanningError) {
+        self.plan = plan
+        let name = plan.restore.checkpoint ?? plan.name
+        if plan.mode == .native {
+            guard ContainerReference.isDockerName(Array(name.utf8)) else {
+                throw .invalidCheckpointName(name, field: plan.restore.checkpoint == nil ? "name" : "restore.checkpoint")
+            }
+        }
+        self.checkpointName = name
+    }
+
+    /// The steps in execution order, each depending on the one before.
+    func steps() -> [Step] {
+        switch (plan.mode, plan.operation) {
+        case (.external, .checkpoint):
+            [inspect(), dump(after: .inspect), verifyDumpLog(after: .dump)]
+        case (.external, .roundtrip):
+            [
+                inspect(), dump(after: .inspect), verifyDumpLog(after: .dump),
+                waitContainerExited(after: .verifyDumpLog), rebuildRootfs(after: .waitContainerExited),
+                restore(after: .rebuildRootfs), writePidfile(after: .restore),
+            ]
+        case (.external, .restore):
+            [
+                inspect(), loadCheckpoint(after: .inspect), rebuildRootfs(after: .loadCheckpoint),
+                restore(after: .rebuildRootfs), writePidfile(after: .restore),
+            ]
+        case (.native, .checkpoint):
+            [inspect(), checkpointCreate(after: .inspect)]
+        case (.native, .roundtrip):
+            [
+                inspect(), checkpointCreate(after: .inspect), waitContainerExited(after: .checkpointCreate),
+                startFromCheckpoint(after: .waitContainerExited), writePidfile(after: .startFromCheckpoint),
+            ]
+        case (.native, .restore):
+            [inspect(), startFromCheckpoint(after: .inspect), writePidfile(after: .startFromCheckpoint)]
+        }
+    }
+
+    // MARK: Shared command-line pieces
+
+    /// `docker [-H host] <arguments>`.
+    func docker(_ arguments: [Argument]) -> [Argument] {
+        var argv: [Argument] = [.value(plan.docker.binary)]
+        if let host = plan.docker.host {
+            argv += ["-H", .value(host)]
+        }
+        return argv + arguments
+    }
+
+    /// `docker inspect` of the container the plan names (the only command
+    /// that takes the plan's reference; later ones use the resolved id).
+    var inspectByReference: [Argument] {
+        docker(["inspect", "--type", "container", "--", .value(Template(literal: plan.container.value))])
+    }
+
+    /// `docker inspect` of the resolved container id.
+    var inspectByID: [Argument] {
+        docker(["inspect", "--type", "container", "--", .value(.containerID)])
+    }
+
+    /// A file in the image dir.
+    func imageFile(_ name: String) -> Template {
+        var segments = plan.imageDir.segments
+        if case .text(let text)? = segments.last, text.hasSuffix("/") {
+            segments.append(.text(name))
+        } else {
+            segments.append(.text("/" + name))
+        }
+        return Template(segments: segments)
+    }
+
+    var rootfs: Template { .containerRootfs }
+    var criuLogLevel: Argument { .value(Template(literal: "-v\(plan.criu.logLevel)")) }
+    var extraArgs: [Argument] { plan.criu.extraArgs.map { .value(Template(literal: $0)) } }
+}
+
+extension Argument: ExpressibleByStringLiteral {
+    /// For code and tests, like `Template`'s literal: `${...}` is parsed.
+    public init(stringLiteral value: String) {
+        self = .value(Template(stringLiteral: value))
+    }
+}
+
+extension Template {
+    /// A template that is just one variable.
+    static func variable(_ variable: Variable) -> Template {
+        Template(segments: [.variable(variable)])
+    }
+
+    static let containerID = Template.variable(.containerID)
+    static let containerRootfs = Template.variable(.containerRootfs)
+}

@@ -1,0 +1,33 @@
+extension StepFactory {
+    /// `write-pidfile`: the plan's pidfile gets the restored workload's pid
+    /// once it is checked alive: in external mode the pid CRIU wrote, in
+    /// native mode Docker's `State.Pid`. Written atomically (temp file,
+    /// fsync, rename).
+    func writePidfile(after previous: StepKind) -> Step {
+        let pidfile = plan.restore.pidfile
+        switch plan.mode {
+        case .external:
+            let criuPidfile = imageFile(ImageDirLayout.criuRestorePidfile)
+            return Step(
+                kind: .writePidfile,
+                summary: "Check that the pid CRIU wrote is alive and runs the container's command, "
+                    + "then write it to the plan's pidfile atomically",
+                dependsOn: [previous],
+                inputs: [criuPidfile],
+                produces: [pidfile],
+                checks: [.processAlive(pidfile: criuPidfile)],
+                undo: .removeFile(pidfile)
+            )
+        case .native:
+            return Step(
+                kind: .writePidfile,
+                summary: "Read the restored container's State.Pid from Docker and write it to the plan's pidfile atomically",
+                dependsOn: [previous],
+                commands: [CommandTemplate(purpose: "read the restored container's State.Pid", arguments: inspectByID)],
+                produces: [pidfile],
+                checks: [.containerRunning],
+                undo: .removeFile(pidfile)
+            )
+        }
+    }
+}
