@@ -23,6 +23,8 @@ struct FakeWorld: Sendable {
         var pathContains: String
         var times: Int
         var error: HostError
+        /// Matching calls that still succeed before the failures start.
+        var skip = 0
     }
 
     enum Operation: String, Sendable {
@@ -129,14 +131,18 @@ struct FakeWorld: Sendable {
         guard let index = injections.firstIndex(where: { $0.operation == operation && path.contains($0.pathContains) && $0.times != 0 }) else {
             return nil
         }
+        if injections[index].skip > 0 {
+            injections[index].skip -= 1
+            return nil
+        }
         if injections[index].times > 0 { injections[index].times -= 1 }
         return injections[index].error
     }
 
-    mutating func fail(_ operation: Operation, pathContains: String, times: Int = -1, error: HostError? = nil) {
+    mutating func fail(_ operation: Operation, pathContains: String, times: Int = -1, after skip: Int = 0, error: HostError? = nil) {
         injections.append(Injection(
             operation: operation, pathContains: pathContains, times: times,
-            error: error ?? .io(operation: operation.rawValue, path: pathContains, message: "injected failure")
+            error: error ?? .io(operation: operation.rawValue, path: pathContains, message: "injected failure"), skip: skip
         ))
     }
 }
