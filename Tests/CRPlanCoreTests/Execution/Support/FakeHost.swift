@@ -24,14 +24,15 @@ actor FakeHost: Host {
     }
 
     /// Counts a side effect; throws if crplan "crashed" at or before it.
+    /// A crashed crplan makes no more calls, so those are not recorded.
     private func sideEffect(_ call: HostCall, _ operation: FakeWorld.Operation, _ path: String) throws(HostError) {
-        world.calls.append(call)
         if world.crashed { throw .io(operation: operation.rawValue, path: path, message: "simulated crash: crplan is dead") }
-        world.sideEffects += 1
-        if let crashAt = world.crashAtSideEffect, world.sideEffects >= crashAt {
+        if let crashAt = world.crashAtSideEffect, world.sideEffects + 1 >= crashAt {
             world.crashed = true
             throw .io(operation: operation.rawValue, path: path, message: "simulated crash")
         }
+        world.sideEffects += 1
+        world.calls.append(call)
         if let error = world.injectedFailure(operation, path) { throw error }
     }
 
