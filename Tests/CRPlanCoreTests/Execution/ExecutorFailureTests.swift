@@ -252,4 +252,32 @@ import Testing
         #expect(await host.world.count("criu", "dump") == 1)
         #expect(await host.world.count("criu", "restore") == 0)
     }
+
+    @Test func nativeCheckpointFailureLeavesTheContainerRunning() async throws {
+        var world = Scenario.world()
+        world.handlers.insert(.init(name: "failing checkpoint", matches: { Scenario.isCommand($0, "docker", "checkpoint", "create") }) { _, _ in
+            CommandResult(status: .exited(1), standardError: "Error response from daemon: Cannot checkpoint container web: runc did not terminate successfully")
+        }, at: 0)
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(Scenario.graph(mode: .native))
+        #expect(report.failedStep == .checkpointCreate)
+        #expect(report.outcome == .rolledBack)
+        #expect(report.error?.contains("runc did not terminate successfully") == true)
+        #expect(report.notes.contains { $0.contains("is still running") })
+        #expect(await host.world.count("docker", "start") == 0)
+    }
+
+    @Test func nativeStartFailureKeepsTheCheckpointAndRollsForward() async throws {
+        var world = Scenario.world()
+        world.handlers.insert(.init(name: "failing start", matches: { Scenario.isCommand($0, "docker", "start") }) { _, _ in
+            CommandResult(status: .exited(1), standardError: "Error response from daemon: failed to restore")
+        }, at: 0)
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(Scenario.graph(mode: .native))
+        #expect(report.failedStep == .startFromCheckpoint)
+        #expect(report.outcome == .needsAttention)
+        #expect(report.notes.contains { $0.contains("checkpoint is kept") })
+        #expect(report.notes.contains { $0.contains("only copy of its state") && $0.contains("crplan resume web") })
+        #expect(await host.world.files[Scenario.pidfile] == nil)
+    }
 }
