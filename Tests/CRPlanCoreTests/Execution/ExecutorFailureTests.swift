@@ -178,6 +178,22 @@ import Testing
         #expect(await host.world.mounts.contains { $0.mountPoint == Scenario.rootfs } == false)
     }
 
+    @Test func aMountLeftByAFailedUndoStaysCrplansAcrossAResume() async throws {
+        var world = Scenario.world()
+        world.handlers.insert(Scenario.failingCriuRestore(), at: 0)
+        world.fail(.unmount, pathContains: Scenario.rootfs, times: 1)
+        let host = FakeHost(world)
+        let first = try await Scenario.executor(host).apply(Scenario.graph())
+        #expect(first.run.phase == .rollbackIncomplete)
+        #expect(first.run.rollForward)
+        // Resume (roll forward): the root is still mounted from the first attempt; the restore fails again.
+        let second = try await Scenario.executor(host).resume(Scenario.graph())
+        #expect(second.run[.rebuildRootfs]?.outputs["mounted"] == "true")
+        #expect(second.run[.rebuildRootfs]?.state == .rolledBack)
+        #expect(await host.world.mounts.contains { $0.mountPoint == Scenario.rootfs } == false)
+        #expect(await host.world.count("mount") == 1)
+    }
+
     @Test func aFailedUndoDoesNotStopTheOthers() async throws {
         // A hand-written journal where two completed steps each left something to undo.
         let graph = Scenario.graph(leaveRunning: true)

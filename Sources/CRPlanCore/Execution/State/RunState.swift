@@ -86,12 +86,14 @@ public struct RunState: Sendable, Hashable, Codable {
             facts = bound.facts
         case .stepStarted(let started):
             update(started.step) {
+                // After a failed undo the outputs still describe what is left
+                // (e.g. crplan's mount): keep them for the new attempt.
+                if $0.state != .rollbackFailed { $0.outputs = [:] }
                 $0.state = .running
                 $0.attempts = max($0.attempts + 1, started.attempt)
                 $0.startedAt = started.at
                 $0.finishedAt = nil
                 $0.durationMilliseconds = nil
-                $0.outputs = [:]
                 $0.error = nil
                 $0.irreversibleFailure = false
                 $0.probed = false

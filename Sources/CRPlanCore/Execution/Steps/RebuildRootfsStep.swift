@@ -15,8 +15,10 @@ struct RebuildRootfsStep: StepBehavior {
                         + "unmount it or check the plan"
                 )
             }
+            // Still crplan's if an earlier attempt mounted it and undoing that failed.
+            let ours = context.record?.outputs["mounted"] == "true"
             await context.note("\(rootfs) is already mounted as wanted; leaving it as it is")
-            return ["rootfs": rootfs, "mounted": "false"]
+            return ["rootfs": rootfs, "mounted": ours ? "true" : "false"]
         }
         try await host.makeDirectory(at: rootfs, mode: 0o700)
         try await context.progress(["rootfs": rootfs, "mountedBefore": "false"])
