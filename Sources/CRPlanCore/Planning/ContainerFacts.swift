@@ -24,11 +24,16 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     public var aufsBranches: [String]
     /// Docker's data root the facts were read against.
     public var dockerHome: String
+    /// The command line of the container's init (`/proc/<pid>/cmdline`),
+    /// recorded by `inspect` so `write-pidfile` can check that the pid CRIU
+    /// restored runs the container's command. Nil when not known.
+    public var initCommandLine: [String]?
 
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
         graphDriverData: [String: String], hostnamePath: String, hostsPath: String, resolvConfPath: String,
-        rootfs: String, cgroupMounts: [CgroupMount], aufsBranches: [String] = [], dockerHome: String
+        rootfs: String, cgroupMounts: [CgroupMount], aufsBranches: [String] = [], dockerHome: String,
+        initCommandLine: [String]? = nil
     ) {
         self.id = id
         self.name = name
@@ -44,6 +49,7 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         self.cgroupMounts = cgroupMounts
         self.aufsBranches = aufsBranches
         self.dockerHome = dockerHome
+        self.initCommandLine = initCommandLine
     }
 
     /// The value of a runtime variable, or nil if the facts cannot give it.

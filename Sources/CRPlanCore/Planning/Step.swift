@@ -42,9 +42,11 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     // Codable compactly, so that argv reads as a list of strings in JSON:
-    // a value is its `${...}` spelling, the expansion is `{"expand": "cgroupExtMounts"}`.
+    // a value is its `${...}` spelling, the expansion is
+    // `{"expand": "cgroupExtMounts", "phase": "dump"|"restore"}`.
     private enum CodingKeys: String, CodingKey {
         case expand
+        case phase
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,7 +59,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         guard name == "cgroupExtMounts" else {
             throw DecodingError.dataCorruptedError(forKey: .expand, in: keyed, debugDescription: "unknown expansion \(name)")
         }
-        self = .cgroupExtMounts
+        self = .cgroupExtMounts(try keyed.decode(CriuPhase.self, forKey: .phase))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -65,9 +67,10 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case .value(let template):
             var single = encoder.singleValueContainer()
             try single.encode(template)
-        case .cgroupExtMounts:
+        case .cgroupExtMounts(let phase):
             var keyed = encoder.container(keyedBy: CodingKeys.self)
             try keyed.encode("cgroupExtMounts", forKey: .expand)
+            try keyed.encode(phase, forKey: .phase)
         }
     }
 }

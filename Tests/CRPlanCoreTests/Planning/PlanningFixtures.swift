@@ -73,7 +73,10 @@ enum PlanningFixtures {
         hostsPath: "/var/lib/docker/containers/\(overlayID)/hosts",
         resolvConfPath: "/var/lib/docker/containers/\(overlayID)/resolv.conf",
         rootfs: "/var/lib/docker/overlay2/abc/merged",
-        cgroupMounts: ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/memory"],
+        cgroupMounts: [
+            CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: "/sys/fs/cgroup/cpu/docker/" + overlayID),
+            CgroupMount(path: "/sys/fs/cgroup/memory", hostPath: "/sys/fs/cgroup/memory/docker/" + overlayID),
+        ],
         dockerHome: "/var/lib/docker"
     )
 

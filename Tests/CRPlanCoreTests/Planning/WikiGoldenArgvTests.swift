@@ -66,11 +66,11 @@ import Testing
 
     @Test func cgroupMountsAreDeclaredExternalBeforeTheCgroupFlags() throws {
         var facts = PlanningFixtures.wikiFacts
-        facts.cgroupMounts = ["/sys/fs/cgroup/cpu"]
+        facts.cgroupMounts = [CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: "/sys/fs/cgroup/cpu/docker/" + facts.id)]
         let dump = try #require(try graph.argv(.dump, facts: facts).first)
         let index = try #require(dump.firstIndex(of: "--manage-cgroups"))
         #expect(Array(dump[(index - 2)..<index]) == ["--ext-mount-map", "/sys/fs/cgroup/cpu:/sys/fs/cgroup/cpu"])
         let restore = try #require(try graph.argv(.restore, facts: facts).first)
-        #expect(restore.contains("/sys/fs/cgroup/cpu:/sys/fs/cgroup/cpu"))
+        #expect(restore.contains("/sys/fs/cgroup/cpu:/sys/fs/cgroup/cpu/docker/" + facts.id))
     }
 }

@@ -13,7 +13,7 @@ extension StepFactory {
             // At dump the key is the mount point inside the container, the value is recorded in the image.
             argv += ["--ext-mount-map", .value(Template(literal: mount.path + ":" + mount.dump))]
         }
-        argv.append(.cgroupExtMounts)
+        argv.append(.cgroupExtMounts(.dump))
         if criu.manageCgroups { argv.append("--manage-cgroups") }
         if criu.evasiveDevices { argv.append("--evasive-devices") }
         if criu.leaveRunning { argv.append("--leave-running") }

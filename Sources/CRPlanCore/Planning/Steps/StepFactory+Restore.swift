@@ -15,7 +15,7 @@ extension StepFactory {
             // At restore the key is the value recorded at dump, the value is the host source.
             argv += ["--ext-mount-map", .value(Template(segments: [.text(mount.dump + ":")] + mount.restore.segments))]
         }
-        argv.append(.cgroupExtMounts)
+        argv.append(.cgroupExtMounts(.restore))
         if criu.manageCgroups { argv.append("--manage-cgroups") }
         if criu.evasiveDevices { argv.append("--evasive-devices") }
         if criu.tcpEstablished { argv.append("--tcp-established") }

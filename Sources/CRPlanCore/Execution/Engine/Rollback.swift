@@ -1,0 +1,124 @@
+/// One undo action due in a rollback.
+struct UndoWork {
+    /// What the operator must do by hand if `perform` fails.
+    var leftForOperator: String
+    /// Undoes the step; returns what it did ("unmounted …").
+    var perform: () async throws -> String
+}
+
+extension RunSession {
+    /// Undoes a failed or unfinished run, in reverse order, as far as is safe.
+    ///
+    /// Nothing at or before the last point of no return is undone (a dump
+    /// whose images are the only copy of the workload, a restore whose
+    /// process runs); if that point is a restore, nothing at all is. Only
+    /// what crplan did is undone (a mount it made, a pidfile it wrote); the
+    /// checkpoint images and logs are always kept. A failing undo action is
+    /// journaled with what is left for the operator, and the others still run.
+    func rollBack(explicit: Bool, failed: (StepKind, StepFailure)?) async throws(JournalError) -> RunReport {
+        let reason = failed.map { "step \($0.0.rawValue) failed" } ?? "crplan rollback"
+        try await append(.rollbackStarted(.init(reason: reason, explicit: explicit, at: await host.now())))
+        await emit(.rollbackStarted, message: reason)
+        var notes: [String] = []
+
+        let pointOfNoReturn = lastPointOfNoReturn()
+        let workloadRuns = pointOfNoReturn.map { [.restore, .startFromCheckpoint].contains(graph.steps[$0].kind) } ?? false
+        var incomplete = false
+        if !workloadRuns {
+            for index in graph.steps.indices.reversed() where index > (pointOfNoReturn ?? -1) {
+                let step = graph.steps[index]
+                guard let record = state[step.kind], [.succeeded, .failed, .rollbackFailed].contains(record.state) else { continue }
+                var work: UndoWork?
+                do {
+                    work = try undoWork(for: step, record: record)
+                    guard let work else { continue }
+                    let done = try await work.perform()
+                    try await append(.stepRolledBack(.init(step: step.kind, action: done, at: await host.now())))
+                    await emit(.stepRolledBack, step: step.kind, message: done)
+                } catch let error as JournalError {
+                    throw error
+                } catch {
+                    let message = StepFailure(wrapping: error).message
+                    let left = work?.leftForOperator ?? "undo step \(step.kind.rawValue) by hand (\(step.undo))"
+                    try await append(.rollbackFailed(.init(step: step.kind, error: message, leftForOperator: left, at: await host.now())))
+                    await emit(.rollbackFailed, step: step.kind, message: "\(message); left for the operator: \(left)")
+                    notes.append("left for the operator (\(step.kind.rawValue)): \(left)")
+                    incomplete = true
+                }
+            }
+        }
+        if let directory = keptImageDirectory() {
+            notes.append("the checkpoint images and logs in \(directory) are kept (crplan never deletes a checkpoint)")
+        }
+        if let pointOfNoReturn {
+            let step = graph.steps[pointOfNoReturn]
+            let context = context(for: step, attempt: state[step.kind]?.attempts ?? 1, started: await host.now())
+            notes.append(behavior(step.kind).rollForwardNote(context, explicit: explicit))
+        }
+        let rollForward = pointOfNoReturn != nil
+        try await append(.rollbackFinished(.init(complete: !incomplete, rollForward: rollForward, notes: notes, at: await host.now())))
+
+        let outcome: RunReport.Outcome
+        if incomplete || (rollForward && !explicit) {
+            outcome = .needsAttention
+        } else {
+            try await append(.runFinished(.init(outcome: rollForward ? .failed : .rolledBack, notes: notes, at: await host.now())))
+            outcome = rollForward ? .needsAttention : .rolledBack
+        }
+        for note in notes {
+            await emit(.note, message: note)
+        }
+        await emit(.runFinished, outcome: outcome.rawValue)
+        let allNotes = (failed?.1.notes ?? []) + notes
+        return report(outcome, failedStep: failed?.0, error: failed?.1.message, notes: allNotes)
+    }
+
+    /// The index of the last step whose effect must never be undone.
+    private func lastPointOfNoReturn() -> Int? {
+        var result: Int?
+        for (index, step) in graph.steps.enumerated() {
+            guard let record = state[step.kind] else { continue }
+            if record.state == .succeeded, behavior(step.kind).isPointOfNoReturn(step, in: graph) { result = index }
+            if record.state == .failed, record.irreversibleFailure { result = index }
+        }
+        return result
+    }
+
+    /// The image dir, when the run made or used a checkpoint there.
+    private func keptImageDirectory() -> String? {
+        guard graph.mode == .external else { return nil }
+        let used = [StepKind.dump, .loadCheckpoint].contains { (state[$0]?.state ?? .pending) != .pending }
+        guard used else { return nil }
+        return [StepKind.dump, .inspect, .loadCheckpoint].lazy.compactMap { self.state[$0]?.outputs["imageDir"] }.first
+    }
+
+    /// What undoing `step` means given what it recorded, or nil if nothing is due.
+    private func undoWork(for step: Step, record: StepRecord) throws -> UndoWork? {
+        let context = context(for: step, attempt: record.attempts, started: Timestamp(millisecondsSinceEpoch: 0))
+        let host = self.host
+        switch step.undo {
+        case .nothing, .irreversible:
+            return nil
+        case .unmount(let template):
+            guard record.outputs["mounted"] == "true" else { return nil }
+            let path = try context.resolve(template, purpose: "find what to unmount")
+            return UndoWork(leftForOperator: "\(path) is still mounted: unmount it (`umount \(path)`) once nothing uses it") {
+                guard try await host.isMountPoint(path) else { return "\(path) was no longer mounted" }
+                try await host.unmount(path)
+                return "unmounted \(path)"
+            }
+        case .removeFile(let template):
+            let path = try context.resolve(template, purpose: "find the file to remove")
+            guard record.outputs["wroteFile"] == path else { return nil }
+            let pid = record.outputs["pid"]
+            return UndoWork(leftForOperator: "remove \(path) by hand") {
+                guard let type = try await host.fileType(at: path) else { return "\(path) was already gone" }
+                if let pid, type == .regular, try await host.readText(at: path).trimmingWhitespace != pid {
+                    return "left \(path) alone: it changed since crplan wrote it"
+                }
+                try await host.removeFile(at: path)
+                return "removed \(path)"
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// How running the remaining steps ended.
+enum SequenceResult {
+    case completed
+    case failed(StepKind, StepFailure)
+}
+
+extension RunSession {
+    /// Runs every step not yet succeeded, in graph order, journaling each
+    /// transition before and after its side effects. Stops at the first
+    /// failure; a journal failure is thrown at once (fatal for the run).
+    func runRemainingSteps() async throws(JournalError) -> SequenceResult {
+        for step in graph.steps {
+            if let record = state[step.kind], record.state == .succeeded {
+                await emit(.stepSkipped, step: step.kind, message: record.probed ? "found done" : "done earlier", outputs: record.outputs)
+                continue
+            }
+            let attempt = (state[step.kind]?.attempts ?? 0) + 1
+            let started = await host.now()
+            try await append(.stepStarted(.init(step: step.kind, attempt: attempt, at: started)))
+            await emit(.stepStarted, step: step.kind, attempt: attempt, message: step.summary)
+            let context = context(for: step, attempt: attempt, started: started)
+            do {
+                let outputs = try await behavior(step.kind).run(context)
+                let finished = await host.now()
+                let duration = finished.milliseconds(since: started)
+                try await append(.stepSucceeded(.init(step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished)))
+                await emit(.stepFinished, step: step.kind, attempt: attempt, duration: duration, outputs: outputs)
+            } catch let error as JournalError {
+                throw error
+            } catch {
+                let failure = StepFailure(wrapping: error)
+                let finished = await host.now()
+                let duration = finished.milliseconds(since: started)
+                try await append(.stepFailed(.init(
+                    step: step.kind, error: failure.message, durationMilliseconds: duration, irreversible: failure.irreversible, at: finished
+                )))
+                await emit(.stepFailed, step: step.kind, attempt: attempt, duration: duration, message: failure.message)
+                for note in failure.notes {
+                    await emit(.note, step: step.kind, message: note)
+                }
+                return .failed(step.kind, failure)
+            }
+        }
+        return .completed
+    }
+
+    /// Settles steps journaled as started but not finished (and failures that
+    /// left something that must not be undone) by probing the host, so that
+    /// nothing is dumped twice or restored twice.
+    ///
+    /// For resume, a step found done is journaled as succeeded; one that
+    /// must rerun is left for `runRemainingSteps`; one crplan cannot decide
+    /// stops the resume. For rollback, a step that must rerun is journaled as
+    /// failed (it left nothing), and an undecidable one as an irreversible
+    /// failure (nothing before it is undone).
+    func probeInterruptedSteps(forRollback: Bool) async throws(ExecutorError) {
+        for step in graph.steps {
+            guard let record = state[step.kind] else { continue }
+            let interrupted = record.state == .running
+            let irreversibleFailure = record.state == .failed && record.irreversibleFailure
+            guard interrupted || irreversibleFailure else { continue }
+            let context = context(for: step, attempt: record.attempts, started: record.startedAt ?? Timestamp(millisecondsSinceEpoch: 0))
+            let decision: ProbeDecision
+            do {
+                decision = try await behavior(step.kind).probe(context)
+            } catch let error as JournalError {
+                throw .journal(error)
+            } catch {
+                decision = .operatorNeeded("cannot probe what the interrupted step did: \(StepFailure(wrapping: error).message)")
+            }
+            let now = await host.now()
+            do {
+                switch decision {
+                case .done(let outputs, let reason):
+                    let duration = record.startedAt.map { now.milliseconds(since: $0) } ?? 0
+                    try await append(.stepSucceeded(.init(step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: true, at: now)))
+                    await emit(.stepSkipped, step: step.kind, message: "found done: \(reason)", outputs: outputs)
+                case .rerun(let reason):
+                    if forRollback, interrupted {
+                        try await append(.stepFailed(.init(
+                            step: step.kind, error: "interrupted before it finished (\(reason))", durationMilliseconds: 0, irreversible: false, at: now
+                        )))
+                    }
+                    await emit(.note, step: step.kind, message: (interrupted ? "interrupted before it finished: " : "failed earlier: ") + reason)
+                case .operatorNeeded(let message):
+                    guard forRollback else { throw ExecutorError.needsOperator(planName: planName, step: step.kind, message: message) }
+                    try await append(.stepFailed(.init(step: step.kind, error: message, durationMilliseconds: 0, irreversible: true, at: now)))
+                    await emit(.note, step: step.kind, message: message)
+                }
+            } catch let error as JournalError {
+                throw .journal(error)
+            } catch let error as ExecutorError {
+                throw error
+            } catch {
+                throw .journal(.writeFailed(path: folder.journal, reason: String(describing: error)))
+            }
+        }
+    }
+
+    /// After the steps ran: finish the run, or handle the failure (rollback
+    /// unless disabled).
+    func finish(_ result: SequenceResult) async throws(JournalError) -> RunReport {
+        switch result {
+        case .completed:
+            try await append(.runFinished(.init(outcome: .succeeded, notes: [], at: await host.now())))
+            await emit(.runFinished, outcome: RunReport.Outcome.succeeded.rawValue)
+            return report(.succeeded, notes: [])
+        case .failed(let kind, let failure):
+            if options.rollbackOnFailure {
+                return try await rollBack(explicit: false, failed: (kind, failure))
+            }
+            let note = "nothing was undone (--no-rollback): continue with `crplan resume \(planName)` or undo with `crplan rollback \(planName)`"
+            await emit(.note, step: kind, message: note)
+            await emit(.runFinished, outcome: RunReport.Outcome.failed.rawValue)
+            return report(.failed, failedStep: kind, error: failure.message, notes: failure.notes + [note])
+        }
+    }
+}
+
+extension StepFailure {
+    /// Any error a step threw, as a failure message.
+    init(wrapping error: any Error) {
+        switch error {
+        case let failure as StepFailure: self = failure
+        case let error as HostError: self.init(error.description)
+        case let error as BindingError: self.init(error.description)
+        case let error as ExecutorError: self.init(error.description)
+        default: self.init(String(describing: error))
+        }
+    }
+}

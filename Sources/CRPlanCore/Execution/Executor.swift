@@ -1,0 +1,277 @@
+/// Runs a compiled `StepGraph` against a `Host` with an on-disk journal:
+/// `apply` a plan, `resume` an unfinished run, `rollback` one, or read a
+/// plan's `status`. Host-agnostic: every side effect goes through `host`.
+///
+/// Refusals before any side effect (locked, unfinished run, changed plan,
+/// corrupt journal) throw `ExecutorError`; a run that happened returns a
+/// `RunReport` whose `exitCode` the CLI exits with. Progress goes to `observer`.
+public struct Executor: Sendable {
+    public let host: any Host
+    public let options: ExecutorOptions
+    public let observer: (any ExecutionObserver)?
+
+    public init(host: any Host, options: ExecutorOptions, observer: (any ExecutionObserver)? = nil) {
+        self.host = host
+        self.options = options
+        self.observer = observer
+    }
+
+    // MARK: apply
+
+    /// Starts a new run of `graph`. Takes the plan lock and the container
+    /// lock (failing at once, naming the holder), refuses when the plan has
+    /// an unfinished run, archives the previous finished run's journal, then
+    /// runs every step; on a failure rolls back unless `rollbackOnFailure` is off.
+    public func apply(_ graph: StepGraph) async throws(ExecutorError) -> RunReport {
+        let folder = try runFolder(for: graph)
+        let digest = try planDigest(graph)
+        try await prepareFolders(folder)
+        return try await withLocks { locks throws(ExecutorError) in
+            try await locks.acquire(folder.lockFile, key: "plan", what: "plan \(graph.planName)")
+            var existing = try await readJournal(folder)
+            if let contents = existing, let previous = RunState(records: contents.records) {
+                guard previous.isFinished else {
+                    throw .unfinishedRun(planName: graph.planName, runID: previous.runID, phase: previous.phase)
+                }
+                try await archive(folder, runID: previous.runID)
+                existing = nil
+            }
+            try await locks.acquire(folder.containerLock(graph.container.value), key: "container:" + graph.container.value, what: "container \(graph.container.value)")
+
+            let now = await host.now()
+            let runID = now.compact + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
+            let start = JournalRecord.RunStarted(
+                runID: runID, planName: graph.planName, planDigest: digest, operation: graph.operation, mode: graph.mode,
+                container: graph.container.value, steps: graph.steps.map(\.kind), crplanVersion: options.crplanVersion, at: now
+            )
+            let session = try await openSession(graph, folder: folder, command: .apply, locks: locks, existing: existing, start: start)
+            await session.emit(.runStarted, message: "\(graph.operation.rawValue) of container \(graph.container.value) (\(graph.mode.rawValue))")
+            return try await journaled(folder) { () async throws(JournalError) in
+                try await session.finish(try await session.runRemainingSteps())
+            }
+        }
+    }
+
+    // MARK: resume
+
+    /// Continues the plan's unfinished run: refuses when the plan changed;
+    /// probes each step journaled as started but not finished (never dumping
+    /// twice nor restoring a second copy), then runs the remaining steps.
+    public func resume(_ graph: StepGraph) async throws(ExecutorError) -> RunReport {
+        let folder = try runFolder(for: graph)
+        let digest = try planDigest(graph)
+        return try await withLocks { locks throws(ExecutorError) in
+            let (contents, state) = try await unfinishedRun(graph, folder: folder, digest: digest, locks: locks)
+            switch state.phase {
+            case .rollingBack:
+                throw .rollbackPending(planName: graph.planName, runID: state.runID, phase: state.phase)
+            case .rollbackIncomplete where !state.rollForward:
+                throw .rollbackPending(planName: graph.planName, runID: state.runID, phase: state.phase)
+            default:
+                break
+            }
+            let session = try await openSession(graph, folder: folder, command: .resume, locks: locks, existing: contents, start: nil)
+            try await journaled(folder) { () async throws(JournalError) in
+                try await session.append(.runResumed(.init(crplanVersion: options.crplanVersion, at: await host.now())))
+            }
+            await session.emit(.runResumed, message: "resuming run \(state.runID) (\(state.phase.rawValue))")
+            try await session.probeInterruptedSteps(forRollback: false)
+            return try await journaled(folder) { () async throws(JournalError) in
+                try await session.finish(try await session.runRemainingSteps())
+            }
+        }
+    }
+
+    // MARK: rollback
+
+    /// Undoes the plan's unfinished or failed run as far as is safe (see
+    /// `RunReport.notes` for what is kept and what is left to do by hand).
+    public func rollback(_ graph: StepGraph) async throws(ExecutorError) -> RunReport {
+        let folder = try runFolder(for: graph)
+        let digest = try planDigest(graph)
+        return try await withLocks { locks throws(ExecutorError) in
+            let (contents, _) = try await unfinishedRun(graph, folder: folder, digest: digest, locks: locks)
+            let session = try await openSession(graph, folder: folder, command: .rollback, locks: locks, existing: contents, start: nil)
+            try await session.probeInterruptedSteps(forRollback: true)
+            return try await journaled(folder) { () async throws(JournalError) in
+                try await session.rollBack(explicit: true, failed: nil)
+            }
+        }
+    }
+
+    // MARK: status
+
+    /// The plan's latest run as its journal says (nil if it has none). Takes no lock.
+    public func status(planName: String) async throws(ExecutorError) -> RunStatus? {
+        guard RunFolder.isValidPlanName(planName) else { throw .invalidPlanName(planName) }
+        let folder = RunFolder(stateDirectory: options.stateDirectory, planName: planName)
+        guard let contents = try await readJournal(folder), let run = RunState(records: contents.records) else { return nil }
+        var history: [String] = []
+        do {
+            if try await host.fileType(at: folder.historyDirectory) == .directory {
+                history = try await host.listDirectory(at: folder.historyDirectory)
+                    .filter { $0.hasSuffix(".jsonl") }
+                    .map { String($0.dropLast(".jsonl".count)) }
+                    .sorted()
+            }
+        } catch {
+            throw .stateDirectory(path: folder.historyDirectory, error: error)
+        }
+        return RunStatus(
+            planName: planName, journalPath: folder.journal, run: run,
+            tornLastLine: contents.tornLine.map { "line \($0.line): \($0.reason)" }, history: history
+        )
+    }
+
+    /// The status of every plan with a run folder, by plan name.
+    public func statusOfAllPlans() async throws(ExecutorError) -> [RunStatus] {
+        let runs = RunFolder(stateDirectory: options.stateDirectory, planName: "_").runsDirectory
+        let names: [String]
+        do {
+            guard try await host.fileType(at: runs) == .directory else { return [] }
+            names = try await host.listDirectory(at: runs)
+        } catch {
+            throw .stateDirectory(path: runs, error: error)
+        }
+        var result: [RunStatus] = []
+        for name in names.sorted() where RunFolder.isValidPlanName(name) {
+            if let status = try await status(planName: name) { result.append(status) }
+        }
+        return result
+    }
+}
+
+// MARK: - Preparation shared by the commands
+
+extension Executor {
+    func runFolder(for graph: StepGraph) throws(ExecutorError) -> RunFolder {
+        guard RunFolder.isValidPlanName(graph.planName) else { throw .invalidPlanName(graph.planName) }
+        return RunFolder(stateDirectory: options.stateDirectory, planName: graph.planName)
+    }
+
+    func planDigest(_ graph: StepGraph) throws(ExecutorError) -> String {
+        do {
+            return try PlanDigest.of(graph.plan)
+        } catch {
+            throw .journal(.unreadable(path: "plan \(graph.planName)", reason: "cannot encode the plan for its digest: \(error)"))
+        }
+    }
+
+    /// Creates `runs/`, `runs/.locks/` and the plan's folder, each 0700.
+    func prepareFolders(_ folder: RunFolder) async throws(ExecutorError) {
+        for path in [folder.runsDirectory, folder.containerLocksDirectory, folder.path] {
+            do {
+                try await host.makeDirectory(at: path, mode: 0o700)
+            } catch {
+                throw .stateDirectory(path: path, error: error)
+            }
+        }
+    }
+
+    /// Runs `body` with a fresh lock set, releasing every lock afterwards.
+    func withLocks<Result>(_ body: (LockSet) async throws(ExecutorError) -> Result) async throws(ExecutorError) -> Result {
+        let locks = LockSet(host: host)
+        do {
+            let result = try await body(locks)
+            await locks.releaseAll()
+            return result
+        } catch {
+            await locks.releaseAll()
+            throw error
+        }
+    }
+
+    /// Maps a journal failure of `body` to `ExecutorError.journal`.
+    func journaled<Result>(_ folder: RunFolder, _ body: () async throws(JournalError) -> Result) async throws(ExecutorError) -> Result {
+        do {
+            return try await body()
+        } catch {
+            throw .journal(error)
+        }
+    }
+
+    /// The journal's contents, or nil if there is none. A corrupt journal throws.
+    func readJournal(_ folder: RunFolder) async throws(ExecutorError) -> JournalContents? {
+        let bytes: [UInt8]
+        do throws(HostError) {
+            guard let type = try await host.fileType(at: folder.journal) else { return nil }
+            guard type == .regular else {
+                throw HostError.io(operation: "read", path: folder.journal, message: "not a regular file (\(type.rawValue))")
+            }
+            bytes = try await host.readFile(at: folder.journal)
+        } catch {
+            throw .journal(.unreadable(path: folder.journal, reason: error.description))
+        }
+        do {
+            return try JournalReader.parse(bytes, path: folder.journal)
+        } catch {
+            throw .journal(error)
+        }
+    }
+
+    /// Moves a finished run's journal to `history/<run-id>.jsonl`.
+    func archive(_ folder: RunFolder, runID: String) async throws(ExecutorError) {
+        do {
+            try await host.makeDirectory(at: folder.historyDirectory, mode: 0o700)
+            var destination = folder.archivedJournal(runID: runID)
+            var counter = 2
+            while try await host.fileType(at: destination) != nil {
+                destination = folder.historyDirectory + "/\(runID)-\(counter).jsonl"
+                counter += 1
+            }
+            try await host.move(from: folder.journal, to: destination)
+        } catch {
+            throw .stateDirectory(path: folder.historyDirectory, error: error)
+        }
+    }
+
+    /// The plan's unfinished run for resume/rollback: the plan lock, the
+    /// journal, the digest check, and the container locks.
+    func unfinishedRun(_ graph: StepGraph, folder: RunFolder, digest: String, locks: LockSet) async throws(ExecutorError) -> (JournalContents, RunState) {
+        let folderType: FileType?
+        do {
+            folderType = try await host.fileType(at: folder.path)
+        } catch {
+            throw .stateDirectory(path: folder.path, error: error)
+        }
+        guard folderType == .directory else { throw .noRun(planName: graph.planName) }
+        try await prepareFolders(folder)
+        try await locks.acquire(folder.lockFile, key: "plan", what: "plan \(graph.planName)")
+        guard let contents = try await readJournal(folder), let state = RunState(records: contents.records) else {
+            throw .noRun(planName: graph.planName)
+        }
+        guard !state.isFinished else {
+            throw .runFinished(planName: graph.planName, runID: state.runID, phase: state.phase)
+        }
+        guard state.planDigest == digest else {
+            throw .planChanged(planName: graph.planName, runID: state.runID, journaled: state.planDigest, current: digest)
+        }
+        for key in [graph.container.value, state.facts?.id].compactMap({ $0 }) {
+            try await locks.acquire(folder.containerLock(key), key: "container:" + key, what: "container \(key)")
+        }
+        return (contents, state)
+    }
+
+    /// Opens the journal for appending (cutting a torn last line) and the
+    /// session; for a new run, journals `run-started` first.
+    func openSession(
+        _ graph: StepGraph, folder: RunFolder, command: RunReport.Command, locks: LockSet,
+        existing: JournalContents?, start: JournalRecord.RunStarted?
+    ) async throws(ExecutorError) -> RunSession {
+        var writer = try await journaled(folder) { () async throws(JournalError) in
+            try await JournalWriter.open(host: host, path: folder.journal, existing: existing)
+        }
+        var records = start == nil ? existing?.records ?? [] : []
+        if let start {
+            try await journaled(folder) { () async throws(JournalError) in
+                try await writer.append(.runStarted(start))
+            }
+            records = [.runStarted(start)]
+        }
+        guard let state = RunState(records: records) else { throw .noRun(planName: graph.planName) }
+        return RunSession(
+            host: host, graph: graph, options: options, observer: observer, folder: folder, command: command,
+            locks: locks, journal: writer, records: records, state: state
+        )
+    }
+}

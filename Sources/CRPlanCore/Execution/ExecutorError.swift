@@ -1,0 +1,63 @@
+/// Why `apply`, `resume`, `rollback` or `status` refused or stopped, with
+/// what to do next. `exitCode` is the documented CLI exit status.
+public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The plan name cannot be a run folder name.
+    case invalidPlanName(String)
+    /// Another crplan holds the plan's or the container's lock.
+    case locked(what: String, path: String, holderPID: Int?)
+    /// `apply` found an unfinished run of the plan.
+    case unfinishedRun(planName: String, runID: String, phase: RunState.Phase)
+    /// `resume`/`rollback` found no run of the plan.
+    case noRun(planName: String)
+    /// `resume`/`rollback` found the plan's last run finished.
+    case runFinished(planName: String, runID: String, phase: RunState.Phase)
+    /// The plan changed since the run started.
+    case planChanged(planName: String, runID: String, journaled: String, current: String)
+    /// `resume` found a rollback in progress or incomplete.
+    case rollbackPending(planName: String, runID: String, phase: RunState.Phase)
+    /// A started step's probe could not decide what it did; an operator must.
+    case needsOperator(planName: String, step: StepKind, message: String)
+    /// The journal is corrupt, unreadable, or could not be written.
+    case journal(JournalError)
+    /// The run folder could not be prepared or read.
+    case stateDirectory(path: String, error: HostError)
+
+    public var description: String {
+        switch self {
+        case .invalidPlanName(let name):
+            "plan name `\(name)` cannot name a run folder: use letters, digits, `_`, `.` and `-`, not starting with `.` or `-`"
+        case .locked(let what, let path, let holderPID):
+            "\(what) is locked by \(holderPID.map { "crplan process \($0)" } ?? "another process") (\(path)): "
+                + "wait for it to finish, or check that process"
+        case .unfinishedRun(let planName, let runID, let phase):
+            "plan \(planName) has an unfinished run \(runID) (\(phase.rawValue)): continue it with `crplan resume \(planName)` "
+                + "or undo it with `crplan rollback \(planName)`; `crplan status \(planName)` shows where it stopped"
+        case .noRun(let planName):
+            "plan \(planName) has no run: start one with `crplan apply`"
+        case .runFinished(let planName, let runID, let phase):
+            "the last run \(runID) of plan \(planName) is finished (\(phase.rawValue)): nothing to continue or undo; "
+                + "start a new run with `crplan apply`"
+        case .planChanged(let planName, let runID, let journaled, let current):
+            "plan \(planName) changed since run \(runID) started (digest \(journaled), now \(current)): "
+                + "restore the plan as it was to resume or roll back that run"
+        case .rollbackPending(let planName, let runID, let phase):
+            "run \(runID) of plan \(planName) is \(phase.rawValue): finish undoing it with `crplan rollback \(planName)` "
+                + "(`crplan status \(planName)` shows what is left)"
+        case .needsOperator(let planName, let step, let message):
+            "plan \(planName), step \(step.rawValue): \(message)"
+        case .journal(let error):
+            error.description
+        case .stateDirectory(let path, let error):
+            "cannot use the run folder \(path): \(error)"
+        }
+    }
+
+    /// 2 usage/plan error, 3 locked, 4 needs operator attention.
+    public var exitCode: Int32 {
+        switch self {
+        case .invalidPlanName, .noRun, .runFinished, .planChanged: 2
+        case .locked: 3
+        case .unfinishedRun, .rollbackPending, .needsOperator, .journal, .stateDirectory: 4
+        }
+    }
+}

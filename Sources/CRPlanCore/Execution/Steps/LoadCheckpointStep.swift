@@ -1,0 +1,36 @@
+/// `load-checkpoint` (restore-only plans): the image dir must hold a
+/// complete checkpoint and the facts crplan saved when it made it; those
+/// facts (not the exited container's) bind the restore.
+struct LoadCheckpointStep: StepBehavior {
+    func run(_ context: StepContext) async throws -> [String: String] {
+        let host = context.host
+        let directory = try context.imageDirectory()
+        guard try await host.fileType(at: directory) == .directory else {
+            throw StepFailure("there is no checkpoint at \(directory): check the plan's imageDir")
+        }
+        guard try await CheckpointImages.isComplete(directory, host: host) else {
+            throw StepFailure(
+                "\(directory) does not hold a complete checkpoint (no \(CheckpointImages.statsDump) or \(CheckpointImages.inventory): "
+                    + "the dump did not finish); see \(directory)/\(CheckpointImages.dumpLog)"
+            )
+        }
+        let factsPath = directory + "/" + CheckpointImages.factsFile
+        guard try await host.fileExists(factsPath) else {
+            throw StepFailure("\(directory) has no \(CheckpointImages.factsFile): it was not made by a crplan checkpoint, so crplan cannot rebuild the container's root for it")
+        }
+        var saved: ContainerFacts
+        do {
+            saved = try CheckpointImages.decodeFacts(try await host.readFile(at: factsPath))
+        } catch let error as HostError {
+            throw error
+        } catch {
+            throw StepFailure("cannot read the saved facts \(factsPath): \(error)")
+        }
+        if let current = context.facts, current.id != saved.id {
+            throw StepFailure("the checkpoint in \(directory) belongs to container \(saved.id), not to \(current.id)")
+        }
+        saved.running = false
+        try await context.bindFacts(saved, source: "checkpoint")
+        return ["imageDir": directory, "containerID": saved.id, "rootfs": saved.rootfs, "driver": saved.driver]
+    }
+}

@@ -1,0 +1,117 @@
+/// `restore`: `criu restore -d` with the compiled argv. Never starts a
+/// second copy: a pidfile naming a live process of the container stops it.
+/// `criu restore --pidfile` opens the file O_EXCL, so a stale pidfile from an
+/// earlier attempt would make the restore fail and kill what it restored:
+/// it is proved stale (no live process) and moved aside first. Success =
+/// exit 0 and restore.log says `Restore finished successfully`. A
+/// successful restore is a point of no return: it is never undone.
+struct RestoreStep: StepBehavior {
+    func run(_ context: StepContext) async throws -> [String: String] {
+        let host = context.host
+        let facts = try context.requireFacts()
+        let directory = try context.imageDirectory()
+        let criuPidfile = try Self.criuPidfile(context, imageDir: directory)
+        let planPidfile = try context.resolve(context.graph.plan.restore.pidfile, purpose: "find the plan's pidfile")
+
+        for path in Set([criuPidfile, planPidfile]).sorted() {
+            guard let pid = try await context.readPid(at: path), let process = await host.process(pid) else { continue }
+            let matches = context.runsContainerCommand(process)
+            if matches == false { continue }  // a recycled pid: the file is stale
+            let what = matches == true ? "runs the container's command" : "is alive (crplan cannot prove it is not the workload)"
+            throw StepFailure(
+                "\(path) names pid \(pid), which \(what): the workload may already run, and crplan never restores a second copy; "
+                    + "check that process, and remove \(path) if it is not the workload"
+            )
+        }
+        var progress = ["criuPidfile": criuPidfile, "imageDir": directory]
+        if try await host.fileType(at: criuPidfile) != nil {
+            let aside = try await context.asidePath(for: criuPidfile, label: "stale")
+            progress["staleCriuPidfileMovedTo"] = aside
+            try await context.progress(progress)
+            try await host.move(from: criuPidfile, to: aside)
+            await context.note("moved the stale criu pidfile \(criuPidfile) (no live process) aside to \(aside): criu opens it O_EXCL")
+        } else {
+            try await context.progress(progress)
+        }
+
+        let run = try await context.runCommands()
+        let logPath = directory + "/" + CheckpointImages.restoreLog
+        let log = try await CheckpointImages.log(logPath, host: host)
+        let logFinished = log?.contains(CheckpointImages.restoreFinished) ?? false
+        let pid = try await context.readPid(at: criuPidfile)
+        let alive = if let pid { await host.process(pid) != nil } else { false }
+        if run.succeeded, logFinished, let pid, alive {
+            return ["pid": String(pid), "criuPidfile": criuPidfile, "restoreLog": logPath, "imageDir": directory]
+        }
+
+        let what = run.failureDescription.map { "criu restore failed: \($0)" }
+            ?? (logFinished ? "criu restore finished but the pid in \(criuPidfile) is not alive"
+                : "criu restore exited 0 but \(logPath) does not say `\(CheckpointImages.restoreFinished)`")
+        let message = LogExcerpt.describe(what, logPath: logPath, text: log)
+        if let pid, alive {
+            throw StepFailure(message, irreversible: true, notes: [
+                "pid \(pid) from \(criuPidfile) is alive: the workload may run; crplan never kills it and undoes nothing before it. "
+                    + "Check it, then `crplan resume \(context.graph.planName)` adopts it if it is the container's process",
+            ])
+        }
+        throw StepFailure(message, notes: [
+            "a failed restore kills the tasks it restored: nothing of container \(facts.name) runs; the checkpoint images in \(directory) are kept",
+        ])
+    }
+
+    func probe(_ context: StepContext) async throws -> ProbeDecision {
+        let host = context.host
+        let directory = try context.record?.outputs["imageDir"] ?? context.imageDirectory()
+        guard let criuPidfile = context.record?.outputs["criuPidfile"] else {
+            return .rerun("criu restore was not started")
+        }
+        let logPath = directory + "/" + CheckpointImages.restoreLog
+        if let pid = try await context.readPid(at: criuPidfile), let process = await host.process(pid) {
+            if context.runsContainerCommand(process) == false {
+                return .operatorNeeded("\(criuPidfile) names pid \(pid), which is alive but does not run the container's command; check it by hand")
+            }
+            return .done(
+                ["pid": String(pid), "criuPidfile": criuPidfile, "restoreLog": logPath, "imageDir": directory],
+                reason: "the restored process \(pid) from \(criuPidfile) is alive"
+            )
+        }
+        let log = try await CheckpointImages.log(logPath, host: host)
+        if log?.contains(CheckpointImages.restoreFinished) == true {
+            return .operatorNeeded(
+                "\(logPath) says the restore finished, but no process from \(criuPidfile) is alive: the workload exited after it "
+                    + "was restored. Restoring again would start it from the old checkpoint; decide by hand"
+            )
+        }
+        return .rerun("the restore did not finish and no restored process is alive (a failed restore kills what it restored)")
+    }
+
+    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool { true }
+
+    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String {
+        let pid = context.outputs(of: .restore)["pid"].map { " as pid \($0)" } ?? ""
+        let way = explicit
+            ? "stop it by hand if it must not run"
+            : "continue with `crplan resume \(context.graph.planName)` to finish the remaining steps"
+        return "the restore succeeded: the workload runs again\(pid); crplan never undoes a restore by killing it; \(way)"
+    }
+
+    /// The `--pidfile` of the compiled restore command (relative paths are
+    /// relative to the image dir, as for criu).
+    static func criuPidfile(_ context: StepContext, imageDir: String) throws -> String {
+        for command in context.step.commands {
+            let argv = try context.argv(for: command)
+            for (index, argument) in argv.enumerated() {
+                var value: String?
+                if argument == "--pidfile", index + 1 < argv.count {
+                    value = argv[index + 1]
+                } else if argument.hasPrefix("--pidfile=") {
+                    value = String(argument.dropFirst("--pidfile=".count))
+                }
+                if let value, !value.isEmpty {
+                    return value.hasPrefix("/") ? value : imageDir + "/" + value
+                }
+            }
+        }
+        throw StepFailure("the compiled restore command has no --pidfile: crplan could not learn the restored pid")
+    }
+}

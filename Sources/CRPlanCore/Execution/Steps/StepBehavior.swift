@@ -1,0 +1,78 @@
+/// What one kind of step does for real, how a resume finds out whether an
+/// interrupted attempt finished, and whether finishing it passes a point of
+/// no return. One conforming type per kind, each in its own file.
+protocol StepBehavior: Sendable {
+    /// Runs the step through the context's host; returns its outputs
+    /// (journaled with `step-succeeded`). Throws `StepFailure` (or a host or
+    /// binding error) when the step failed, `JournalError` when the journal did.
+    func run(_ context: StepContext) async throws -> [String: String]
+
+    /// For a step journaled as started but not finished: did it finish?
+    func probe(_ context: StepContext) async throws -> ProbeDecision
+
+    /// True when a success of this step must never be undone: after it, the
+    /// way on is forward (resume), never back.
+    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool
+
+    /// What to tell the operator when a rollback stops at this step.
+    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String
+}
+
+extension StepBehavior {
+    func probe(_ context: StepContext) async throws -> ProbeDecision {
+        .rerun("it changes nothing, so it runs again")
+    }
+
+    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool {
+        if case .irreversible = step.undo { return true }
+        return false
+    }
+
+    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String {
+        "step \(context.step.kind.rawValue) cannot be undone"
+    }
+}
+
+/// A probe's verdict on an interrupted step.
+enum ProbeDecision: Sendable, Hashable {
+    /// It finished: mark it succeeded with these outputs, never run it again.
+    case done([String: String], reason: String)
+    /// It did not finish and running it again is safe.
+    case rerun(String)
+    /// crplan cannot tell, and guessing could lose or duplicate the workload.
+    case operatorNeeded(String)
+}
+
+/// A step that failed, with what the operator should know.
+struct StepFailure: Error, Sendable, CustomStringConvertible {
+    var message: String
+    /// What it did must not be undone, nor anything before it (e.g. a restored process may run).
+    var irreversible: Bool
+    var notes: [String]
+
+    init(_ message: String, irreversible: Bool = false, notes: [String] = []) {
+        self.message = message
+        self.irreversible = irreversible
+        self.notes = notes
+    }
+
+    var description: String { message }
+}
+
+/// The behaviour of each step kind.
+enum StepBehaviors {
+    static func behavior(for kind: StepKind) -> any StepBehavior {
+        switch kind {
+        case .inspect: InspectStep()
+        case .loadCheckpoint: LoadCheckpointStep()
+        case .dump: DumpStep()
+        case .verifyDumpLog: VerifyDumpLogStep()
+        case .waitContainerExited: WaitContainerExitedStep()
+        case .rebuildRootfs: RebuildRootfsStep()
+        case .restore: RestoreStep()
+        case .writePidfile: WritePidfileStep()
+        case .checkpointCreate: CheckpointCreateStep()
+        case .startFromCheckpoint: StartFromCheckpointStep()
+        }
+    }
+}

@@ -1,0 +1,214 @@
+@testable import CRPlanCore
+
+/// The recording test double of `Host`: runs nothing, simulates a
+/// `FakeWorld`, and records every call. Runs instantly (a fake clock).
+actor FakeHost: Host {
+    var world: FakeWorld
+    nonisolated let environment: [String: String]
+
+    init(_ world: FakeWorld, environment: [String: String] = [:]) {
+        self.world = world
+        self.environment = environment
+    }
+
+    func update(_ change: @Sendable (inout FakeWorld) -> Void) {
+        change(&world)
+    }
+
+    /// A new process that takes over the world after "crplan died": the
+    /// kernel dropped its locks, and nothing crashes any more.
+    func restartAfterCrash() {
+        world.crashed = false
+        world.crashAtSideEffect = nil
+        world.heldLocks.removeAll()
+    }
+
+    /// Counts a side effect; throws if crplan "crashed" at or before it.
+    /// A crashed crplan makes no more calls, so those are not recorded.
+    private func sideEffect(_ call: HostCall, _ operation: FakeWorld.Operation, _ path: String) throws(HostError) {
+        if world.crashed { throw .io(operation: operation.rawValue, path: path, message: "simulated crash: crplan is dead") }
+        if let crashAt = world.crashAtSideEffect, world.sideEffects + 1 >= crashAt {
+            world.crashed = true
+            throw .io(operation: operation.rawValue, path: path, message: "simulated crash")
+        }
+        world.sideEffects += 1
+        world.calls.append(call)
+        if let error = world.injectedFailure(operation, path) { throw error }
+    }
+
+    // MARK: Commands
+
+    func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
+        try sideEffect(.run(invocation.argv), .run, invocation.argv.joined(separator: " "))
+        world.clock += world.commandDuration
+        for handler in world.handlers where handler.matches(invocation.argv) {
+            let result = handler.respond(&world, invocation)
+            if let log = invocation.standardErrorLog { world.write(log, result.standardError) }
+            if let log = invocation.standardOutputLog { world.write(log, result.standardOutput) }
+            return result
+        }
+        throw .launchFailed(program: invocation.argv.first ?? "", message: "the fake host has no handler for \(invocation.argv)")
+    }
+
+    func inspectContainer(_ reference: String, docker: DockerEndpoint) async throws(HostError) -> ContainerFacts {
+        world.calls.append(.inspect(reference))
+        if let error = world.injectedFailure(.inspect, reference) { throw error }
+        let id = try world.container(matching: reference)
+        if let remaining = world.containers[id]?.exitNoticedAfterInspects {
+            if remaining <= 0 {
+                world.dockerNoticesExit(id)
+            } else {
+                world.containers[id]?.exitNoticedAfterInspects = remaining - 1
+            }
+        }
+        guard let container = world.containers[id] else { throw .containerNotFound(reference: reference) }
+        return container.facts
+    }
+
+    // MARK: Files
+
+    func fileType(at path: String) async throws(HostError) -> FileType? {
+        world.fileType(path)
+    }
+
+    func readFile(at path: String) async throws(HostError) -> [UInt8] {
+        if let error = world.injectedFailure(.readFile, path) { throw error }
+        if world.symbolicLinks.contains(path) { throw .symbolicLink(path: path) }
+        guard let bytes = world.files[path] else { throw .notFound(path: path) }
+        return bytes
+    }
+
+    func makeDirectory(at path: String, mode: UInt16) async throws(HostError) {
+        if world.directories[path] != nil { return }
+        if world.symbolicLinks.contains(path) { throw .symbolicLink(path: path) }
+        try sideEffect(.makeDirectory(path, mode), .makeDirectory, path)
+        var missing: [String] = []
+        var current = path
+        while world.directories[current] == nil, !current.isEmpty {
+            missing.append(current)
+            guard let slash = current.lastIndex(of: "/") else { break }
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        }
+        for directory in missing { world.directories[directory] = mode }
+    }
+
+    func writeFileAtomically(at path: String, contents: [UInt8], mode: UInt16) async throws(HostError) {
+        try sideEffect(.writeAtomically(path), .writeAtomically, path)
+        try requireParent(path)
+        world.files[path] = contents
+        world.fileModes[path] = mode
+    }
+
+    func appendDurably(to path: String, contents: [UInt8]) async throws(HostError) {
+        let wasCrashed = world.crashed
+        do {
+            try sideEffect(.append(path), .append, path)
+        } catch {
+            if !wasCrashed, world.crashed, world.tearCrashingAppend {
+                world.files[path, default: []] += contents.prefix(contents.count / 2)
+            }
+            throw error
+        }
+        try requireParent(path)
+        if world.files[path] == nil { world.fileModes[path] = 0o600 }
+        world.files[path, default: []] += contents
+    }
+
+    func truncateFile(at path: String, toLength length: Int) async throws(HostError) {
+        try sideEffect(.truncate(path, length), .truncate, path)
+        guard let bytes = world.files[path] else { throw .notFound(path: path) }
+        world.files[path] = Array(bytes.prefix(length))
+    }
+
+    func move(from source: String, to destination: String) async throws(HostError) {
+        try sideEffect(.move(source, destination), .move, source)
+        guard world.fileType(destination) == nil else {
+            throw .io(operation: "rename", path: destination, message: "file exists")
+        }
+        if world.files[source] != nil {
+            world.files[destination] = world.files.removeValue(forKey: source)
+            return
+        }
+        guard let mode = world.directories.removeValue(forKey: source) else { throw .notFound(path: source) }
+        world.directories[destination] = mode
+        let prefix = source + "/"
+        for key in world.files.keys where key.hasPrefix(prefix) {
+            world.files[destination + "/" + key.dropFirst(prefix.count)] = world.files.removeValue(forKey: key)
+        }
+        for key in world.directories.keys where key.hasPrefix(prefix) {
+            world.directories[destination + "/" + key.dropFirst(prefix.count)] = world.directories.removeValue(forKey: key)
+        }
+    }
+
+    func removeFile(at path: String) async throws(HostError) {
+        try sideEffect(.remove(path), .remove, path)
+        guard world.files.removeValue(forKey: path) != nil else { throw .notFound(path: path) }
+    }
+
+    func listDirectory(at path: String) async throws(HostError) -> [String] {
+        guard world.directories[path] != nil else { throw .notFound(path: path) }
+        return world.children(of: path)
+    }
+
+    private func requireParent(_ path: String) throws(HostError) {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        guard world.directories[parent] != nil else { throw .notFound(path: parent) }
+    }
+
+    // MARK: Mounts
+
+    func mountTable() async throws(HostError) -> [MountEntry] {
+        world.mounts
+    }
+
+    func unmount(_ path: String) async throws(HostError) {
+        try sideEffect(.unmount(path), .unmount, path)
+        guard let index = world.mounts.lastIndex(where: { $0.mountPoint == path }) else {
+            throw .io(operation: "unmount", path: path, message: "not mounted")
+        }
+        world.mounts.remove(at: index)
+    }
+
+    // MARK: Processes
+
+    func process(_ pid: Int) async -> RunningProcess? {
+        world.processes[pid]
+    }
+
+    // MARK: Locks
+
+    func lock(_ path: String) async throws(HostError) -> any HostLock {
+        world.calls.append(.lock(path))
+        if let holder = world.foreignLocks[path] { throw .locked(path: path, holderPID: holder) }
+        if world.heldLocks.contains(path) { throw .locked(path: path, holderPID: world.ownPID) }
+        world.heldLocks.insert(path)
+        world.files[path] = Array("\(world.ownPID)\n".utf8)
+        return FakeLock(path: path, host: self)
+    }
+
+    func releaseLock(_ path: String) {
+        world.calls.append(.release(path))
+        world.heldLocks.remove(path)
+    }
+
+    // MARK: Time
+
+    func now() async -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: world.clock)
+    }
+
+    func sleep(for duration: Duration) async {
+        world.calls.append(.sleep(duration.wholeMilliseconds))
+        world.clock += duration.wholeMilliseconds
+    }
+}
+
+struct FakeLock: HostLock {
+    let path: String
+    let host: FakeHost
+
+    func release() async {
+        await host.releaseLock(path)
+    }
+}

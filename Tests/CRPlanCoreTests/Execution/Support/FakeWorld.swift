@@ -1,0 +1,164 @@
+@testable import CRPlanCore
+
+/// Everything the recording test double simulates: an in-memory file
+/// system, a mount table, processes, Docker's containers, a clock, locks
+/// held by other processes, scripted commands, and injected failures.
+struct FakeWorld: Sendable {
+    struct Container: Sendable {
+        var facts: ContainerFacts
+        /// After a dump kills the init, Docker notices only after this many inspects.
+        var exitNoticedAfterInspects: Int?
+    }
+
+    /// A scripted command: the first handler whose `matches` accepts the argv answers.
+    struct CommandHandler: Sendable {
+        var name: String
+        var matches: @Sendable ([String]) -> Bool
+        var respond: @Sendable (inout FakeWorld, CommandInvocation) -> CommandResult
+    }
+
+    /// A host operation that fails `times` times (`-1`: always) with `error`.
+    struct Injection: Sendable {
+        var operation: Operation
+        var pathContains: String
+        var times: Int
+        var error: HostError
+        /// Matching calls that still succeed before the failures start.
+        var skip = 0
+    }
+
+    enum Operation: String, Sendable {
+        case run, makeDirectory, writeAtomically, append, truncate, move, remove, unmount, readFile, inspect
+    }
+
+    var files: [String: [UInt8]] = [:]
+    var fileModes: [String: UInt16] = [:]
+    var directories: [String: UInt16] = ["/": 0o755]
+    var symbolicLinks: Set<String> = []
+    var mounts: [MountEntry] = []
+    var processes: [Int: RunningProcess] = [:]
+    var containers: [String: Container] = [:]
+    var clock: Int64 = 1_714_564_800_000
+    var commandDuration: Int64 = 100
+    var nextPid = 5000
+    var ownPID = 777
+    /// Locks held by other processes: path → the pid they wrote.
+    var foreignLocks: [String: Int] = [:]
+    var heldLocks: Set<String> = []
+    var handlers: [CommandHandler] = []
+    var injections: [Injection] = []
+    /// Every call, side effects and reads, in order.
+    var calls: [HostCall] = []
+
+    /// Crash simulation: the side effect with this 1-based index (and all
+    /// after it) fails, as if crplan died just before it.
+    var crashAtSideEffect: Int?
+    /// When the crashing side effect is a journal append, write half the line.
+    var tearCrashingAppend = false
+    var sideEffects = 0
+    var crashed = false
+
+    // MARK: Files
+
+    func fileType(_ path: String) -> FileType? {
+        if symbolicLinks.contains(path) { return .symbolicLink }
+        if directories[path] != nil { return .directory }
+        if files[path] != nil { return .regular }
+        return nil
+    }
+
+    func text(_ path: String) -> String? {
+        files[path].map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    mutating func write(_ path: String, _ text: String) {
+        ensureParent(of: path)
+        files[path] = Array(text.utf8)
+    }
+
+    mutating func ensureParent(of path: String) {
+        var parent = path
+        while let slash = parent.lastIndex(of: "/"), slash != parent.startIndex {
+            parent = String(parent[..<slash])
+            if directories[parent] == nil { directories[parent] = 0o755 }
+        }
+    }
+
+    func children(of directory: String) -> [String] {
+        let prefix = directory == "/" ? "/" : directory + "/"
+        var names = Set<String>()
+        for path in Array(files.keys) + Array(directories.keys) where path.hasPrefix(prefix) && path != directory {
+            let rest = path.dropFirst(prefix.count)
+            if let name = rest.split(separator: "/").first { names.insert(String(name)) }
+        }
+        return names.sorted()
+    }
+
+    // MARK: Docker
+
+    func container(matching reference: String) throws(HostError) -> String {
+        if containers[reference] != nil { return reference }
+        let byName = containers.filter { $0.value.facts.name == reference }.map(\.key)
+        if byName.count == 1 { return byName[0] }
+        let byPrefix = containers.keys.filter { $0.hasPrefix(reference) }.sorted()
+        if byPrefix.count == 1 { return byPrefix[0] }
+        if byPrefix.count > 1 { throw .ambiguousContainer(reference: reference, candidates: byPrefix) }
+        throw .containerNotFound(reference: reference)
+    }
+
+    /// The container's init died (a dump): Docker notices after `inspects` inspects.
+    mutating func containerInitDied(_ id: String, noticedAfterInspects inspects: Int) {
+        guard var container = containers[id] else { return }
+        processes[container.facts.pid] = nil
+        container.exitNoticedAfterInspects = inspects
+        containers[id] = container
+        if inspects == 0 { dockerNoticesExit(id) }
+    }
+
+    mutating func dockerNoticesExit(_ id: String) {
+        guard var container = containers[id] else { return }
+        container.facts.running = false
+        container.facts.status = "exited"
+        container.facts.pid = 0
+        container.exitNoticedAfterInspects = nil
+        containers[id] = container
+        mounts.removeAll { $0.mountPoint == container.facts.rootfs }
+    }
+
+    // MARK: Injected failures
+
+    mutating func injectedFailure(_ operation: Operation, _ path: String) -> HostError? {
+        guard let index = injections.firstIndex(where: { $0.operation == operation && path.contains($0.pathContains) && $0.times != 0 }) else {
+            return nil
+        }
+        if injections[index].skip > 0 {
+            injections[index].skip -= 1
+            return nil
+        }
+        if injections[index].times > 0 { injections[index].times -= 1 }
+        return injections[index].error
+    }
+
+    mutating func fail(_ operation: Operation, pathContains: String, times: Int = -1, after skip: Int = 0, error: HostError? = nil) {
+        injections.append(Injection(
+            operation: operation, pathContains: pathContains, times: times,
+            error: error ?? .io(operation: operation.rawValue, path: pathContains, message: "injected failure"), skip: skip
+        ))
+    }
+}
+
+/// One call the executor made on the host, for assertions on the sequence.
+enum HostCall: Sendable, Hashable {
+    case run([String])
+    case inspect(String)
+    case makeDirectory(String, UInt16)
+    case writeAtomically(String)
+    case append(String)
+    case truncate(String, Int)
+    case move(String, String)
+    case remove(String)
+    case unmount(String)
+    case lock(String)
+    case release(String)
+    case sleep(Int64)
+}
