@@ -137,14 +137,14 @@ public enum DurableFiles {
         try writeAtomically(Array(text.utf8), to: path, permissions: permissions)
     }
 
-    /// Appends `line` plus `\n` to the file at `path` (created if missing, and
-    /// then its directory is fsynced) with `O_APPEND`, then fsyncs the file.
-    /// A failed write or fsync is thrown as is and never retried: the caller
-    /// must treat the file's tail as unknown (see `truncateTornTail`).
-    public static func appendLine(
-        _ line: String, to path: String, permissions: FilePermissions = filePermissions
+    /// Appends `bytes` to the file at `path` (created with `permissions` if
+    /// missing, and then its directory is fsynced) with one `write` on an
+    /// `O_APPEND` descriptor, then fsyncs the file. A failed or short write,
+    /// or a failed fsync, is thrown as is and never retried: the caller must
+    /// treat the file's tail as unknown (see `truncateTornTail`).
+    public static func append(
+        _ bytes: [UInt8], to path: String, permissions: FilePermissions = filePermissions
     ) throws(FileError) {
-        guard !line.utf8.contains(UInt8(ascii: "\n")) else { throw .lineContainsNewline(path: path) }
         var created = false
         let descriptor: FileDescriptor
         do throws(FileError) {
@@ -155,10 +155,14 @@ public enum DurableFiles {
             created = true
         }
         do throws(FileError) {
+            let written: Int
             do {
-                _ = try descriptor.writeAll(Array(line.utf8) + [UInt8(ascii: "\n")])
+                written = try bytes.withUnsafeBytes { try descriptor.write($0, retryOnInterrupt: true) }
             } catch {
                 throw classify(error, operation: "append to", path: path)
+            }
+            guard written == bytes.count else {
+                throw .shortWrite(path: path, written: written, expected: bytes.count)
             }
             try sync(descriptor, path: path)
         } catch {
@@ -169,6 +173,27 @@ public enum DurableFiles {
         if created, let directory = parentDirectory(of: FilePath(path)) {
             try syncDirectory(directory.string)
         }
+    }
+
+    /// Appends `line` plus `\n` as one record (see `append`); a line holding
+    /// a newline is refused.
+    public static func appendLine(
+        _ line: String, to path: String, permissions: FilePermissions = filePermissions
+    ) throws(FileError) {
+        guard !line.utf8.contains(UInt8(ascii: "\n")) else { throw .lineContainsNewline(path: path) }
+        try append(Array(line.utf8) + [UInt8(ascii: "\n")], to: path, permissions: permissions)
+    }
+
+    /// Cuts the file at `path` to `length` bytes and fsyncs it.
+    public static func truncate(_ path: String, toLength length: Int) throws(FileError) {
+        let descriptor = try open(path, .writeOnly)
+        defer { try? descriptor.close() }
+        do {
+            try descriptor.resize(to: Int64(length), retryOnInterrupt: true)
+        } catch {
+            throw classify(error, operation: "truncate", path: path)
+        }
+        try sync(descriptor, path: path)
     }
 
     /// Cuts an unterminated last line (a write torn by a crash) off the file
@@ -326,6 +351,30 @@ public enum DurableFiles {
             throw .system(operation: "stat", path: path, errno: code)
         }
         return FileStatus(info)
+    }
+
+    /// The names in the directory at `path` (not `.`/`..`), sorted; a
+    /// symbolic link at `path` is refused.
+    public static func listDirectory(_ path: String) throws(FileError) -> [String] {
+        let directory = try openDirectory(path)
+        guard let stream = fdopendir(directory.rawValue) else {
+            let code = Errno(rawValue: Glibc.errno)
+            try? directory.close()
+            throw .system(operation: "list", path: path, errno: code)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        Glibc.errno = 0
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        if Glibc.errno != 0 {
+            throw .system(operation: "list", path: path, errno: Errno(rawValue: Glibc.errno))
+        }
+        return names.sorted()
     }
 
     // MARK: Helpers

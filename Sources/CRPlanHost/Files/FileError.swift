@@ -18,6 +18,8 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     /// The destination of a no-replace rename already exists.
     case alreadyExists(path: String)
+    /// A single `write` stored fewer bytes than asked (disk full, file size limit).
+    case shortWrite(path: String, written: Int, expected: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path) is larger than \(limit) bytes"
         case .alreadyExists(let path):
             "\(path) already exists"
+        case .shortWrite(let path, let written, let expected):
+            "short write to \(path): \(written) of \(expected) bytes written; its end is now torn"
         }
     }
 

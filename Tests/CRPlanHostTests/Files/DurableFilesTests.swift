@@ -159,4 +159,33 @@ struct DurableFilesTests {
         #expect(try DurableFiles.moveAside(dir, suffix: "old") == dir + ".old")
         #expect(try DurableFiles.status(dir + ".old")?.kind == .directory)
     }
+
+    @Test("append writes raw bytes in one durable write; truncate cuts to a length")
+    func appendAndTruncate() throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let path = temp.appending("journal")
+        try DurableFiles.append(bytes("abc"), to: path)
+        try DurableFiles.append(bytes("def\n"), to: path)
+        #expect(try DurableFiles.readText(path) == "abcdef\n")
+        try DurableFiles.truncate(path, toLength: 2)
+        #expect(try DurableFiles.readText(path) == "ab")
+        #expect(throws: FileError.self) { try DurableFiles.truncate(temp.appending("missing"), toLength: 0) }
+        #expect(throws: FileError.self) { try DurableFiles.append(bytes("x"), to: temp.appending("no/such/dir/file")) }
+    }
+
+    @Test("listDirectory lists names without . and .., refusing a symbolic link")
+    func listDirectory() throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        try DurableFiles.writeAtomically("1", to: temp.appending("b"))
+        try DurableFiles.createDirectory(temp.appending("a"))
+        #expect(try DurableFiles.listDirectory(temp.path) == ["a", "b"])
+        #expect(try DurableFiles.listDirectory(temp.appending("a")) == [])
+        let link = temp.appending("link")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: temp.appending("a"))
+        #expect(throws: FileError.symbolicLink(path: link)) { try DurableFiles.listDirectory(link) }
+        let missing = #expect(throws: FileError.self) { try DurableFiles.listDirectory(temp.appending("none")) }
+        #expect(missing?.errno == .noSuchFileOrDirectory)
+    }
 }
