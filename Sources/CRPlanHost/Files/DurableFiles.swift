@@ -104,8 +104,14 @@ public enum DurableFiles {
             throw .system(operation: "write", path: path, errno: .invalidArgument)
         }
         let temporary = directory.appending(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").string
-        let descriptor = try open(
-            temporary, .writeOnly, options: [.create, .exclusiveCreate], permissions: permissions)
+        let descriptor: FileDescriptor
+        do throws(FileError) {
+            descriptor = try open(
+                temporary, .writeOnly, options: [.create, .exclusiveCreate], permissions: permissions)
+        } catch where error.errno == .noSuchFileOrDirectory {
+            // The folder is what is missing; name it rather than the temp file.
+            throw .system(operation: "write into", path: directory.string, errno: .noSuchFileOrDirectory)
+        }
         do throws(FileError) {
             do {
                 _ = try descriptor.writeAll(bytes)

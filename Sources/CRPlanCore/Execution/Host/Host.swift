@@ -1,0 +1,120 @@
+/// The one boundary where crplan touches the machine: every process it
+/// starts, every file it reads or writes, every mount, lock and clock read.
+///
+/// The executor above it is host-agnostic, so its state machine runs in
+/// unit tests against a recording test double; `CRPlanHost` implements it
+/// for real (swift-subprocess, mountinfo, flock, /proc, `docker inspect`).
+///
+/// Contract for every implementation:
+/// - Commands are argv arrays, run without a shell, killed at their timeout.
+/// - Paths are absolute. Files are opened without following symbolic links
+///   (`O_NOFOLLOW`); a symbolic link where crplan expects a file or directory
+///   is an error (`HostError.symbolicLink`), never followed.
+/// - "Durable" means fsynced: the file, and its folder after a file was
+///   created, renamed or removed in it.
+/// - Methods throw `HostError` and nothing else; they never print.
+public protocol Host: Sendable {
+    /// The environment crplan runs in (for `${env.NAME}` values the planner left unresolved).
+    var environment: [String: String] { get }
+
+    // MARK: Commands
+
+    /// Runs `invocation.argv` (no shell), waits for it or its timeout, writes
+    /// its output to the log files named in the invocation, and returns how
+    /// it ended with the captured output. A program that exits non-zero is a
+    /// result, not an error; only a program that cannot start throws.
+    func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult
+
+    /// `docker inspect` of one container, decoded from JSON (Id, Name,
+    /// State.Pid/Running/Status, GraphDriver.Name/Data, HostnamePath,
+    /// HostsPath, ResolvConfPath), plus the root the driver mounts (for vfs:
+    /// `<home>/vfs/dir/<mount-id>`), and, when the container runs, the cgroup
+    /// v1 controller mounts read from `/proc/<pid>/mountinfo`.
+    /// Throws `.containerNotFound` / `.ambiguousContainer` for those cases.
+    func inspectContainer(_ reference: String, docker: DockerEndpoint) async throws(HostError) -> ContainerFacts
+
+    // MARK: Files
+
+    /// What is at `path` (lstat, not following a final link), or nil if nothing is.
+    func fileType(at path: String) async throws(HostError) -> FileType?
+
+    /// The whole content of a regular file (opened `O_NOFOLLOW`).
+    func readFile(at path: String) async throws(HostError) -> [UInt8]
+
+    /// Creates `path` and any missing parents with `mode` (crplan passes
+    /// 0o700), fsyncing each parent folder. An existing directory is fine.
+    func makeDirectory(at path: String, mode: UInt16) async throws(HostError)
+
+    /// Replaces `path` atomically: write a temp file in the same folder,
+    /// fsync it, rename it over `path`, fsync the folder.
+    func writeFileAtomically(at path: String, contents: [UInt8], mode: UInt16) async throws(HostError)
+
+    /// Appends `contents` to `path` (created 0600 if missing, opened
+    /// `O_APPEND|O_NOFOLLOW`) and fsyncs the file before returning; fsyncs
+    /// the folder too when the file was created. Partial writes are errors.
+    func appendDurably(to path: String, contents: [UInt8]) async throws(HostError)
+
+    /// Cuts `path` to `length` bytes and fsyncs it (drops a torn journal line).
+    func truncateFile(at path: String, toLength length: Int) async throws(HostError)
+
+    /// Renames `source` to `destination` (same file system; fails if
+    /// `destination` exists) and fsyncs the folders.
+    func move(from source: String, to destination: String) async throws(HostError)
+
+    /// Removes a file (not a directory) and fsyncs its folder.
+    func removeFile(at path: String) async throws(HostError)
+
+    /// The names in a directory (no `.`/`..`), in any order.
+    func listDirectory(at path: String) async throws(HostError) -> [String]
+
+    // MARK: Mounts
+
+    /// The mount table of crplan's mount namespace (`/proc/self/mountinfo`).
+    func mountTable() async throws(HostError) -> [MountEntry]
+
+    /// Unmounts `path` (`umount2(path, 0)`, no lazy detach).
+    func unmount(_ path: String) async throws(HostError)
+
+    // MARK: Processes
+
+    /// The live process `pid` (not a zombie), or nil if there is none.
+    func process(_ pid: Int) async -> RunningProcess?
+
+    // MARK: Locks
+
+    /// Takes an exclusive, non-blocking `flock` on `path` (created 0600) and
+    /// writes crplan's pid into it. Fails at once with `.locked(path,
+    /// holderPID:)`, naming the pid the holder wrote, if another process has it.
+    func lock(_ path: String) async throws(HostError) -> any HostLock
+
+    // MARK: Time
+
+    /// Wall-clock time.
+    func now() async -> Timestamp
+
+    /// Waits; the test double only advances its clock.
+    func sleep(for duration: Duration) async
+}
+
+extension Host {
+    /// True when something is mounted exactly at `path`.
+    public func isMountPoint(_ path: String) async throws(HostError) -> Bool {
+        try await mountEntry(at: path) != nil
+    }
+
+    /// The topmost mount at `path`, if any (the last one in the table wins).
+    public func mountEntry(at path: String) async throws(HostError) -> MountEntry? {
+        let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        return try await mountTable().last { $0.mountPoint == normalized }
+    }
+
+    /// True when a regular file exists at `path`.
+    public func fileExists(_ path: String) async throws(HostError) -> Bool {
+        try await fileType(at: path) == .regular
+    }
+
+    /// The file as UTF-8 text (invalid bytes replaced).
+    public func readText(at path: String) async throws(HostError) -> String {
+        String(decoding: try await readFile(at: path), as: UTF8.self)
+    }
+}

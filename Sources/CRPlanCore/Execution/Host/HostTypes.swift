@@ -1,0 +1,125 @@
+/// A command to run: an argv array (never a shell line), the time it may
+/// take, and where the host saves what it prints.
+public struct CommandInvocation: Sendable, Hashable, Codable {
+    /// `argv[0]` is the program, looked up in `PATH` if it holds no `/`.
+    public var argv: [String]
+    /// The host kills the process (SIGKILL after SIGTERM) when it runs longer.
+    public var timeout: Duration
+    /// Files the host writes the full standard output / error to (created 0600).
+    public var standardOutputLog: String?
+    public var standardErrorLog: String?
+
+    public init(argv: [String], timeout: Duration, standardOutputLog: String? = nil, standardErrorLog: String? = nil) {
+        self.argv = argv
+        self.timeout = timeout
+        self.standardOutputLog = standardOutputLog
+        self.standardErrorLog = standardErrorLog
+    }
+}
+
+/// How a command ended.
+public enum TerminationStatus: Sendable, Hashable, Codable, CustomStringConvertible {
+    case exited(Int32)
+    case signalled(Int32)
+    /// The host killed it because it ran past its timeout.
+    case timedOut
+
+    public var isSuccess: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exit status \(code)"
+        case .signalled(let signal): "killed by signal \(signal)"
+        case .timedOut: "timed out"
+        }
+    }
+}
+
+/// What a finished command left: its status and (the tail of) its output.
+public struct CommandResult: Sendable, Hashable, Codable {
+    public var status: TerminationStatus
+    /// Captured standard output; the host may keep only the last 64 KiB.
+    public var standardOutput: String
+    /// Captured standard error; the host may keep only the last 64 KiB.
+    public var standardError: String
+
+    public init(status: TerminationStatus, standardOutput: String = "", standardError: String = "") {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+}
+
+/// What sits at a path, read without following a final symbolic link (lstat).
+public enum FileType: String, Sendable, Hashable, Codable {
+    case regular
+    case directory
+    case symbolicLink
+    case other
+}
+
+/// One line of `/proc/self/mountinfo`.
+public struct MountEntry: Sendable, Hashable, Codable {
+    /// Where it is mounted (field 5, unescaped).
+    public var mountPoint: String
+    /// The root of the mount inside its file system (field 4, e.g. `/` or a bind source subdir).
+    public var root: String
+    /// File-system type (e.g. `overlay`, `aufs`, `ext4`).
+    public var fileSystemType: String
+    /// Mount source (e.g. `overlay`, `none`, `/dev/sda1`).
+    public var source: String
+    /// Per-superblock options, split at commas (e.g. `lowerdir=...`, `upperdir=...`).
+    public var superOptions: [String]
+
+    public init(mountPoint: String, root: String = "/", fileSystemType: String, source: String, superOptions: [String] = []) {
+        self.mountPoint = mountPoint
+        self.root = root
+        self.fileSystemType = fileSystemType
+        self.source = source
+        self.superOptions = superOptions
+    }
+
+    /// The value of a `key=value` super option, if present.
+    public func option(_ key: String) -> String? {
+        let prefix = key + "="
+        guard let option = superOptions.first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        return String(option.dropFirst(prefix.count))
+    }
+}
+
+/// A live process as `/proc/<pid>` shows it.
+public struct RunningProcess: Sendable, Hashable, Codable {
+    public var pid: Int
+    public var parentPID: Int
+    /// `/proc/<pid>/cmdline` split at NUL bytes.
+    public var commandLine: [String]
+
+    public init(pid: Int, parentPID: Int, commandLine: [String]) {
+        self.pid = pid
+        self.parentPID = parentPID
+        self.commandLine = commandLine
+    }
+}
+
+/// How to reach Docker, with every plan template resolved.
+public struct DockerEndpoint: Sendable, Hashable, Codable {
+    /// The docker CLI program.
+    public var binary: String
+    /// Docker's data root (`/var/lib/docker`).
+    public var home: String
+    /// `-H` for every docker command; nil leaves DOCKER_HOST / docker's default.
+    public var host: String?
+
+    public init(binary: String, home: String, host: String? = nil) {
+        self.binary = binary
+        self.home = home
+        self.host = host
+    }
+}
+
+/// A held lock. The kernel drops it when the process dies; `release()`
+/// drops it earlier.
+public protocol HostLock: Sendable {
+    var path: String { get }
+    func release() async
+}
