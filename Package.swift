@@ -54,5 +54,15 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "CRPlanHostTests",
+            dependencies: [
+                "CRPlanHost",
+                "CRPlanCore",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -1,0 +1,261 @@
+import Glibc
+import Subprocess
+import SystemPackage
+
+/// Runs a `HostCommand` with swift-subprocess: argv only (no shell), stdin
+/// from `/dev/null`, stdout and stderr straight into files (log files, or
+/// unlinked temporary files), so a grandchild that keeps them open (a daemon
+/// CRIU restores, say) can never make crplan wait. When the command's
+/// timeout expires the child gets SIGTERM, then SIGKILL after the grace
+/// period (through its pidfd, so a reused pid is never hit). After it ends,
+/// the captured part of each stream is read back from the file.
+public struct CommandRunner: Sendable {
+    /// Directory for the unlinked capture files of streams without a log.
+    public var temporaryDirectory: String
+
+    public init(temporaryDirectory: String? = nil) {
+        self.temporaryDirectory = temporaryDirectory
+            ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// Runs `command` to completion (or its timeout). A non-zero exit is a
+    /// result; only a command that cannot start (or a log that cannot be
+    /// written) throws.
+    public func run(_ command: HostCommand) async throws(CommandError) -> HostCommandResult {
+        guard let program = command.argv.first else { throw .emptyArgv }
+        let searchPath = command.environment["PATH"].map { $0 ?? "" } ?? Self.currentPath
+        let executable = try Self.resolveExecutable(program, searchPath: searchPath)
+
+        let outputs = try openOutputs(command)
+        defer { outputs.close() }
+
+        var environment: [Environment.Key: String?] = [:]
+        for (name, value) in command.environment {
+            guard let key = Environment.Key(rawValue: name) else { continue }
+            environment[key] = value
+        }
+        var options = PlatformOptions()
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: command.terminationGrace)]
+        let configuration = Configuration(
+            executable: .path(FilePath(executable)),
+            arguments: Arguments(executablePathOverride: program, remainingValues: Array(command.argv.dropFirst())),
+            environment: environment.isEmpty ? .inherit : .inherit.updating(environment),
+            workingDirectory: command.workingDirectory.map { FilePath($0) },
+            platformOptions: options
+        )
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let finished: Finished
+        do {
+            finished = try await Self.execute(
+                configuration, output: outputs.standardOutput.descriptor,
+                error: outputs.standardError.descriptor, timeout: command.timeout)
+        } catch let error as SubprocessError {
+            throw .spawnFailed(argv: command.argv, reason: Self.reason(error, command: command))
+        } catch {
+            throw .spawnFailed(argv: command.argv, reason: String(describing: error))
+        }
+        let duration = clock.now - started
+        if !finished.timedOut, Task.isCancelled { throw .cancelled(argv: command.argv) }
+
+        return HostCommandResult(
+            argv: command.argv,
+            executablePath: executable,
+            pid: finished.pid,
+            status: finished.status,
+            timedOut: finished.timedOut,
+            duration: duration,
+            standardOutput: try outputs.standardOutput.captured(command.standardOutputCapture),
+            standardError: try outputs.standardError.captured(command.standardErrorCapture)
+        )
+    }
+
+    // MARK: Executable lookup
+
+    /// crplan's own `PATH`, or the usual default when it has none.
+    static var currentPath: String {
+        getenv("PATH").map { String(cString: $0) } ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    }
+
+    /// An absolute `program` as is (it must be an executable file); a bare
+    /// name looked up in the absolute directories of `searchPath`, in order.
+    public static func resolveExecutable(_ program: String, searchPath: String) throws(CommandError) -> String {
+        if program.hasPrefix("/") {
+            guard isExecutableFile(program) else {
+                throw .spawnFailed(argv: [program], reason: "\(program) is not an executable file")
+            }
+            return program
+        }
+        guard !program.isEmpty, !program.contains("/") else { throw .relativeExecutable(program) }
+        for directory in searchPath.split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = String(directory.hasSuffix("/") ? directory + program : directory + "/" + program)
+            if isExecutableFile(candidate) { return candidate }
+        }
+        throw .notFound(name: program, searchPath: searchPath)
+    }
+
+    static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        return access(path, X_OK) == 0
+    }
+
+    // MARK: Running
+
+    struct Finished: Sendable {
+        var pid: Int32
+        var status: ExitStatus
+        var timedOut: Bool
+    }
+
+    private enum Race: Sendable {
+        case finished(pid: Int32, status: ExitStatus)
+        case timerFired
+        case timerCancelled
+    }
+
+    /// Runs the child and a timer side by side. When the timer wins, the
+    /// child's task is cancelled: swift-subprocess then runs the teardown
+    /// sequence (SIGTERM, grace, SIGKILL) and still waits for and reaps the
+    /// child, so its real end status is reported.
+    static func execute(
+        _ configuration: Configuration, output: FileDescriptor, error: FileDescriptor, timeout: Duration?
+    ) async throws -> Finished {
+        try await withThrowingTaskGroup(of: Race.self) { group in
+            group.addTask {
+                let result = try await Subprocess.run(
+                    configuration,
+                    output: .fileDescriptor(output, closeAfterSpawningProcess: false),
+                    error: .fileDescriptor(error, closeAfterSpawningProcess: false))
+                let status: ExitStatus =
+                    switch result.terminationStatus {
+                    case .exited(let code): .exited(code)
+                    case .signaled(let signal): .signalled(signal)
+                    }
+                return .finished(pid: result.processIdentifier.value, status: status)
+            }
+            if let timeout {
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: timeout)
+                        return .timerFired
+                    } catch {
+                        return .timerCancelled
+                    }
+                }
+            }
+            var timedOut = false
+            while let next = try await group.next() {
+                switch next {
+                case .finished(let pid, let status):
+                    group.cancelAll()
+                    return Finished(pid: pid, status: status, timedOut: timedOut)
+                case .timerFired:
+                    timedOut = true
+                    group.cancelAll()
+                case .timerCancelled:
+                    continue
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    static func reason(_ error: SubprocessError, command: HostCommand) -> String {
+        if error.code == .failedToChangeWorkingDirectory, let directory = command.workingDirectory {
+            return "cannot change to working directory \(directory)"
+                + (error.underlyingError.map { ": \($0.description)" } ?? "")
+        }
+        return error.description
+    }
+
+    // MARK: Output files
+
+    /// The two output streams' files. Closing is explicit.
+    struct Outputs {
+        var standardOutput: OutputFile
+        var standardError: OutputFile
+
+        func close() {
+            try? standardOutput.descriptor.close()
+            if standardError.descriptor != standardOutput.descriptor {
+                try? standardError.descriptor.close()
+            }
+        }
+    }
+
+    /// A file a stream is appended to, with the offset where this run began.
+    struct OutputFile {
+        var descriptor: FileDescriptor
+        var path: String
+        var startOffset: Int64
+
+        /// The part of what this run wrote that `capture` keeps.
+        func captured(_ capture: OutputCapture) throws(CommandError) -> CapturedOutput {
+            do {
+                let end = try DurableFiles.fileSize(descriptor, path: path)
+                let total = Int(Swift.max(0, end - startOffset))
+                let count = Swift.min(total, capture.limit)
+                let offset: Int64 =
+                    switch capture {
+                    case .head: startOffset
+                    case .tail: end - Int64(count)
+                    }
+                let bytes = try DurableFiles.readRange(descriptor, path: path, offset: offset, count: count)
+                _ = Glibc.fsync(descriptor.rawValue)
+                return CapturedOutput(bytes: bytes, totalBytes: total)
+            } catch {
+                throw .log(error)
+            }
+        }
+    }
+
+    func openOutputs(_ command: HostCommand) throws(CommandError) -> Outputs {
+        let standardOutput = try openOutput(command.standardOutputLog)
+        if let log = command.standardErrorLog, log == command.standardOutputLog {
+            return Outputs(standardOutput: standardOutput, standardError: standardOutput)
+        }
+        do {
+            return Outputs(standardOutput: standardOutput, standardError: try openOutput(command.standardErrorLog))
+        } catch {
+            try? standardOutput.descriptor.close()
+            throw error
+        }
+    }
+
+    func openOutput(_ log: String?) throws(CommandError) -> OutputFile {
+        do throws(FileError) {
+            if let log {
+                let descriptor = try DurableFiles.open(
+                    log, .readWrite, options: [.create, .append], permissions: DurableFiles.filePermissions)
+                do {
+                    return OutputFile(
+                        descriptor: descriptor, path: log, startOffset: try DurableFiles.fileSize(descriptor, path: log))
+                } catch {
+                    try? descriptor.close()
+                    throw error
+                }
+            }
+            return OutputFile(descriptor: try openUnlinkedTemporary(), path: temporaryDirectory, startOffset: 0)
+        } catch {
+            throw .log(error)
+        }
+    }
+
+    /// A read/write file in `temporaryDirectory` that no name refers to.
+    func openUnlinkedTemporary() throws(FileError) -> FileDescriptor {
+        var template = Array((temporaryDirectory + "/crplan-output-XXXXXX").utf8CString)
+        let raw = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard raw >= 0 else {
+            throw .system(operation: "create a temporary file in", path: temporaryDirectory, errno: Errno(rawValue: errno))
+        }
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        _ = unlink(path)
+        _ = fcntl(raw, F_SETFD, FD_CLOEXEC)
+        return FileDescriptor(rawValue: raw)
+    }
+}

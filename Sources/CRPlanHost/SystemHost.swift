@@ -1,0 +1,242 @@
+import CRPlanCore
+import Glibc
+import SystemPackage
+
+/// The real `Host`: thin glue from the executor's protocol to the tested
+/// building blocks (`CommandRunner`, `DockerClient`, `DurableFiles`,
+/// `MountTable`, `Mounts`, `ProcFS`, `FileLock`), mapping their errors to
+/// `HostError`. Every side effect crplan has goes through here.
+public struct SystemHost: Host {
+    public let environment: [String: String]
+    public var runner: CommandRunner
+    /// Where procfs is mounted.
+    public var procRoot: String
+    /// How much of each stream `run` keeps in `CommandResult` (the tail).
+    public var captureLimit: Int
+    /// Time limit of the `docker inspect` behind `inspectContainer`.
+    public var inspectTimeout: Duration
+
+    public init(
+        environment: [String: String] = SystemHost.currentEnvironment(), runner: CommandRunner = CommandRunner(),
+        procRoot: String = "/proc", captureLimit: Int = 64 << 10, inspectTimeout: Duration = .seconds(60)
+    ) {
+        self.environment = environment
+        self.runner = runner
+        self.procRoot = procRoot
+        self.captureLimit = captureLimit
+        self.inspectTimeout = inspectTimeout
+    }
+
+    /// This process's environment (`environ`).
+    public static func currentEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return result
+    }
+
+    // MARK: Commands
+
+    public func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
+        let command = HostCommand(
+            argv: invocation.argv,
+            timeout: invocation.timeout,
+            standardOutputLog: invocation.standardOutputLog,
+            standardErrorLog: invocation.standardErrorLog,
+            standardOutputCapture: .tail(captureLimit),
+            standardErrorCapture: .tail(captureLimit))
+        let result: HostCommandResult
+        do {
+            result = try await runner.run(command)
+        } catch {
+            throw Self.map(error, program: invocation.argv.first ?? "")
+        }
+        let status: CRPlanCore.TerminationStatus =
+            if result.timedOut {
+                .timedOut
+            } else {
+                switch result.status {
+                case .exited(let code): .exited(code)
+                case .signalled(let signal): .signalled(signal)
+                }
+            }
+        return CommandResult(
+            status: status, standardOutput: result.standardOutput.text, standardError: result.standardError.text)
+    }
+
+    public func inspectContainer(_ reference: String, docker: DockerEndpoint) async throws(HostError) -> ContainerFacts {
+        let client = DockerClient(
+            binary: docker.binary, host: docker.host, home: docker.home, runner: runner, timeout: inspectTimeout)
+        do {
+            return try await client.facts(reference, procRoot: procRoot)
+        } catch {
+            switch error {
+            case .inspect(.notFound):
+                throw .containerNotFound(reference: reference)
+            case .inspect(.ambiguous(_, let candidates)):
+                throw .ambiguousContainer(reference: reference, candidates: candidates)
+            case .command(let command):
+                throw Self.map(command, program: docker.binary)
+            default:
+                throw .docker(message: error.description)
+            }
+        }
+    }
+
+    // MARK: Files
+
+    public func fileType(at path: String) async throws(HostError) -> CRPlanCore.FileType? {
+        let status: FileStatus?
+        do {
+            status = try DurableFiles.status(path)
+        } catch {
+            throw Self.map(error)
+        }
+        switch status?.kind {
+        case nil: return nil
+        case .regular: return .regular
+        case .directory: return .directory
+        case .symbolicLink: return .symbolicLink
+        case .other: return .other
+        }
+    }
+
+    public func readFile(at path: String) async throws(HostError) -> [UInt8] {
+        do { return try DurableFiles.read(path) } catch { throw Self.map(error) }
+    }
+
+    public func makeDirectory(at path: String, mode: UInt16) async throws(HostError) {
+        do {
+            try DurableFiles.createDirectory(path, permissions: FilePermissions(rawValue: CModeT(mode)), intermediates: true)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    public func writeFileAtomically(at path: String, contents: [UInt8], mode: UInt16) async throws(HostError) {
+        do {
+            try DurableFiles.writeAtomically(contents, to: path, permissions: FilePermissions(rawValue: CModeT(mode)))
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    public func appendDurably(to path: String, contents: [UInt8]) async throws(HostError) {
+        do { try DurableFiles.append(contents, to: path) } catch { throw Self.map(error) }
+    }
+
+    public func truncateFile(at path: String, toLength length: Int) async throws(HostError) {
+        do { try DurableFiles.truncate(path, toLength: length) } catch { throw Self.map(error) }
+    }
+
+    public func move(from source: String, to destination: String) async throws(HostError) {
+        do { try DurableFiles.rename(source, to: destination) } catch { throw Self.map(error) }
+    }
+
+    public func removeFile(at path: String) async throws(HostError) {
+        let removed: Bool
+        do { removed = try DurableFiles.remove(path) } catch { throw Self.map(error) }
+        if !removed { throw .notFound(path: path) }
+    }
+
+    public func listDirectory(at path: String) async throws(HostError) -> [String] {
+        do { return try DurableFiles.listDirectory(path) } catch { throw Self.map(error) }
+    }
+
+    // MARK: Mounts
+
+    public func mountTable() async throws(HostError) -> [MountEntry] {
+        let table: MountTable
+        do {
+            table = try MountTable.read(pid: nil, procRoot: procRoot)
+        } catch {
+            if case .file(let file) = error { throw Self.map(file) }
+            throw .io(operation: "read", path: "\(procRoot)/self/mountinfo", message: error.description)
+        }
+        return table.entries.map {
+            MountEntry(
+                mountPoint: $0.mountPoint, root: $0.root, fileSystemType: $0.fileSystemType, source: $0.source,
+                superOptions: $0.superOptions)
+        }
+    }
+
+    public func unmount(_ path: String) async throws(HostError) {
+        do { try Mounts.unmount(path) } catch { throw .io(operation: "unmount", path: path, message: error.message) }
+    }
+
+    // MARK: Processes
+
+    public func process(_ pid: Int) async -> RunningProcess? {
+        guard let pid = Int32(exactly: pid) else { return nil }
+        let proc = ProcFS(root: procRoot)
+        guard proc.isAlive(pid), let process = try? proc.process(pid), !process.isDefunct,
+            let commandLine = try? proc.commandLine(pid)
+        else { return nil }
+        return RunningProcess(pid: Int(pid), parentPID: Int(process.parentPid), commandLine: commandLine)
+    }
+
+    // MARK: Locks
+
+    public func lock(_ path: String) async throws(HostError) -> any HostLock {
+        do {
+            return try FileLock.acquire(path)
+        } catch {
+            switch error {
+            case .held(let path, let holder): throw .locked(path: path, holderPID: holder.map(Int.init))
+            case .file(let file): throw Self.map(file)
+            }
+        }
+    }
+
+    // MARK: Time
+
+    public func now() async -> Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(millisecondsSinceEpoch: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+    }
+
+    public func sleep(for duration: Duration) async {
+        try? await Task.sleep(for: duration)
+    }
+
+    // MARK: Error mapping
+
+    static func map(_ error: FileError) -> HostError {
+        switch error {
+        case .system(let operation, let path, let errno):
+            if errno == .noSuchFileOrDirectory { return .notFound(path: path) }
+            return .io(operation: operation, path: path, message: "\(errno.description) (errno \(errno.rawValue))")
+        case .symbolicLink(let path):
+            return .symbolicLink(path: path)
+        case .notADirectory(let path):
+            return .io(operation: "open", path: path, message: "not a directory")
+        case .notARegularFile(let path):
+            return .io(operation: "read", path: path, message: "not a regular file")
+        case .lineContainsNewline(let path):
+            return .io(operation: "append to", path: path, message: "the record contains a newline")
+        case .tooLarge(let path, let limit):
+            return .io(operation: "read", path: path, message: "larger than \(limit) bytes")
+        case .alreadyExists(let path):
+            return .io(operation: "rename", path: path, message: "file exists")
+        case .shortWrite(let path, let written, let expected):
+            return .io(operation: "append to", path: path, message: "short write (\(written) of \(expected) bytes)")
+        }
+    }
+
+    static func map(_ error: CommandError, program: String) -> HostError {
+        switch error {
+        case .log(let file): map(file)
+        case .cancelled: .io(operation: "run", path: program, message: error.description)
+        default: .launchFailed(program: program, message: error.description)
+        }
+    }
+}
+
+extension FileLock: HostLock {}

@@ -1,0 +1,111 @@
+import CRPlanCore
+import CRPlanHost
+import Foundation
+import Testing
+
+@Suite("DockerClient against the real daemons", .tags(.e2e), .enabled(if: E2E.enabled, E2E.skipReason))
+struct DockerClientE2ETests {
+    @Test("overlay2: facts of a running container match the kernel's view", .enabled(if: E2E.isRoot, "reads another process's mountinfo"))
+    func overlayRunning() async throws {
+        let daemon = try await E2E.daemon()
+        let name = E2E.uniqueName("ov")
+        try await daemon.withContainers { track in
+            let id = track(try await daemon.startContainer(name))
+            let facts = try await daemon.client.facts(name)
+            #expect(facts.id == id)
+            #expect(facts.name == name)
+            #expect(facts.running && facts.pid > 0)
+            #expect(facts.driver == "overlay2")
+            #expect(try await daemon.client.facts(String(id.prefix(12))).id == id)
+
+            let host = try MountTable.read()
+            #expect(host.isMountPoint(facts.rootfs))
+            // The kernel shows Docker's short l/ links; they resolve to GraphDriver.Data's paths.
+            #expect(host.overlayState(
+                at: facts.rootfs, lowerDir: facts.graphDriverData["LowerDir"] ?? "",
+                upperDir: facts.graphDriverData["UpperDir"] ?? "", workDir: facts.graphDriverData["WorkDir"] ?? "")
+                == .mounted)
+
+            #expect(!facts.cgroupMounts.isEmpty)
+            for mount in facts.cgroupMounts {
+                #expect(mount.hostPath.hasSuffix("/docker/\(id)"))
+                #expect(try DurableFiles.status(mount.hostPath, followingLinks: true)?.kind == .directory)
+            }
+            #expect(facts.hostnamePath == "\(daemon.home)/containers/\(id)/hostname")
+
+            let proc = ProcFS()
+            #expect(proc.isAlive(Int32(facts.pid)))
+            let inspect = try await daemon.client.inspect(id)
+            #expect(try proc.commandLine(Int32(facts.pid)) == inspect.commandLine)
+        }
+    }
+
+    @Test("vfs: the root is the layer store's directory, and it is what the init has as /", .enabled(if: E2E.isRoot, "reads another process's mountinfo"))
+    func vfsRunning() async throws {
+        let daemon = try await E2E.daemon(vfs: true)
+        let name = E2E.uniqueName("vfs")
+        try await daemon.withContainers { track in
+            _ = track(try await daemon.startContainer(name))
+            let facts = try await daemon.client.facts(name)
+            #expect(facts.driver == "vfs")
+            #expect(facts.graphDriverData.isEmpty)
+            #expect(facts.rootfs.hasPrefix("\(daemon.home)/vfs/dir/"))
+            #expect(try DurableFiles.status(facts.rootfs + "/bin")?.kind == .directory)
+            let root = try #require(try MountTable.read(pid: Int32(facts.pid)).rootMount)
+            #expect(try MountTable.read().hostPath(of: root) == facts.rootfs)
+            #expect(!facts.cgroupMounts.isEmpty)
+        }
+    }
+
+    @Test("a stopped container has no pid and no cgroup mounts")
+    func stopped() async throws {
+        let daemon = try await E2E.daemon()
+        let name = E2E.uniqueName("stopped")
+        try await daemon.withContainers { track in
+            let id = track(try await daemon.startContainer(name, script: "exit 0"))
+            var facts = try await daemon.client.facts(id)
+            for _ in 0..<100 where facts.running {
+                try await Task.sleep(for: .milliseconds(50))
+                facts = try await daemon.client.facts(id)
+            }
+            #expect(!facts.running && facts.pid == 0 && facts.status == "exited")
+            #expect(facts.cgroupMounts.isEmpty)
+            #expect(facts.rootfs.hasSuffix("/merged"))
+        }
+    }
+
+    @Test("an unknown container is notFound")
+    func notFound() async throws {
+        let daemon = try await E2E.daemon()
+        let name = E2E.uniqueName("missing")
+        await #expect(throws: DockerClientError.inspect(.notFound(reference: name))) {
+            try await daemon.client.inspect(name)
+        }
+    }
+
+    @Test("an id prefix shared by several containers is ambiguous and lists them")
+    func ambiguous() async throws {
+        let daemon = try await E2E.daemon()
+        try await daemon.withContainers { track in
+            // Create stopped containers until one of ours shares its first hex digit with another container.
+            var created: [String] = []
+            var prefix: String?
+            for _ in 0..<17 where prefix == nil {
+                created.append(track(try await daemon.docker(
+                    ["create", "--network", "none", "--name", E2E.uniqueName("amb"), daemon.image, "true"])))
+                let all = try await daemon.docker(["ps", "-a", "--no-trunc", "--format", "{{.ID}}"]).split(separator: "\n")
+                prefix = created.map { String($0.prefix(1)) }.first { first in all.filter { $0.hasPrefix(first) }.count >= 2 }
+            }
+            let shared = try #require(prefix)
+            let error = await #expect(throws: DockerClientError.self) { try await daemon.client.inspect(shared) }
+            guard case .inspect(.ambiguous(let reference, let candidates)) = error else {
+                Issue.record("expected ambiguous, got \(String(describing: error))")
+                return
+            }
+            #expect(reference == shared)
+            #expect(candidates.count >= 2)
+            #expect(candidates.allSatisfy { $0.hasPrefix(shared) })
+            #expect(created.filter { $0.hasPrefix(shared) }.allSatisfy { id in candidates.contains { $0.hasPrefix(id) } })
+        }
+    }
+}
