@@ -46,6 +46,7 @@ public struct SystemHost: Host {
     public func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
         let command = HostCommand(
             argv: invocation.argv,
+            workingDirectory: invocation.workingDirectory,
             timeout: invocation.timeout,
             standardOutputLog: invocation.standardOutputLog,
             standardErrorLog: invocation.standardErrorLog,

@@ -7,6 +7,10 @@ public struct ExecutionEvent: Sendable, Hashable, Codable {
         case runResumed = "run-resumed"
         case stepStarted = "step-started"
         case stepFinished = "step-finished"
+        /// A step is about to run one of its commands (`message` is the argv, shell-quoted for reading).
+        case commandStarted = "command-started"
+        /// The command ended (`message` says how).
+        case commandFinished = "command-finished"
         /// Not run: done earlier (journal), or found done by a probe.
         case stepSkipped = "step-skipped"
         case stepFailed = "step-failed"

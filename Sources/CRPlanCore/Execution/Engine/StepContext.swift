@@ -102,11 +102,26 @@ struct StepContext {
     func runCommands() async throws -> CommandRun {
         let logDirectory = session.folder.logDirectory(runID: session.runID)
         try await host.makeDirectory(at: logDirectory, mode: 0o700)
+        let commands: [CommandTemplate]
+        do {
+            commands = try step.commands(for: facts ?? RunSession.placeholderFacts)
+        } catch {
+            throw StepFailure("step \(step.kind.rawValue): \(error.description)")
+        }
+        let workingDirectory: String? =
+            switch step.kind {
+            case .dump, .restore: try imageDirectory()
+            default: nil
+            }
         var run = CommandRun()
-        for (index, command) in step.commands.enumerated() {
+        for (index, command) in commands.enumerated() {
             let argv = try argv(for: command)
             guard !argv.isEmpty else {
                 throw StepFailure("step \(step.kind.rawValue): the command to \(command.purpose) is empty")
+            }
+            if let reason = try await skipReason(for: command) {
+                await note("not running `\(argv.joined(separator: " "))`: \(reason)")
+                continue
             }
             let remaining = deadline.millisecondsSinceEpoch - (await host.now()).millisecondsSinceEpoch
             guard remaining > 0 else {
@@ -115,13 +130,54 @@ struct StepContext {
             let logBase = "\(logDirectory)/\(step.kind.rawValue)-\(attempt)-\(index + 1)"
             let invocation = CommandInvocation(
                 argv: argv, timeout: .milliseconds(remaining),
-                standardOutputLog: logBase + ".stdout", standardErrorLog: logBase + ".stderr"
+                standardOutputLog: logBase + ".stdout", standardErrorLog: logBase + ".stderr",
+                workingDirectory: workingDirectory
             )
+            await session.emit(.commandStarted, step: step.kind, attempt: attempt, message: ShellQuoting.line(argv))
             let result = try await host.run(invocation)
+            await session.emit(.commandFinished, step: step.kind, attempt: attempt, message: result.status.description)
             run.completed.append(.init(invocation: invocation, purpose: command.purpose, result: result))
             if !result.status.isSuccess { break }
         }
         return run
+    }
+
+    /// Evaluates a command's guards: a reason to skip it, nil to run it, or
+    /// a thrown failure when running it would be wrong.
+    private func skipReason(for command: CommandTemplate) async throws -> String? {
+        for guardCheck in command.guards {
+            switch guardCheck {
+            case .skipIfMounted(let target, let fsType, _):
+                let path = try resolve(target, purpose: command.purpose)
+                if let entry = try await host.mountEntry(at: path) {
+                    guard entry.fileSystemType == fsType else {
+                        throw StepFailure("\(path) is already a mount point of type \(entry.fileSystemType), not \(fsType): refusing to mount over it")
+                    }
+                    return "\(path) is already mounted (\(fsType))"
+                }
+            case .skipIfMountPoint(let target):
+                let path = try resolve(target, purpose: command.purpose)
+                if try await host.mountEntry(at: path) != nil {
+                    return "\(path) is already a mount point"
+                }
+            case .requireDirectory(let target):
+                let path = try resolve(target, purpose: command.purpose)
+                guard try await host.fileType(at: path) == .directory else {
+                    throw StepFailure("\(path) is not a directory: cannot \(command.purpose)")
+                }
+            case .clearStaleFile(let target):
+                let path = try resolve(target, purpose: command.purpose)
+                if let pid = try await readPid(at: path), try await host.process(pid) != nil {
+                    throw StepFailure("\(path) names process \(pid), which is alive: refusing to \(command.purpose) a second copy")
+                }
+                if try await host.fileType(at: path) != nil {
+                    let aside = try await asidePath(for: path, label: "stale")
+                    try await host.move(from: path, to: aside)
+                    await note("moved the stale \(path) aside to \(aside)")
+                }
+            }
+        }
+        return nil
     }
 
     // MARK: Journal and events

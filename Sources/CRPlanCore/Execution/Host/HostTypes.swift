@@ -8,12 +8,20 @@ public struct CommandInvocation: Sendable, Hashable, Codable {
     /// Files the host writes the full standard output / error to (created 0600).
     public var standardOutputLog: String?
     public var standardErrorLog: String?
+    /// Where the command runs; nil keeps crplan's own working directory.
+    /// CRIU writes temporary folders into its working directory, so crplan
+    /// runs it in the image dir.
+    public var workingDirectory: String?
 
-    public init(argv: [String], timeout: Duration, standardOutputLog: String? = nil, standardErrorLog: String? = nil) {
+    public init(
+        argv: [String], timeout: Duration, standardOutputLog: String? = nil, standardErrorLog: String? = nil,
+        workingDirectory: String? = nil
+    ) {
         self.argv = argv
         self.timeout = timeout
         self.standardOutputLog = standardOutputLog
         self.standardErrorLog = standardErrorLog
+        self.workingDirectory = workingDirectory
     }
 }
 

@@ -6,6 +6,11 @@ enum ShellQuoting {
         arguments.map(word).joined(separator: " ")
     }
 
+    /// A bound argv as one readable line (progress output, events).
+    static func line(_ argv: [String]) -> String {
+        argv.map { $0.isEmpty ? "''" : isSafe($0) ? $0 : "'" + $0.replacing("'", with: #"'\''"#) + "'" }.joined(separator: " ")
+    }
+
     /// `${...}` variables print bare: they are placeholders, not shell syntax.
     static func word(_ argument: Argument) -> String {
         switch argument {
