@@ -168,10 +168,13 @@ public struct ExternalMount: Sendable, Hashable, Codable {
 public struct RestoreSettings: Sendable, Hashable, Codable {
     public var pidfile: Template
     public var detach: Bool
+    /// Native mode only: the Docker checkpoint to start from (`docker start --checkpoint`).
+    public var checkpoint: String?
 
-    public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true) {
+    public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true, checkpoint: String? = nil) {
         self.pidfile = pidfile
         self.detach = detach
+        self.checkpoint = checkpoint
     }
 }
 
