@@ -52,7 +52,7 @@ enum CRIUArguments {
         }
         if argument.hasPrefix("-"), argument.count >= 2 {
             let letter = argument[argument.index(after: argument.startIndex)]
-            if reservedShort.contains(letter) { return .reserved(option: "-\(letter)") }
+            if reservedShort.contains(letter) { return .reserved(option: argument) }
             if let field = fieldShortOptions[letter] {
                 return .notLongOption(hint: "set `\(field): true` instead")
             }
