@@ -49,7 +49,7 @@ extension PlanReader {
     private mutating func readExtraArgs(_ node: YAMLNode, path: FieldPath) -> [String]? {
         guard case .sequence(let sequence) = node else {
             context.error(
-                .wrongType, at: node.location, "`\(path)` must be a list of strings, found \(node.kindDescription)",
+                .wrongType, at: node.location, "`\(path)` must be a list of strings, found \(ScalarReaders.describe(node))",
                 hint: "write `extraArgs: [\"--tcp-close\"]`"
             )
             return nil

@@ -7,7 +7,7 @@ extension PlanReader {
         let path = FieldPath("extMounts")
         guard case .sequence(let sequence) = node else {
             context.error(
-                .wrongType, at: node.location, "`extMounts` must be a list of mounts, found \(node.kindDescription)",
+                .wrongType, at: node.location, "`extMounts` must be a list of mounts, found \(ScalarReaders.describe(node))",
                 hint: "write `extMounts: []` for none, or list entries `- path: …`"
             )
             return nil

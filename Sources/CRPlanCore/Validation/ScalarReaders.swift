@@ -8,7 +8,7 @@ enum ScalarReaders {
     /// A string field. Returns the scalar so callers keep its position.
     static func string(_ node: YAMLNode, path: FieldPath, context: inout ValidationContext) -> YAMLScalar? {
         guard case .scalar(let scalar) = node else {
-            context.error(.wrongType, at: node.location, "`\(path)` must be a string, found \(node.kindDescription)")
+            context.error(.wrongType, at: node.location, "`\(path)` must be a string, found \(ScalarReaders.describe(node))")
             return nil
         }
         guard scalar.style == .plain else { return scalar }
@@ -40,7 +40,7 @@ enum ScalarReaders {
     /// A boolean field: `true`/`false` in any YAML 1.2 core spelling.
     static func bool(_ node: YAMLNode, path: FieldPath, context: inout ValidationContext) -> Bool? {
         guard case .scalar(let scalar) = node else {
-            context.error(.wrongType, at: node.location, "`\(path)` must be true or false, found \(node.kindDescription)")
+            context.error(.wrongType, at: node.location, "`\(path)` must be true or false, found \(ScalarReaders.describe(node))")
             return nil
         }
         if scalar.style == .plain {
@@ -68,7 +68,7 @@ enum ScalarReaders {
     /// and their value is still returned for range checks.
     static func integer(_ node: YAMLNode, path: FieldPath, context: inout ValidationContext) -> Int? {
         guard case .scalar(let scalar) = node else {
-            context.error(.wrongType, at: node.location, "`\(path)` must be an integer, found \(node.kindDescription)")
+            context.error(.wrongType, at: node.location, "`\(path)` must be an integer, found \(ScalarReaders.describe(node))")
             return nil
         }
         if scalar.style == .plain {
@@ -76,7 +76,7 @@ enum ScalarReaders {
             if let value = withBytes(of: scalar.value, IntegerSpelling.yaml11WholeNumber) {
                 context.error(
                     .ambiguousScalar, at: scalar.location,
-                    "write `\(path)` as a plain decimal integer: YAML 1.1 and 1.2 read `\(scalar.value)` differently",
+                    "`\(path)` must be written in plain decimal, found `\(scalar.value)`",
                     hint: value == Int.max || value == Int.min ? nil : "write `\(value)`"
                 )
                 return value
@@ -105,7 +105,12 @@ enum ScalarReaders {
         return nil
     }
 
-    /// "a string `x`", "an integer `5`", "null" for "found …" messages.
+    /// "the string `x`", "an integer `5`", "null", "a list" for "found …" messages.
+    static func describe(_ node: YAMLNode) -> String {
+        if case .scalar(let scalar) = node { return describe(scalar) }
+        return node.kindDescription
+    }
+
     static func describe(_ scalar: YAMLScalar) -> String {
         switch scalar.style {
         case .quoted: "the string \(quoted(scalar.value))"
@@ -113,6 +118,7 @@ enum ScalarReaders {
         case .plain:
             switch scalar.yaml11Type {
             case .null: "null"
+            case .string: "the string `\(scalar.value)`"
             case let type: "\(type.phrase) `\(scalar.value)`"
             }
         }

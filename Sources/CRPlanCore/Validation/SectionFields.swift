@@ -18,7 +18,7 @@ struct SectionFields {
             } else {
                 nil
             }
-            context.error(.wrongType, at: node.location, "\(name) must be a mapping of keys to values, found \(node.kindDescription)", hint: hint)
+            context.error(.wrongType, at: node.location, "\(name) must be a mapping of keys to values, found \(ScalarReaders.describe(node))", hint: hint)
             return nil
         }
         let entries = mapping.entries
