@@ -34,6 +34,13 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case outOfRange = "out-of-range"
     case nativeImageDir = "native-image-dir"
     case nativeIgnoredField = "native-ignored-field"
+    /// A native-mode-only field (`restore.checkpoint`) in an external-mode plan.
+    case externalIgnoredField = "external-ignored-field"
+    /// A plain scalar that YAML 1.1 (PyYAML) and YAML 1.2 read differently
+    /// (`yes`, `1e3`, `010`), or a number not written in plain decimal.
+    case ambiguousScalar = "ambiguous-scalar"
+    /// `restore.checkpoint` is not a valid Docker checkpoint name.
+    case invalidCheckpointName = "invalid-checkpoint-name"
 }
 
 extension RuleID {

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+
+/// The `crplan` command: lints, compiles and runs checkpoint plans for
+/// Docker containers. Each subcommand lives in `Commands/`.
+@main
+struct CRPlan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crplan",
+        abstract: "Lint, compile and run declarative checkpoint/restore plans for Docker containers.",
+        version: "0.1.0",
+        subcommands: [
+            Lint.self,
+        ]
+    )
+
+    /// Like ArgumentParser's `main()`, except that usage errors exit with
+    /// status 2, as every crplan command documents.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usageOrIOError)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The exit statuses every crplan command shares.
+enum ExitStatus {
+    static let success: Int32 = 0
+    /// The plan has errors (lint), or the run failed.
+    static let failure: Int32 = 1
+    /// Bad command line, or a file that could not be read.
+    static let usageOrIOError: Int32 = 2
+}

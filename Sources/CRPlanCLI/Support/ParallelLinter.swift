@@ -1,0 +1,66 @@
+import CRPlanCore
+import Dispatch
+
+/// Lints many files on every core in one process, keeping input order.
+enum ParallelLinter {
+    /// What linting one path gave: its diagnostics, and whether it could be read.
+    struct Outcome: Sendable {
+        var diagnostics: [Diagnostic]
+        var readable: Bool
+    }
+
+    static func lint(_ found: [PlanFiles.Found]) -> [Outcome] {
+        let slots = Slots(count: found.count)
+        let chunkSize = 32
+        let chunks = (found.count + chunkSize - 1) / chunkSize
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let end = min(found.count, (chunk + 1) * chunkSize)
+            for index in (chunk * chunkSize)..<end {
+                slots.set(index, outcome(for: found[index]))
+            }
+        }
+        return slots.finish()
+    }
+
+    static func outcome(for found: PlanFiles.Found) -> Outcome {
+        switch found {
+        case .unreadable(let path, let reason):
+            return Outcome(diagnostics: [ioError(path, reason)], readable: false)
+        case .file(let path):
+            switch PlanFiles.read(path) {
+            case .failure(let error):
+                return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
+            case .success(let bytes):
+                return Outcome(diagnostics: Linter.lint(bytes: bytes, file: path).diagnostics, readable: true)
+            }
+        }
+    }
+
+    private static func ioError(_ path: String, _ reason: String) -> Diagnostic {
+        Diagnostic(file: path, location: nil, severity: .error, rule: .io, message: "cannot read the file: \(reason)")
+    }
+
+    /// One result slot per input; each index is written by exactly one
+    /// iteration, so no lock is needed.
+    private final class Slots: @unchecked Sendable {
+        private let buffer: UnsafeMutableBufferPointer<Outcome>
+
+        init(count: Int) {
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: Outcome(diagnostics: [], readable: true))
+        }
+
+        func set(_ index: Int, _ outcome: Outcome) {
+            buffer[index] = outcome
+        }
+
+        func finish() -> [Outcome] {
+            Array(buffer)
+        }
+
+        deinit {
+            buffer.deinitialize()
+            buffer.deallocate()
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import CYaml
+
+/// Turns LibYAML events into `YAMLNode` trees, one per document.
+///
+/// Kept apart from the parser loop so the loop only feeds events; every
+/// decision about anchors, tags and keys lives here.
+struct EventTreeBuilder {
+    let file: String
+    private(set) var documents: [YAMLNode] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    /// False once loading stopped early (syntax error, alias bomb).
+    private(set) var isComplete = true
+
+    private var stack: [Frame] = []
+    private var root: YAMLNode?
+    private var anchors: [String: Anchored] = [:]
+    private var nodeCount = 0
+
+    private struct Frame {
+        var isMapping: Bool
+        var location: SourceLocation
+        var entries: [YAMLMapping.Entry] = []
+        var items: [YAMLNode] = []
+        var pendingKey: PendingKey = .none
+        var anchor: String?
+        var countAtStart: Int
+    }
+
+    private enum PendingKey {
+        case none
+        case key(YAMLScalar)
+        /// The key was not a scalar: drop the value that follows.
+        case skipValue
+    }
+
+    private struct Anchored {
+        var node: YAMLNode
+        var size: Int
+    }
+
+    init(file: String) {
+        self.file = file
+    }
+
+    /// Handles one event; false stops loading.
+    mutating func consume(_ event: inout yaml_event_t) -> Bool {
+        let location = Self.location(event.start_mark)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            root = nil
+            anchors.removeAll(keepingCapacity: true)
+        case YAML_DOCUMENT_END_EVENT:
+            documents.append(root ?? .scalar(YAMLScalar(value: "", style: .plain, location: location)))
+            root = nil
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let value = data.value.map {
+                String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
+            } ?? ""
+            var style: YAMLScalar.Style
+            switch data.style {
+            case YAML_PLAIN_SCALAR_STYLE: style = .plain
+            case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: style = .block
+            default: style = .quoted
+            }
+            if let tag = data.tag {
+                if Self.isStringTag(tag) {
+                    if style == .plain { style = .quoted }
+                } else {
+                    unsupportedTag(tag, at: location)
+                }
+            }
+            nodeCount += 1
+            let node = YAMLNode.scalar(YAMLScalar(value: value, style: style, location: location))
+            if let anchor = data.anchor {
+                anchors[Self.string(anchor)] = Anchored(node: node, size: 1)
+            }
+            return add(node)
+        case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            let tag = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+            if let tag, !Self.isCollectionTag(tag, mapping: isMapping) {
+                unsupportedTag(tag, at: location)
+            }
+            nodeCount += 1
+            stack.append(Frame(
+                isMapping: isMapping,
+                location: location,
+                anchor: anchor.map(Self.string),
+                countAtStart: nodeCount - 1
+            ))
+        case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+            guard let frame = stack.popLast() else { return true }
+            let node: YAMLNode = frame.isMapping
+                ? .mapping(YAMLMapping(entries: frame.entries, location: frame.location))
+                : .sequence(YAMLSequence(items: frame.items, location: frame.location))
+            if let anchor = frame.anchor {
+                anchors[anchor] = Anchored(node: node, size: nodeCount - frame.countAtStart)
+            }
+            return add(node)
+        case YAML_ALIAS_EVENT:
+            let name = event.data.alias.anchor.map(Self.string) ?? ""
+            guard let anchored = anchors[name] else {
+                fail(Diagnostic(
+                    file: file, location: location, severity: .error, rule: .yamlSyntax,
+                    message: "alias `*\(name)` refers to no anchor defined before it",
+                    hint: "define `&\(name)` on a node earlier in the document"
+                ))
+                return false
+            }
+            nodeCount += anchored.size
+            guard nodeCount <= YAMLLoader.maximumNodes else {
+                fail(Diagnostic(
+                    file: file, location: location, severity: .error, rule: .unsupportedYAML,
+                    message: "aliases expand this file to more than \(YAMLLoader.maximumNodes) nodes",
+                    hint: "write the plan without nested aliases"
+                ))
+                return false
+            }
+            return add(anchored.node)
+        default:
+            break
+        }
+        return true
+    }
+
+    /// Attaches a finished node to the open collection, or makes it the root.
+    private mutating func add(_ node: YAMLNode) -> Bool {
+        guard !stack.isEmpty else {
+            root = node
+            return true
+        }
+        let top = stack.count - 1
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return true
+        }
+        switch stack[top].pendingKey {
+        case .key(let key):
+            stack[top].entries.append(YAMLMapping.Entry(key: key, value: node))
+            stack[top].pendingKey = .none
+        case .skipValue:
+            stack[top].pendingKey = .none
+        case .none:
+            if case .scalar(let key) = node {
+                stack[top].pendingKey = .key(key)
+            } else {
+                diagnostics.append(Diagnostic(
+                    file: file, location: node.location, severity: .error, rule: .unsupportedYAML,
+                    message: "a key must be a plain name, found \(node.kindDescription)",
+                    hint: "plan keys are names like `imageDir`; remove the `?` complex key"
+                ))
+                stack[top].pendingKey = .skipValue
+            }
+        }
+        return true
+    }
+
+    private mutating func unsupportedTag(_ tag: UnsafeMutablePointer<yaml_char_t>, at location: SourceLocation) {
+        var name = Self.string(tag)
+        let standard = "tag:yaml.org,2002:"
+        if name.hasPrefix(standard) { name = "!!" + name.dropFirst(standard.utf8.count) }
+        diagnostics.append(Diagnostic(
+            file: file, location: location, severity: .error, rule: .unsupportedYAML,
+            message: "YAML tag `\(name)` is not supported in plans",
+            hint: "remove the tag; quote a value to make it a string"
+        ))
+    }
+
+    private mutating func fail(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        isComplete = false
+    }
+
+    mutating func memoryError() -> Diagnostic {
+        isComplete = false
+        return Diagnostic(
+            file: file, location: nil, severity: .error, rule: .yamlSyntax,
+            message: "LibYAML could not allocate memory to parse this file"
+        )
+    }
+
+    /// Records LibYAML's error: its problem, context and positions.
+    mutating func syntaxError(_ parser: yaml_parser_t, input: UnsafeRawBufferPointer) {
+        let location: SourceLocation
+        if parser.error == YAML_READER_ERROR {
+            location = Self.location(ofByte: parser.problem_offset, in: input)
+        } else {
+            location = Self.location(parser.problem_mark)
+        }
+        var message = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if parser.error == YAML_MEMORY_ERROR {
+            message = "LibYAML could not allocate memory to parse this file"
+        }
+        if let context = parser.context {
+            let contextLocation = Self.location(parser.context_mark)
+            message += " \(String(cString: context)) that starts at \(contextLocation)"
+        }
+        if parser.error == YAML_READER_ERROR {
+            message += "; the file must be UTF-8 text"
+        }
+        fail(Diagnostic(
+            file: file, location: location, severity: .error, rule: .yamlSyntax,
+            message: message, hint: Self.syntaxHint(problem: message, at: parser.problem_mark.index, in: input)
+        ))
+    }
+
+    private static func syntaxHint(problem: String, at characterIndex: Int, in input: UnsafeRawBufferPointer) -> String? {
+        if problem.contains("cannot start any token") || problem.contains("tab") {
+            return "indent with spaces: YAML does not allow tabs there"
+        }
+        if problem.contains("mapping values are not allowed") {
+            return "quote a value that contains `: `, or fix the indentation of the key"
+        }
+        if problem.contains("did not find expected key") || problem.contains("could not find expected ':'") {
+            return "check the indentation, and that every key ends with `:`"
+        }
+        return nil
+    }
+
+    // MARK: - Helpers
+
+    static func location(_ mark: yaml_mark_t) -> SourceLocation {
+        SourceLocation(line: mark.line + 1, column: mark.column + 1)
+    }
+
+    /// The 1-based position of a byte offset (for reader errors, which have no mark).
+    static func location(ofByte offset: Int, in input: UnsafeRawBufferPointer) -> SourceLocation {
+        var line = 1
+        var column = 1
+        for byte in input.prefix(offset) {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return SourceLocation(line: line, column: column)
+    }
+
+    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
+        String(cString: pointer)
+    }
+
+    private static func isStringTag(_ tag: UnsafeMutablePointer<yaml_char_t>) -> Bool {
+        let name = string(tag)
+        return name == "tag:yaml.org,2002:str" || name == "!"
+    }
+
+    private static func isCollectionTag(_ tag: UnsafeMutablePointer<yaml_char_t>, mapping: Bool) -> Bool {
+        string(tag) == (mapping ? "tag:yaml.org,2002:map" : "tag:yaml.org,2002:seq")
+    }
+}

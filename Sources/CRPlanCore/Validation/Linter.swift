@@ -1,0 +1,28 @@
+/// The whole check of one plan file: load the YAML, validate the plan.
+///
+/// Front ends (the CLI, tests, editors) call this; it neither reads files
+/// nor prints.
+public enum Linter {
+    public static func lint(bytes: UnsafeRawBufferPointer, file: String) -> ValidationResult {
+        let loaded = YAMLLoader.load(bytes, file: file)
+        guard loaded.isComplete else {
+            return ValidationResult(plan: nil, diagnostics: loaded.diagnostics)
+        }
+        var context = ValidationContext(file: file)
+        context.append(contentsOf: loaded.diagnostics)
+        let plan = PlanValidator.validate(loaded.documents, context: &context)
+        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: PlanValidator.sorted(context.diagnostics))
+    }
+
+    public static func lint(bytes: [UInt8], file: String) -> ValidationResult {
+        bytes.withUnsafeBytes { lint(bytes: $0, file: file) }
+    }
+
+    public static func lint(text: String, file: String) -> ValidationResult {
+        var text = text
+        return text.withUTF8 { lint(bytes: UnsafeRawBufferPointer($0), file: file) }
+    }
+}
+
+/// The result of linting one file.
+public typealias LintResult = ValidationResult

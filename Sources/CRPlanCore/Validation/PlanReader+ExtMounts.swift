@@ -1,0 +1,92 @@
+extension PlanReader {
+    static let extMountKeys = ["path", "dump", "restore"]
+
+    /// `extMounts`: a list (possibly empty) of external bind mounts with
+    /// unique mount points and unique dump keys.
+    mutating func readExtMounts(_ node: YAMLNode) -> [ExternalMount]? {
+        let path = FieldPath("extMounts")
+        guard case .sequence(let sequence) = node else {
+            context.error(
+                .wrongType, at: node.location, "`extMounts` must be a list of mounts, found \(ScalarReaders.describe(node))",
+                hint: "write `extMounts: []` for none, or list entries `- path: …`"
+            )
+            return nil
+        }
+        var mounts: [ExternalMount] = []
+        var seenPaths: [(key: String, location: SourceLocation)] = []
+        var seenDumpKeys: [(key: String, location: SourceLocation)] = []
+        var valid = true
+        for (index, item) in sequence.items.enumerated() {
+            let itemPath = path.index(index)
+            guard let fields = SectionFields.read(item, path: itemPath, keys: Self.extMountKeys, context: &context) else {
+                valid = false
+                continue
+            }
+            let mountPoint = fields.require("path", example: "/etc/hosts", context: &context)
+                .flatMap { readContainerPath($0, path: itemPath.child("path")) }
+            let dumpKey = fields.value("dump").flatMap { readContainerPath($0, path: itemPath.child("dump")) }
+            let source = fields.require("restore", example: "${container.dir}/hosts", context: &context)
+                .flatMap { readRestoreSource($0, path: itemPath.child("restore")) }
+            if let mountPoint {
+                let key = Self.normalized(mountPoint.value)
+                if let first = seenPaths.first(where: { $0.key == key }) {
+                    context.error(
+                        .duplicateExtMount, at: mountPoint.location, "mount point `\(mountPoint.value)` is listed twice in `extMounts`",
+                        hint: "it is already listed at \(first.location); keep one entry"
+                    )
+                    valid = false
+                } else {
+                    seenPaths.append((key, mountPoint.location))
+                    // The dump key defaults to the path; keys must be unique too.
+                    let dump = dumpKey ?? mountPoint
+                    let dumpNormalized = Self.normalized(dump.value)
+                    if let first = seenDumpKeys.first(where: { $0.key == dumpNormalized }) {
+                        context.error(
+                            .duplicateExtMount, at: dump.location, "dump key `\(dump.value)` is used twice in `extMounts`",
+                            hint: "it is already used at \(first.location); CRIU needs one key per mount"
+                        )
+                        valid = false
+                    } else {
+                        seenDumpKeys.append((dumpNormalized, dump.location))
+                    }
+                }
+            }
+            guard let mountPoint, let source, fields.value("dump") == nil || dumpKey != nil else {
+                valid = false
+                continue
+            }
+            mounts.append(ExternalMount(path: mountPoint.value, dump: dumpKey?.value, restore: source))
+        }
+        return valid ? mounts : nil
+    }
+
+    private mutating func readContainerPath(_ node: YAMLNode, path: FieldPath) -> YAMLScalar? {
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context),
+              PathChecks.checkLiteralAbsolute(scalar, path: path, context: &context) else { return nil }
+        return scalar
+    }
+
+    private mutating func readRestoreSource(_ node: YAMLNode, path: FieldPath) -> Template? {
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context),
+              let read = TemplateReader.read(scalar, path: path, context: &context) else { return nil }
+        PathChecks.checkAbsolute(read, path: path, context: &context)
+        return read.template
+    }
+
+    /// `/etc/hosts/` and `//etc//hosts` name the same mount point as `/etc/hosts`.
+    static func normalized(_ path: String) -> String {
+        var result = ""
+        var previousSlash = false
+        for character in path {
+            if character == "/" {
+                if previousSlash { continue }
+                previousSlash = true
+            } else {
+                previousSlash = false
+            }
+            result.append(character)
+        }
+        if result.count > 1, result.hasSuffix("/") { result.removeLast() }
+        return result
+    }
+}

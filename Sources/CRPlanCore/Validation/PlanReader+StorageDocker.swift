@@ -1,0 +1,67 @@
+extension PlanReader {
+    static let storageKeys = ["driver"]
+    static let dockerKeys = ["binary", "home", "host"]
+
+    mutating func readStorage(_ node: YAMLNode) -> Storage? {
+        let path = FieldPath("storage")
+        guard let fields = SectionFields.read(node, path: path, keys: Self.storageKeys, context: &context) else { return nil }
+        guard let driverNode = fields.value("driver") else { return Storage() }
+        let driverPath = path.child("driver")
+        guard let scalar = ScalarReaders.string(driverNode, path: driverPath, context: &context) else { return nil }
+        if let driver = Storage.Driver(rawValue: scalar.value) { return Storage(driver: driver) }
+        if Storage.unsupportedDrivers.contains(scalar.value) {
+            context.error(
+                .unsupportedStorageDriver, at: scalar.location,
+                "storage driver `\(scalar.value)` is not supported: CRIU's external checkpoint/restore works only with aufs, overlay/overlay2 and vfs",
+                hint: "use `mode: native` to let Docker checkpoint this container, or move it to a supported driver"
+            )
+            return nil
+        }
+        let names = Storage.Driver.allCases.map(\.rawValue)
+        context.error(
+            .invalidEnum, at: scalar.location,
+            "`\(driverPath)` must be one of \(names.joined(separator: ", ")); found `\(scalar.value)`",
+            hint: Suggestions.closest(to: scalar.value, in: names).map { "did you mean `\($0)`?" }
+                ?? "`auto` takes the driver from `docker inspect`"
+        )
+        return nil
+    }
+
+    mutating func readDocker(_ node: YAMLNode) -> DockerSettings? {
+        let path = FieldPath("docker")
+        guard let fields = SectionFields.read(node, path: path, keys: Self.dockerKeys, context: &context) else { return nil }
+        var settings = DockerSettings()
+        if let node = fields.value("binary") {
+            guard let read = readSettingTemplate(node, path: path.child("binary")) else { return nil }
+            settings.binary = read.template
+        }
+        if let node = fields.value("home") {
+            guard let read = readSettingTemplate(node, path: path.child("home")) else { return nil }
+            PathChecks.checkAbsolute(read, path: path.child("home"), context: &context)
+            settings.home = read.template
+        }
+        if let node = fields.value("host") {
+            guard let read = readSettingTemplate(node, path: path.child("host")) else { return nil }
+            settings.host = read.template
+        }
+        return settings
+    }
+
+    /// A Docker or CRIU setting: resolved before any container is known,
+    /// so only `${env.*}` variables make sense in it.
+    mutating func readSettingTemplate(_ node: YAMLNode, path: FieldPath) -> ReadTemplate? {
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
+        if scalar.value.isEmpty {
+            context.error(.wrongType, at: scalar.location, "`\(path)` must not be empty", hint: "remove the key to use the default")
+            return nil
+        }
+        guard let read = TemplateReader.read(scalar, path: path, context: &context) else { return nil }
+        let valid = PathChecks.checkVariables(
+            read, path: path, context: &context,
+            allowed: { $0.isEnvironment },
+            reason: "it is resolved before the container and the plan's paths are known",
+            hint: "only `${env.NAME}` and `${env.NAME:-default}` can be used here"
+        )
+        return valid ? read : nil
+    }
+}

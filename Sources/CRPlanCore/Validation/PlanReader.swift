@@ -1,0 +1,160 @@
+/// Walks a plan's root mapping section by section; each section lives in
+/// its own `PlanReader+….swift` file. Values of fields that were absent or
+/// invalid stay nil; `read` builds the `Plan` only when no error was found.
+struct PlanReader {
+    var context: ValidationContext
+
+    static let keys = [
+        "version", "name", "description", "container", "operation", "mode", "storage",
+        "docker", "criu", "imageDir", "extMounts", "restore", "timeouts",
+    ]
+
+    /// The values read so far; the cross-field checks use them.
+    var operation = Plan.Operation.roundtrip
+    var mode = Plan.Mode.external
+
+    init(context: ValidationContext) {
+        self.context = context
+    }
+
+    mutating func read(_ root: YAMLNode) -> Plan? {
+        guard let fields = SectionFields.read(root, path: FieldPath(""), keys: Self.keys, context: &context) else {
+            return nil
+        }
+        let version = readVersion(fields)
+        let name = readName(fields)
+        let description = fields.value("description").flatMap {
+            ScalarReaders.string($0, path: FieldPath("description"), context: &context)?.value
+        }
+        let container = readContainer(fields)
+        if let node = fields.value("operation"),
+           let choice = ScalarReaders.choice(node, path: FieldPath("operation"), as: Plan.Operation.self, context: &context) {
+            operation = choice.value
+        }
+        if let node = fields.value("mode"),
+           let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
+            mode = choice.value
+        }
+        let storage = fields.value("storage").flatMap { readStorage($0) }
+        let docker = fields.value("docker").flatMap { readDocker($0) }
+        let criu = fields.value("criu").flatMap { readCRIU($0) }
+        let imageDir = fields.value("imageDir").flatMap { readImageDir($0) }
+        let extMounts = fields.value("extMounts").flatMap { readExtMounts($0) }
+        let restore = fields.value("restore").flatMap { readRestore($0) }
+        let timeouts = fields.value("timeouts").flatMap { readTimeouts($0) }
+        checkMode(fields)
+
+        guard !context.hasErrors, let version, let name, let container else { return nil }
+        return Plan(
+            version: version,
+            name: name,
+            description: description,
+            container: container,
+            operation: operation,
+            mode: mode,
+            storage: storage ?? Storage(),
+            docker: docker ?? DockerSettings(),
+            criu: criu ?? CRIUSettings(),
+            imageDir: imageDir ?? Plan.defaultImageDir,
+            extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
+            restore: restore ?? RestoreSettings(),
+            timeouts: timeouts ?? Timeouts()
+        )
+    }
+
+    // MARK: - version, name, container
+
+    private mutating func readVersion(_ fields: SectionFields) -> Int? {
+        guard let node = fields.require("version", example: "1", context: &context),
+              let version = ScalarReaders.integer(node, path: FieldPath("version"), context: &context) else { return nil }
+        guard version == 1 else {
+            context.error(
+                .unsupportedVersion, at: node.location,
+                "plan version \(version) is not supported; this crplan reads version 1",
+                hint: "write `version: 1` and the version 1 format"
+            )
+            return nil
+        }
+        return version
+    }
+
+    private mutating func readName(_ fields: SectionFields) -> String? {
+        guard let node = fields.require("name", example: "my-plan", context: &context),
+              let scalar = ScalarReaders.string(node, path: FieldPath("name"), context: &context) else { return nil }
+        if let problem = PlanNameRule.problem(with: scalar.value) {
+            let suggestion = PlanNameRule.suggestion(for: scalar.value)
+            context.error(
+                .invalidName, at: scalar.location, problem,
+                hint: suggestion.map { "for example `name: \($0)`" } ?? "use lowercase letters, digits and `-`, e.g. `counter-roundtrip`"
+            )
+            return nil
+        }
+        return scalar.value
+    }
+
+    private mutating func readContainer(_ fields: SectionFields) -> ContainerReference? {
+        guard let node = fields.require("container", example: "my-container", context: &context),
+              let scalar = ScalarReaders.string(node, path: FieldPath("container"), context: &context) else { return nil }
+        if let reference = ContainerReference(scalar.value) { return reference }
+        if scalar.value.hasPrefix("-") {
+            context.error(
+                .invalidContainer, at: scalar.location,
+                "`container` must not begin with `-`: docker would read `\(scalar.value)` as an option",
+                hint: "write the container's name or id"
+            )
+        } else {
+            let found = scalar.value.isEmpty ? "an empty string" : "`\(scalar.value)`"
+            context.error(
+                .invalidContainer, at: scalar.location,
+                "`container` must be a container id, an id prefix of at least 4 hex digits, or a name; found \(found)",
+                hint: "Docker names match `[a-zA-Z0-9][a-zA-Z0-9_.-]+`; `docker ps` lists them"
+            )
+        }
+        return nil
+    }
+}
+
+/// The rule for plan names: lowercase letters, digits and `-`, 1 to 63
+/// characters, starting and ending with a letter or digit (a DNS label, so
+/// names fit in paths, journal files and container labels).
+public enum PlanNameRule {
+    public static let maximumLength = 63
+
+    /// Why `name` is not a valid plan name, or nil if it is.
+    public static func problem(with name: String) -> String? {
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty else { return "`name` must not be empty" }
+        if let bad = bytes.first(where: { !isNameByte($0) }) {
+            let shown = bad < 0x80 ? "`\(Character(Unicode.Scalar(bad)))`" : "non-ASCII characters"
+            return "`name` may hold only lowercase letters, digits and `-`; `\(name)` has \(shown)"
+        }
+        guard bytes.count <= maximumLength else {
+            return "`name` is \(bytes.count) characters long; the limit is \(maximumLength)"
+        }
+        guard bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
+            return "`name` must start and end with a letter or digit, found `\(name)`"
+        }
+        return nil
+    }
+
+    /// A valid name close to `name`, if one can be made.
+    static func suggestion(for name: String) -> String? {
+        var result = ""
+        for scalar in name.lowercased().unicodeScalars {
+            if scalar.isASCII, isNameByte(UInt8(scalar.value)) {
+                result.unicodeScalars.append(scalar)
+            } else if !result.hasSuffix("-") {
+                result += "-"
+            }
+        }
+        while result.hasPrefix("-") { result.removeFirst() }
+        while result.hasSuffix("-") { result.removeLast() }
+        result = String(result.prefix(maximumLength))
+        while result.hasSuffix("-") { result.removeLast() }
+        return problem(with: result) == nil && result != name ? result : nil
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-")
+    }
+}

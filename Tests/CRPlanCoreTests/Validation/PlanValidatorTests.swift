@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import CRPlanCore
+
+@Suite struct PlanValidatorTests {
+    func lint(_ text: String) -> ValidationResult {
+        Linter.lint(text: text, file: "p.yaml")
+    }
+
+    @Test func minimalPlanGetsEveryDefault() throws {
+        let plan = try #require(lint("version: 1\nname: counter-roundtrip\ncontainer: counter\n").plan)
+        #expect(plan == Plan(name: "counter-roundtrip", container: try #require(ContainerReference("counter"))))
+        #expect(plan.imageDir == Plan.defaultImageDir)
+        #expect(plan.extMounts == ExternalMount.dockerManagedFiles)
+        #expect(plan.restore.pidfile == "${imageDir}/restore.pid")
+    }
+
+    @Test func fullPlanKeepsEveryValue() throws {
+        let url = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/lint/valid/full.yaml")
+        let plan = try #require(Linter.lint(text: try String(contentsOf: url, encoding: .utf8), file: "full.yaml").plan)
+        let expected = Plan(
+            name: "web-checkpoint-2",
+            description: "Checkpoint the web container and keep it running",
+            container: try #require(ContainerReference("168aefb8")),
+            operation: .checkpoint,
+            mode: .external,
+            storage: Storage(driver: .overlay2),
+            docker: DockerSettings(binary: "${env.DOCKER_BINARY:-/usr/bin/docker}", home: "/srv/docker", host: "unix:///run/docker.sock"),
+            criu: CRIUSettings(
+                binary: "/usr/local/sbin/criu", logLevel: 2, manageCgroups: false, evasiveDevices: false,
+                leaveRunning: true, tcpEstablished: true, shellJob: true, fileLocks: true,
+                extraArgs: ["--tcp-close", "--action-script=/usr/local/bin/notify"]
+            ),
+            imageDir: "${docker.home}/criu_img/${plan.name}/${container.id}",
+            extMounts: [
+                ExternalMount(path: "/etc/resolv.conf", dump: "/etc/resolv.conf", restore: "${container.dir}/resolv.conf"),
+                ExternalMount(path: "/data", dump: "/data-volume", restore: "/srv/volumes/data"),
+            ],
+            restore: RestoreSettings(pidfile: "/run/crplan/${plan.name}.pid", detach: false),
+            timeouts: Timeouts(dump: PlanDuration(milliseconds: 90_000), restore: PlanDuration(milliseconds: 90_000))
+        )
+        #expect(plan == expected)
+    }
+
+    @Test func explicitEmptyExtMountsMeansNone() throws {
+        let plan = try #require(lint("version: 1\nname: a\ncontainer: abcd\nextMounts: []\n").plan)
+        #expect(plan.extMounts == [])
+    }
+
+    @Test func templatesMatchTheModelParser() throws {
+        let values = [
+            "/a/${container.id}/b", "${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}",
+            "${env.A:-${env.B:-/x}}/y", "/plain/path", "/é/${plan.name}",
+        ]
+        for value in values {
+            let plan = try #require(lint("version: 1\nname: a\ncontainer: abcd\nimageDir: \"\(value)\"\n").plan, "\(value)")
+            #expect(plan.imageDir == (try Template(parsing: value)), "\(value)")
+        }
+    }
+
+    @Test func warningsKeepThePlan() throws {
+        let result = lint("version: 1\nname: a\ncontainer: abcd\nmode: native\nimageDir: /x\n")
+        #expect(result.diagnostics.map(\.rule) == [.nativeImageDir])
+        #expect(result.plan?.mode == .native)
+    }
+
+    @Test func nativeCheckpointName() throws {
+        let plan = try #require(lint("version: 1\nname: a\ncontainer: abcd\nmode: native\nrestore: {checkpoint: cp1}\n").plan)
+        #expect(plan.restore.checkpoint == "cp1")
+    }
+
+    @Test func lastDuplicateWinsForTheOtherRules() {
+        let result = lint("version: 1\nname: a\ncontainer: abcd\nname: B\n")
+        #expect(result.diagnostics.map(\.rule) == [.duplicateKey, .invalidName])
+        #expect(result.diagnostics.map(\.location?.line) == [4, 4])
+    }
+
+    @Test func aliasesRepeatNoDiagnostic() {
+        let text = "version: 1\nname: a\ncontainer: abcd\nextMounts:\n  - &m {path: rel, restore: /x}\n"
+        #expect(lint(text).diagnostics.map(\.rule) == [.relativePath])
+    }
+
+    @Test func structuralRulesAreTheSchemaOnes() {
+        let structural = RuleID.allCases.filter(\.isStructural).map(\.rawValue).sorted()
+        #expect(structural == [
+            "empty-document", "invalid-enum", "invalid-name", "missing-field", "out-of-range",
+            "unknown-key", "unsupported-storage-driver", "unsupported-version", "wrong-type",
+        ])
+    }
+
+    @Test func syntaxErrorStopsValidation() {
+        let result = lint("version: 1\nname: [a\n")
+        #expect(result.diagnostics.map(\.rule) == [.yamlSyntax])
+        #expect(result.plan == nil)
+    }
+
+    @Test func planNames() {
+        #expect(PlanNameRule.problem(with: "a") == nil)
+        #expect(PlanNameRule.problem(with: "counter-roundtrip-2") == nil)
+        #expect(PlanNameRule.problem(with: String(repeating: "a", count: 63)) == nil)
+        #expect(PlanNameRule.problem(with: String(repeating: "a", count: 64)) != nil)
+        #expect(PlanNameRule.problem(with: "") != nil)
+        #expect(PlanNameRule.problem(with: "a-") != nil)
+        #expect(PlanNameRule.problem(with: "a_b") != nil)
+        #expect(PlanNameRule.problem(with: "ünï") != nil)
+        #expect(PlanNameRule.suggestion(for: "My_Plan!") == "my-plan")
+    }
+
+    @Test func suggestions() {
+        #expect(Suggestions.closest(to: "imagedir", in: PlanReader.keys) == "imageDir")
+        #expect(Suggestions.closest(to: "extMount", in: PlanReader.keys) == "extMounts")
+        #expect(Suggestions.closest(to: "timeuots", in: PlanReader.keys) == "timeouts")
+        #expect(Suggestions.closest(to: "zzz", in: PlanReader.keys) == nil)
+        #expect(Suggestions.editDistance(Array("ab".utf8), Array("ba".utf8)) == 1)
+    }
+
+    @Test func criuArguments() {
+        #expect(CRIUArguments.check("--tcp-close") == .accepted)
+        #expect(CRIUArguments.check("--ghost-limit=10M") == .accepted)
+        for reserved in ["-D", "--images-dir=/x", "-t", "--tree", "--root=/r", "--pidfile", "-o", "--log-file",
+                         "-v", "-vvvv", "--verbosity=4", "--ext-mount-map", "-d", "--restore-detached"] {
+            guard case .reserved = CRIUArguments.check(reserved) else {
+                Issue.record("\(reserved) is not reserved")
+                continue
+            }
+        }
+        #expect(CRIUArguments.check("--file-locks") == .planField(option: "--file-locks", field: "criu.fileLocks"))
+        #expect(CRIUArguments.check("--evasive-devices") == .planField(option: "--evasive-devices", field: "criu.evasiveDevices"))
+        #expect(CRIUArguments.check("--leave-running") == .planField(option: "--leave-running", field: "criu.leaveRunning"))
+        #expect(CRIUArguments.check("--auto-dedup") == .destructive(option: "--auto-dedup"))
+        #expect(CRIUArguments.check("--auto-dedup=1") == .destructive(option: "--auto-dedup"))
+        guard case .notLongOption = CRIUArguments.check("value") else {
+            Issue.record("a bare value must be rejected")
+            return
+        }
+    }
+}
