@@ -64,5 +64,13 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        // Runs the built `crplan` against the real Docker daemons and CRIU of
+        // a provisioned host (scripts/provision). Depending on the executable
+        // target makes SwiftPM build `crplan` before the tests.
+        .testTarget(
+            name: "CRPlanE2ETests",
+            dependencies: ["CRPlanCLI", "CRPlanCore"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -1,0 +1,51 @@
+import CRPlanCore
+import Testing
+
+extension EndToEnd {
+    /// Scenarios 1 and 2: `crplan apply` of an external roundtrip, the wiki's procedure.
+    @Suite("External roundtrip")
+    struct ExternalRoundtrip {
+        static let steps: [StepKind] = [
+            .inspect, .dump, .verifyDumpLog, .waitContainerExited, .rebuildRootfs, .restore, .writePidfile,
+        ]
+
+        @Test("1. overlay2: Docker reports Exited, the restored shell's parent is pid 1, the pidfile holds it, /foo continues")
+        func overlay2() async throws {
+            try await withCounter("ov") { scenario in
+                try await roundtrip(scenario)
+                #expect(Proc.isMountPoint(scenario.counter.rootfs), "the rebuilt overlay root is not mounted")
+            }
+        }
+
+        @Test("2. vfs (second daemon): the same roundtrip on the vfs storage driver")
+        func vfs() async throws {
+            try await withCounter("vfs", vfs: true) { scenario in
+                #expect(scenario.counter.driver == "vfs")
+                try await roundtrip(scenario)
+            }
+        }
+
+        private func roundtrip(_ scenario: Scenario) async throws {
+            let plan = scenario.plan("roundtrip-\(scenario.counter.driver)")
+            scenario.track(plan)
+            let census = WorkloadCensus(scenario.counter)
+            let output = try await scenario.crplan.apply(plan)
+            let copies = await census.stop()
+            let events = try Expect.succeeded(output, steps: Self.steps, journal: scenario.crplan.journal(plan))
+
+            // Docker saw the dumped container exit (the step waited for it).
+            #expect(Expect.outputs(of: .waitContainerExited, in: events)["status"] == "exited",
+                    "wait-container-exited outputs: \(Expect.outputs(of: .waitContainerExited, in: events))")
+            let pidfile = try #require(plan.pidfile)
+            let pid = try await Expect.restoredExternally(scenario, pidfile: pidfile)
+            #expect(Expect.outputs(of: .writePidfile, in: events)["pid"] == String(pid))
+            #expect(copies.maximum == 1, "\(copies.maximum) copies of the workload ran at once: \(copies.pids)")
+            Expect.imagesKept(try #require(plan.imageDir))
+
+            let status = try await scenario.crplan.status(plan)
+            #expect(status.run.phase == .succeeded)
+            #expect(status.run.steps.map(\.step) == Self.steps)
+            #expect(status.run.steps.allSatisfy { $0.state == .succeeded && $0.attempts == 1 })
+        }
+    }
+}

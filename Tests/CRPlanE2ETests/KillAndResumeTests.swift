@@ -1,0 +1,92 @@
+import CRPlanCore
+import Foundation
+import Glibc
+import Testing
+
+extension EndToEnd {
+    /// Scenario 6: crplan SIGKILLed mid-run (`CRPLAN_FAILPOINT`), then `crplan resume`.
+    @Suite("Kill and resume")
+    struct KillAndResume {
+        @Test("6. killed right after dump succeeded: status shows the unfinished run, resume completes it, /foo continues at last+1, one copy only")
+        func killedAfterDump() async throws {
+            try await withCounter("kill-dump") { scenario in
+                let plan = scenario.plan("kill-dump")
+                scenario.track(plan)
+                let census = WorkloadCensus(scenario.counter)
+                let killed = try await scenario.crplan.apply(plan, failpoint: "step-finished:dump")
+                #expect(killed.signal == SIGKILL, "crplan was not SIGKILLed: \(killed)")
+                let events = try Crplan.events(killed)
+                #expect(events.last?.kind == .stepFinished && events.last?.step == .dump,
+                        "last event before the kill: \(String(describing: events.last))")
+
+                let last = try await Expect.dumpedAndStill(scenario)
+                let run = try await scenario.crplan.status(plan).run
+                #expect(run.phase == .inProgress && run.finishedAt == nil, "phase \(run.phase.rawValue)")
+                #expect(run[.dump]?.state == .succeeded)
+                #expect(run[.verifyDumpLog]?.state == .pending)
+                #expect(run[.restore]?.state == .pending)
+
+                // A new apply must not start over an unfinished run.
+                let again = try await scenario.crplan.apply(plan)
+                #expect(again.exitCode == 4, "apply over an unfinished run: \(again)")
+
+                try await resumeAndCheck(scenario, plan, last: last, census: census)
+                let after = try await scenario.crplan.status(plan).run
+                #expect(after[.dump]?.attempts == 1, "dumped \(after[.dump]?.attempts ?? 0) times")
+            }
+        }
+
+        @Test("6b. killed mid rebuild-rootfs (its mount command ran, success not journaled): resume probes the mount and completes, one copy only")
+        func killedMidRebuild() async throws {
+            try await withCounter("kill-mount") { scenario in
+                let counter = scenario.counter
+                let plan = scenario.plan("kill-mount")
+                scenario.track(plan)
+                let census = WorkloadCensus(counter)
+                let killed = try await scenario.crplan.apply(plan, failpoint: "command-finished:rebuild-rootfs")
+                #expect(killed.signal == SIGKILL, "crplan was not SIGKILLed: \(killed)")
+                let events = try Crplan.events(killed)
+                #expect(events.last?.kind == .commandFinished && events.last?.step == .rebuildRootfs,
+                        "last event before the kill: \(String(describing: events.last))")
+                let commands = events.filter { $0.kind == .commandStarted && $0.step == .rebuildRootfs }.compactMap(\.message)
+                let mounted = Proc.isMountPoint(counter.rootfs)
+                // Which command the failpoint stopped after: the mount (the
+                // interesting case) leaves the root mounted for the probe.
+                if commands.last?.contains("mount -t overlay") == true {
+                    #expect(mounted, "the mount command ran but \(counter.rootfs) is not mounted")
+                }
+
+                let last = try await Expect.dumpedAndStill(scenario)
+                let run = try await scenario.crplan.status(plan).run
+                #expect(run.phase == .inProgress && run.finishedAt == nil)
+                #expect(run[.rebuildRootfs]?.state == .running, "rebuild-rootfs is \(run[.rebuildRootfs]?.state.rawValue ?? "?")")
+                #expect(run[.restore]?.state == .pending)
+
+                try await resumeAndCheck(scenario, plan, last: last, census: census)
+                let after = try await scenario.crplan.status(plan).run
+                #expect(Proc.mountCount(counter.rootfs) == 1, "the root is mounted \(Proc.mountCount(counter.rootfs)) times")
+                if mounted {
+                    #expect(after[.rebuildRootfs]?.probed == true, "resume mounted again instead of probing the mount")
+                }
+                #expect(after[.dump]?.attempts == 1)
+            }
+        }
+
+        /// `crplan resume` completes the run: the workload runs again as one
+        /// copy (never more during the whole test), `/foo` continues at last+1.
+        private func resumeAndCheck(_ scenario: Scenario, _ plan: PlanSpec, last: Int, census: WorkloadCensus) async throws {
+            let resumed = try await scenario.crplan.resume(plan)
+            try #require(resumed.exitCode == 0, "\(resumed)\njournal:\n\(scenario.crplan.journal(plan))")
+            let events = try Crplan.events(resumed)
+            #expect(events.first?.kind == .runResumed, "first event: \(String(describing: events.first))")
+            #expect(!events.contains { $0.kind == .stepStarted && $0.step == .dump }, "resume ran the dump again")
+            #expect(events.last?.kind == .runFinished && events.last?.outcome == "succeeded")
+
+            try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile), lastBeforeDump: last)
+            let copies = await census.stop()
+            #expect(copies.maximum == 1, "\(copies.maximum) copies of the workload ran at once: \(copies.pids)")
+            let run = try await scenario.crplan.status(plan).run
+            #expect(run.phase == .succeeded && run.resumes == 1)
+        }
+    }
+}

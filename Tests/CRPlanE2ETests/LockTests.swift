@@ -1,0 +1,85 @@
+import CRPlanCore
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// Scenario 7: two `crplan apply` of one plan at the same time.
+    @Suite("Lock")
+    struct Lock {
+        @Test("7. a second apply of a plan that is running exits 3 at once, naming the holder's pid; the first completes")
+        func concurrentApply() async throws {
+            try await withCounter("lock") { scenario in
+                // The first run must still hold the lock when the second
+                // starts: its CRIU is a wrapper that holds `criu dump` until
+                // the test opens a gate, then execs the real CRIU unchanged.
+                let gate = try CriuGate(workspace: scenario.workspace, realCriu: scenario.host.criuBinary)
+                var plan = scenario.plan("lock")
+                plan.criuBinary = gate.wrapper
+                scenario.track(plan)
+                let census = WorkloadCensus(scenario.counter)
+                let planPath = try scenario.workspace.write(plan)
+                let stateDir = scenario.crplan.stateDirectory
+
+                let first = try scenario.crplan.launch(["apply", planPath, "--state-dir", stateDir, "--events", "json"])
+                let held = await eventually(timeout: .seconds(60)) { gate.isWaiting || !first.isRunning }
+                try #require(held && gate.isWaiting, "the first apply never reached criu dump: \(first.standardOutput())\n\(first.standardError())")
+                #expect(first.isRunning)
+
+                let started = ContinuousClock.now
+                let second = try await scenario.crplan.run(["apply", planPath, "--state-dir", stateDir, "--events", "json"], timeout: .seconds(30))
+                let waited = ContinuousClock.now - started
+                #expect(second.exitCode == 3, "second apply: \(second)")
+                #expect(waited < .seconds(5), "the second apply took \(waited) to give up")
+                let said = second.standardError + second.standardOutput
+                #expect(said.contains(String(first.pid)), "the refusal does not name the holder pid \(first.pid): \(said)")
+                let secondEvents = (try? Crplan.events(second.standardOutput)) ?? []
+                #expect(!secondEvents.contains { $0.kind == .stepStarted }, "the second apply ran steps: \(secondEvents.map(\.kind))")
+                #expect(first.isRunning, "the first apply ended while the second ran")
+
+                gate.open()
+                let output = try await first.wait(timeout: .seconds(120))
+                _ = try Expect.succeeded(
+                    output, steps: ExternalRoundtrip.steps, journal: scenario.crplan.journal(plan))
+                try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile))
+                let copies = await census.stop()
+                #expect(copies.maximum == 1, "\(copies.maximum) copies ran at once: \(copies.pids)")
+
+                // One run in the journal: the refused apply wrote nothing.
+                let journal = scenario.crplan.journal(plan)
+                #expect(journal.components(separatedBy: "\"type\":\"run-started\"").count - 1 == 1, "journal:\n\(journal)")
+                let status = try await scenario.crplan.status(plan)
+                #expect(status.run.phase == .succeeded && status.history.isEmpty)
+            }
+        }
+    }
+}
+
+/// A `criu` wrapper that blocks `criu dump` until the test opens the gate,
+/// then execs the real CRIU with the same arguments (a test fixture: crplan
+/// itself never runs a shell).
+struct CriuGate {
+    let wrapper: String
+    private let waitingFile: String
+    private let openFile: String
+
+    init(workspace: Workspace, realCriu: String) throws {
+        wrapper = workspace.file("criu-gate")
+        waitingFile = workspace.file("gate.waiting")
+        openFile = workspace.file("gate.open")
+        let script = """
+            #!/bin/sh
+            if [ "$1" = dump ]; then
+              : > '\(waitingFile)'
+              while [ ! -e '\(openFile)' ]; do sleep 0.05; done
+            fi
+            exec '\(realCriu)' "$@"
+
+            """
+        try script.write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+    }
+
+    var isWaiting: Bool { FileManager.default.fileExists(atPath: waitingFile) }
+
+    func open() { _ = FileManager.default.createFile(atPath: openFile, contents: nil) }
+}

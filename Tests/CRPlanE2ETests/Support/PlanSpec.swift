@@ -1,0 +1,77 @@
+import Foundation
+
+/// A plan file for one test, with every host-specific value explicit
+/// (docker host, home and binary, CRIU binary, image dir, pidfile), so a
+/// run never depends on crplan's defaults or the caller's environment.
+struct PlanSpec: Sendable {
+    struct ExtMount: Sendable {
+        var path: String
+        var restore: String
+    }
+
+    var name: String
+    var container: String
+    var operation = "roundtrip"
+    var mode = "external"
+    /// `storage.driver` (external mode only).
+    var driver: String? = "overlay2"
+    var daemon: DockerDaemon
+    var criuBinary: String
+    /// External mode only.
+    var imageDir: String?
+    var pidfile: String?
+    /// Native mode: `restore.checkpoint`.
+    var checkpointName: String?
+    /// Nil keeps crplan's default (the three Docker-managed /etc files).
+    var extMounts: [ExtMount]?
+    var dumpTimeout = "60s"
+    var restoreTimeout = "60s"
+
+    /// The Docker-managed /etc files, as crplan's default has them.
+    static func dockerManagedFiles(hostnameSource: String = "${container.dir}/hostname") -> [ExtMount] {
+        [
+            ExtMount(path: "/etc/resolv.conf", restore: "${container.dir}/resolv.conf"),
+            ExtMount(path: "/etc/hosts", restore: "${container.dir}/hosts"),
+            ExtMount(path: "/etc/hostname", restore: hostnameSource),
+        ]
+    }
+
+    var yaml: String {
+        var lines = [
+            "# written by CRPlanE2ETests",
+            "version: 1",
+            "name: \(quoted(name))",
+            "container: \(quoted(container))",
+            "operation: \(operation)",
+            "mode: \(mode)",
+            "docker:",
+            "  binary: \(quoted(daemon.binary))",
+            "  host: \(quoted(daemon.host))",
+        ]
+        if mode == "external" {
+            lines.append("  home: \(quoted(daemon.home))")
+            if let driver { lines += ["storage:", "  driver: \(driver)"] }
+            lines += ["criu:", "  binary: \(quoted(criuBinary))"]
+            if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
+            if let extMounts {
+                lines.append("extMounts:")
+                for mount in extMounts {
+                    lines += ["  - path: \(quoted(mount.path))", "    restore: \(quoted(mount.restore))"]
+                }
+            }
+        }
+        if operation != "checkpoint", pidfile != nil || checkpointName != nil {
+            lines.append("restore:")
+            if let pidfile { lines.append("  pidfile: \(quoted(pidfile))") }
+            if let checkpointName { lines.append("  checkpoint: \(quoted(checkpointName))") }
+        }
+        lines.append("timeouts:")
+        if operation != "restore" { lines.append("  dump: \(dumpTimeout)") }
+        if operation != "checkpoint" { lines.append("  restore: \(restoreTimeout)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

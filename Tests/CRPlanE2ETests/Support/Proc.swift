@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+
+/// Reads the host's `/proc` the way the tests need it: liveness (zombies
+/// count as dead), parent pid, command line, cgroup, mount points.
+enum Proc {
+    static func read(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The `State:` letter and `PPid:` of `/proc/<pid>/status`.
+    static func status(_ pid: Int32) -> (state: String, parent: Int32)? {
+        guard let text = read("/proc/\(pid)/status") else { return nil }
+        var state: String?
+        var parent: Int32?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("State:") {
+                state = line.dropFirst("State:".count).trimmingCharacters(in: .whitespaces).prefix(1).description
+            } else if line.hasPrefix("PPid:") {
+                parent = Int32(line.dropFirst("PPid:".count).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        guard let state, let parent else { return nil }
+        return (state, parent)
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0, let status = status(pid) else { return false }
+        return status.state != "Z" && status.state != "X"
+    }
+
+    static func parent(_ pid: Int32) -> Int32? { status(pid)?.parent }
+
+    static func commandLine(_ pid: Int32) -> [String]? {
+        guard let text = read("/proc/\(pid)/cmdline"), !text.isEmpty else { return nil }
+        var parts = text.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        if parts.last == "" { parts.removeLast() }
+        return parts
+    }
+
+    /// Every numeric entry of `/proc`.
+    static func allPIDs() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
+    }
+
+    /// True when `/proc/<pid>/cgroup` puts the process under `/docker/<id>`
+    /// in some hierarchy (Docker 20.10 with cgroupfs on cgroup v1).
+    static func isInContainerCgroup(_ pid: Int32, containerID: String) -> Bool {
+        guard let text = read("/proc/\(pid)/cgroup") else { return false }
+        return text.split(separator: "\n").contains { $0.hasSuffix(":/docker/\(containerID)") }
+    }
+
+    /// Mount points of `/proc/self/mountinfo` (field 5, octal escapes decoded).
+    static func mountPoints() -> [String] {
+        guard let text = read("/proc/self/mountinfo") else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 4 ? unescape(String(fields[4])) : nil
+        }
+    }
+
+    static func isMountPoint(_ path: String) -> Bool {
+        mountPoints().contains(path)
+    }
+
+    /// How many times `path` is mounted (stacked mounts count each).
+    static func mountCount(_ path: String) -> Int {
+        mountPoints().filter { $0 == path }.count
+    }
+
+    private static func unescape(_ text: String) -> String {
+        guard text.contains("\\") else { return text }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count,
+                let value = UInt8(String(decoding: utf8[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
+            {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(utf8[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
