@@ -11,6 +11,7 @@ struct CRPlan: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Lint.self,
+            PlanCommand.self,
         ]
     )
 

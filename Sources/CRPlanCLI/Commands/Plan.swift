@@ -1,8 +1,3 @@
-// Out of the build until the linter branch is merged: it brings the root
-// command `CRPlan`, `Linter.lint(text:file:)`, `TextReporter`, `Console`
-// and `ExitStatus`. At the merge, delete this `#if` and its `#endif`, and
-// add `PlanCommand.self` to `CRPlan`'s `subcommands`.
-#if CRPLAN_LINTER_MERGED
 import ArgumentParser
 import CRPlanCore
 import Foundation
@@ -62,4 +57,3 @@ extension CRPlan {
         }
     }
 }
-#endif
