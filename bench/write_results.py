@@ -58,7 +58,8 @@ def machine():
 
 def commit():
     head = run(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
-    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"])
+    # The results file itself does not count: an earlier run rewrote it.
+    dirty = run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md"])
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
