@@ -50,7 +50,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CRPlanCoreTests",
-            dependencies: ["CRPlanCore"],
+            dependencies: [
+                "CRPlanCore",
+                // For the schema-agreement test's stand-in linter; drop when `Linter` lands.
+                .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
