@@ -50,11 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRPlanCoreTests",
-            dependencies: [
-                "CRPlanCore",
-                // For the schema-agreement test's stand-in linter; drop when `Linter` lands.
-                .product(name: "Yams", package: "Yams"),
-            ],
+            dependencies: ["CRPlanCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -15,7 +15,7 @@ import Testing
     /// At merge: `Linter.lint(text: text, file: file).diagnostics`, and delete
     /// StandInStructuralLinter.swift.
     static func crplanDiagnostics(text: String, file: String) -> [Diagnostic] {
-        StandInStructuralLinter.lint(text: text, file: file)
+        Linter.lint(text: text, file: file).diagnostics
     }
 
     /// Disagreements that cannot be removed, by file name, with the reason.
