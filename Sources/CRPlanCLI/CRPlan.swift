@@ -12,6 +12,10 @@ struct CRPlan: AsyncParsableCommand {
         subcommands: [
             Lint.self,
             PlanCommand.self,
+            Apply.self,
+            Resume.self,
+            Rollback.self,
+            Status.self,
         ]
     )
 
