@@ -11,6 +11,11 @@ struct CRPlan: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Lint.self,
+            PlanCommand.self,
+            Apply.self,
+            Resume.self,
+            Rollback.self,
+            Status.self,
         ]
     )
 

@@ -1,10 +1,6 @@
-// Out of the build until the linter branch is merged: it brings the root
-// command `CRPlan`, `Linter.lint(text:file:)`, `TextReporter`, `Console`
-// and `ExitStatus`. At the merge, delete this `#if` and its `#endif`, and
-// add `PlanCommand.self` to `CRPlan`'s `subcommands`.
-#if CRPLAN_LINTER_MERGED
 import ArgumentParser
 import CRPlanCore
+import CRPlanHost
 import Foundation
 
 extension DryRunFormat: ExpressibleByArgument {}
@@ -12,7 +8,7 @@ extension DryRunFormat: ExpressibleByArgument {}
 extension CRPlan {
     /// `crplan plan FILE`: lint a plan, compile it and print the steps a run
     /// would take with their exact argv, without touching the host.
-    struct PlanCommand: ParsableCommand {
+    struct PlanCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "plan",
             abstract: "Compile a plan and print its steps with their exact argv (a dry run).",
@@ -35,26 +31,25 @@ extension CRPlan {
         @Option(help: "Output format: text (numbered steps with argv), json (the step graph), dot (Graphviz), mermaid.")
         var format: DryRunFormat = .text
 
-        func run() throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                Console.writeError("\(file): error: cannot read the plan: \(error.localizedDescription)\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
-            }
-            let result = Linter.lint(text: text, file: file)
-            Console.writeError(TextReporter(colored: false).render(result.diagnostics))
-            guard let plan = result.plan else { throw ExitCode(ExitStatus.failure) }
+        @Flag(help: "Bind runtime values (container id, pid, root, layers, cgroup mounts) read-only from the live Docker host.")
+        var inspect = false
 
+        func run() async throws {
+            let host = SystemHost()
+            let graph = try PlanLoader.compile(file: file, environment: host.environment)
+            var facts: ContainerFacts?
+            if inspect {
+                do {
+                    facts = try await LiveFacts.read(for: graph, host: host)
+                } catch {
+                    Console.writeError("\(file): error: \(error.description)\n")
+                    throw ExitCode(ExitStatus.failure)
+                }
+            }
             let output: String
             do {
-                let graph = try Planner(environment: ProcessInfo.processInfo.environment).compile(plan)
-                output = try DryRunRenderer().render(graph, as: format)
-            } catch let error as PlanningError {
-                Console.writeError("\(file): error: \(error.description)\n")
-                throw ExitCode(ExitStatus.failure)
-            } catch let error as DryRunError {
+                output = try DryRunRenderer(facts: facts).render(graph, as: format)
+            } catch {
                 Console.writeError("\(file): error: \(error.description)\n")
                 throw ExitCode(ExitStatus.failure)
             }
@@ -62,4 +57,3 @@ extension CRPlan {
         }
     }
 }
-#endif

@@ -51,7 +51,8 @@ extension RuleID {
     public var isStructural: Bool {
         switch self {
         case .emptyDocument, .unknownKey, .wrongType, .missingField, .invalidEnum,
-             .unsupportedVersion, .invalidName, .outOfRange, .unsupportedStorageDriver:
+             .unsupportedVersion, .invalidName, .invalidContainer, .outOfRange,
+             .unsupportedStorageDriver:
             true
         default:
             false

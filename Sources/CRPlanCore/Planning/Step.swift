@@ -107,6 +107,40 @@ public enum UndoAction: Sendable, Hashable, Codable {
     case removeFile(Template)
     /// Never undone; the reason is printed (e.g. the images are the only copy of the workload).
     case irreversible(String)
+
+    // Codable as `{"action": "unmount", "path": …}` / `{"action": "irreversible", "reason": …}`.
+    private enum CodingKeys: String, CodingKey {
+        case action, path, reason
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .action) {
+        case "nothing": self = .nothing
+        case "unmount": self = .unmount(try container.decode(Template.self, forKey: .path))
+        case "remove-file": self = .removeFile(try container.decode(Template.self, forKey: .path))
+        case "irreversible": self = .irreversible(try container.decode(String.self, forKey: .reason))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .action, in: container, debugDescription: "unknown undo action \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .nothing:
+            try container.encode("nothing", forKey: .action)
+        case .unmount(let path):
+            try container.encode("unmount", forKey: .action)
+            try container.encode(path, forKey: .path)
+        case .removeFile(let path):
+            try container.encode("remove-file", forKey: .action)
+            try container.encode(path, forKey: .path)
+        case .irreversible(let reason):
+            try container.encode("irreversible", forKey: .action)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
 }
 
 /// One unit of work in a compiled plan.

@@ -1,6 +1,3 @@
-// Needs `Linter` from the linter branch: at the merge, delete this `#if`
-// and its `#endif`.
-#if CRPLAN_LINTER_MERGED
 import CRPlanCore
 import Foundation
 import Testing
@@ -50,4 +47,3 @@ import Testing
         #expect(fromYAML.steps == fromCode.steps)
     }
 }
-#endif

@@ -1,0 +1,124 @@
+import ArgumentParser
+import CRPlanCore
+import CRPlanHost
+import Foundation
+
+extension CRPlan {
+    /// `crplan status [PLAN]`: where the latest run of a plan (or of every
+    /// plan) stands, read from its journal; takes no lock, changes nothing.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each step's state, timings and outputs of the latest run of a plan (or of every plan).",
+            discussion: """
+                PLAN is a plan file or a plan name; without it every plan with a run folder is shown.
+
+                Exit status: 0 shown; 1 the plan has no run; 2 usage error, unreadable plan or journal; \
+                4 the journal is corrupt.
+                """
+        )
+
+        @ArgumentParser.Argument(help: "A plan file (YAML) or a plan name.", completion: .file(extensions: ["yaml", "yml"]))
+        var plan: String?
+
+        @OptionGroup var state: StateOptions
+
+        @Option(help: "Output format: text or json (the run state as recorded, for scripts).")
+        var format: StatusFormat = .text
+
+        enum StatusFormat: String, CaseIterable, ExpressibleByArgument {
+            case text
+            case json
+        }
+
+        func run() async throws {
+            let host = SystemHost()
+            let options = ExecutorOptions(
+                stateDirectory: state.resolved(environment: host.environment),
+                crplanVersion: CRPlan.configuration.version)
+            let executor = Executor(host: host, options: options)
+            var statuses: [RunStatus] = []
+            do {
+                if let plan {
+                    let name = try planName(plan)
+                    guard let status = try await executor.status(planName: name) else {
+                        Console.writeError("crplan: plan \(name) has no run in \(options.stateDirectory)\n")
+                        throw ExitCode(ExitStatus.failure)
+                    }
+                    statuses = [status]
+                } else {
+                    statuses = try await executor.statusOfAllPlans()
+                }
+            } catch let error as ExecutorError {
+                Console.writeError("crplan: error: \(error.description)\n")
+                throw ExitCode(error.exitCode)
+            }
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let data = try plan == nil ? encoder.encode(statuses) : encoder.encode(statuses[0])
+                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+            case .text:
+                Console.write(statuses.map(StatusText.render).joined(separator: "\n"))
+            }
+        }
+
+        /// A readable plan file gives its `name`; anything else is taken as a plan name.
+        private func planName(_ argument: String) throws -> String {
+            guard FileManager.default.fileExists(atPath: argument) else { return argument }
+            let text: String
+            do {
+                text = try String(contentsOfFile: argument, encoding: .utf8)
+            } catch {
+                Console.writeError("\(argument): error: cannot read the plan: \(error.localizedDescription)\n")
+                throw ExitCode(ExitStatus.usageOrIOError)
+            }
+            guard let plan = Linter.lint(text: text, file: argument).plan else {
+                Console.writeError("\(argument): error: the plan has lint errors; run `crplan lint \(argument)`\n")
+                throw ExitCode(ExitStatus.usageOrIOError)
+            }
+            return plan.name
+        }
+    }
+}
+
+/// The text form of `crplan status`.
+enum StatusText {
+    static func render(_ status: RunStatus) -> String {
+        let run = status.run
+        var lines = [
+            "plan \(status.planName): run \(run.runID) \(run.phase.rawValue)",
+            "  \(run.operation.rawValue) of container \(run.container) (\(run.mode.rawValue) mode), started \(run.startedAt.iso8601)"
+                + (run.finishedAt.map { ", finished \($0.iso8601)" } ?? ""),
+            "  journal: \(status.journalPath)",
+        ]
+        if let facts = run.facts {
+            lines.append("  container id \(facts.id), pid \(facts.pid), storage \(facts.driver), root \(facts.rootfs)")
+        }
+        if let torn = status.tornLastLine {
+            lines.append("  the journal's last line was torn by a crash and is ignored (\(torn))")
+        }
+        for record in run.steps {
+            var line = "  " + record.state.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + record.step.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
+            line += ProgressPrinter.duration(record.durationMilliseconds)
+            if record.attempts > 1 { line += " (\(record.attempts) attempts)" }
+            if record.probed { line += " (found done by a probe)" }
+            lines.append(line)
+            for (key, value) in record.outputs.sorted(by: { $0.key < $1.key }) {
+                lines.append("      \(key): \(value)")
+            }
+            if let error = record.error { lines.append("      error: \(error)") }
+            if let action = record.rollbackAction { lines.append("      undone: \(action)") }
+            if let error = record.rollbackError { lines.append("      undo failed: \(error)") }
+            if let left = record.leftForOperator { lines.append("      left for the operator: \(left)") }
+        }
+        for note in run.notes {
+            lines.append("  note: \(note)")
+        }
+        if !status.history.isEmpty {
+            lines.append("  earlier runs: \(status.history.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import CRPlanCore
+import CRPlanHost
+import Foundation
+
+/// What `apply`, `resume` and `rollback` share: compile the plan, build the
+/// executor on the real host, run, print the report, exit with its status.
+enum RunDriver {
+    enum Action {
+        case apply
+        case resume
+        case rollback
+    }
+
+    static func run(
+        _ action: Action, file: String, options: RunOptions,
+        rollbackOnFailure: Bool = true, keepExistingCheckpoint: Bool = false
+    ) async throws {
+        let host = SystemHost()
+        let graph = try PlanLoader.compile(file: file, environment: host.environment)
+        let executorOptions = ExecutorOptions(
+            stateDirectory: options.state.resolved(environment: host.environment),
+            rollbackOnFailure: rollbackOnFailure,
+            keepExistingCheckpoint: keepExistingCheckpoint,
+            crplanVersion: CRPlan.configuration.version
+        )
+        let printer = ProgressPrinter(format: options.events, verbose: options.verbose, environment: host.environment)
+        let executor = Executor(host: host, options: executorOptions, observer: printer)
+        let report: RunReport
+        do {
+            switch action {
+            case .apply: report = try await executor.apply(graph)
+            case .resume: report = try await executor.resume(graph)
+            case .rollback: report = try await executor.rollback(graph)
+            }
+        } catch {
+            Console.writeError("crplan: error: \(error.description.replacingPlanName(graph.planName, file: file))\n")
+            throw ExitCode(error.exitCode)
+        }
+        printSummary(report, format: options.events, file: file)
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    static func printSummary(_ report: RunReport, format: EventFormat, file: String) {
+        switch format {
+        case .json:
+            return
+        case .text:
+            var lines: [String] = []
+            if let error = report.error {
+                lines.append("crplan: error: step \(report.failedStep?.rawValue ?? "?"): \(error)")
+            }
+            for note in report.notes {
+                lines.append("crplan: note: \(note.replacingPlanName(report.planName, file: file))")
+            }
+            let target = report.outcome == .succeeded ? Console.write : Console.writeError
+            if !lines.isEmpty { target(lines.joined(separator: "\n") + "\n") }
+        }
+    }
+}
+
+extension String {
+    /// The executor names plans; the CLI takes plan files. Say the command to type.
+    func replacingPlanName(_ planName: String, file: String) -> String {
+        var text = self
+        for command in ["resume", "rollback", "status", "apply"] {
+            text = text.replacingOccurrences(of: "`crplan \(command) \(planName)`", with: "`crplan \(command) \(file)`")
+        }
+        return text
+    }
+}
