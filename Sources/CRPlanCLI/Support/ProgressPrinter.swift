@@ -7,25 +7,25 @@ import Foundation
 /// Prints a run's events as they happen: one line per step with its
 /// duration (text), or one JSON object per line (`--events json`).
 ///
-/// It also honours `CRPLAN_FAILPOINT=<event-kind>:<step>`, the crash
-/// injection the end-to-end tests use: right after printing that event
-/// (the journal already holds the matching record) crplan kills itself
-/// with SIGKILL, exactly as an operator's `kill -9` or a power loss would.
+/// It also honours `CRPLAN_FAILPOINT=<event-kind>:<step>[:<n>]`, the crash
+/// injection the end-to-end tests use: right after printing the n-th such
+/// event (default the first; the journal already holds the matching record)
+/// crplan kills itself with SIGKILL, exactly as an operator's `kill -9` or a
+/// power loss would. `command-finished:rebuild-rootfs:2` stops after the
+/// overlay mount, the step's second command (the first is its `mkdir -p`).
 final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
     private let format: EventFormat
     private let verbose: Bool
-    private let failpoint: (kind: String, step: String)?
+    private let failpoint: (kind: String, step: String, occurrence: Int)?
+    /// Events matching the failpoint seen so far.
+    private var failpointHits = 0
     private let encoder: JSONEncoder
     private let lock = NSLock()
 
     init(format: EventFormat, verbose: Bool, environment: [String: String]) {
         self.format = format
         self.verbose = verbose
-        if let spec = environment["CRPLAN_FAILPOINT"], let colon = spec.firstIndex(of: ":") {
-            failpoint = (String(spec[..<colon]), String(spec[spec.index(after: colon)...]))
-        } else {
-            failpoint = nil
-        }
+        failpoint = environment["CRPLAN_FAILPOINT"].flatMap(Self.parseFailpoint)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
@@ -44,9 +44,21 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
             }
         }
         if let failpoint, failpoint.kind == event.kind.rawValue, failpoint.step == event.step?.rawValue {
-            Console.writeError("crplan: CRPLAN_FAILPOINT \(failpoint.kind):\(failpoint.step) reached, killing myself\n")
-            kill(getpid(), SIGKILL)
+            failpointHits += 1
+            if failpointHits == failpoint.occurrence {
+                Console.writeError("crplan: CRPLAN_FAILPOINT \(failpoint.kind):\(failpoint.step):\(failpoint.occurrence) reached, killing myself\n")
+                kill(getpid(), SIGKILL)
+            }
         }
+    }
+
+    /// `<event-kind>:<step>` or `<event-kind>:<step>:<n>` (n ≥ 1); nil otherwise.
+    static func parseFailpoint(_ spec: String) -> (kind: String, step: String, occurrence: Int)? {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        guard parts.count == 3 else { return (parts[0], parts[1], 1) }
+        guard let occurrence = Int(parts[2]), occurrence >= 1 else { return nil }
+        return (parts[0], parts[1], occurrence)
     }
 
     static func line(for event: ExecutionEvent, verbose: Bool) -> String? {
