@@ -35,14 +35,14 @@ struct DockerDaemon: Sendable {
         return text.split(separator: "\n").map(String.init).first { $0.hasPrefix(id) }
     }
 
-    /// Nil when `docker info` answers, else why not (used before any test runs).
+    /// Nil when the daemon answers `docker version`, else why not (used before any test runs).
     func whyNotAnswering() -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-H", host, "info", "--format", "{{.ServerVersion}} {{.Driver}}"]
+        process.arguments = ["-H", host, "version", "--format", "{{.Server.Version}}"]
         process.environment = environment
         let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         do {
@@ -53,7 +53,8 @@ struct DockerDaemon: Sendable {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let said = String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init)
+            return said ?? "exit \(process.terminationStatus)"
         }
         return nil
     }

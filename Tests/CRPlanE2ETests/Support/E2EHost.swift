@@ -77,7 +77,7 @@ struct E2EHost: Sendable {
         if let host = value("DOCKER_HOST"), let home = value("DOCKER_HOME") {
             let daemon = DockerDaemon(binary: dockerBinary, host: host, home: home, environment: environment)
             if let why = daemon.whyNotAnswering() {
-                problems.append("docker info on \(host) fails: \(why)")
+                problems.append("the daemon at \(host) does not answer: \(why)")
             } else {
                 overlay = daemon
             }
