@@ -87,14 +87,16 @@ struct DockerClientE2ETests {
     func ambiguous() async throws {
         let daemon = try await E2E.daemon()
         try await daemon.withContainers { track in
-            // Create stopped containers until one of ours shares its first hex digit with another container.
+            // Create stopped containers until two of ours share their first hex
+            // digit (at most 17). Only our own count: other tests (the e2e
+            // target runs beside this one) create and remove containers on the
+            // same daemon, so one of theirs may be gone by the time we inspect.
             var created: [String] = []
             var prefix: String?
             for _ in 0..<17 where prefix == nil {
                 created.append(track(try await daemon.docker(
                     ["create", "--network", "none", "--name", E2E.uniqueName("amb"), daemon.image, "true"])))
-                let all = try await daemon.docker(["ps", "-a", "--no-trunc", "--format", "{{.ID}}"]).split(separator: "\n")
-                prefix = created.map { String($0.prefix(1)) }.first { first in all.filter { $0.hasPrefix(first) }.count >= 2 }
+                prefix = created.map { String($0.prefix(1)) }.first { first in created.filter { $0.hasPrefix(first) }.count >= 2 }
             }
             let shared = try #require(prefix)
             let error = await #expect(throws: DockerClientError.self) { try await daemon.client.inspect(shared) }
