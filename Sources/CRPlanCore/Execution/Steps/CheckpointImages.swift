@@ -1,12 +1,9 @@
 import Foundation
 
-/// The files crplan and CRIU keep in an image dir, and how to tell a
-/// complete checkpoint: CRIU writes `stats-dump` only when a dump succeeds.
+/// Reading an image dir (whose file names `ImageDirLayout` defines): how to
+/// tell a complete checkpoint (CRIU writes `stats-dump` only when a dump
+/// succeeds), the log lines that prove success, the saved facts.
 enum CheckpointImages {
-    static let factsFile = "crplan-facts.json"
-    static let dumpLog = "dump.log"
-    static let restoreLog = "restore.log"
-    static let statsDump = "stats-dump"
     static let inventory = "inventory.img"
     static let dumpFinished = "Dumping finished successfully"
     static let restoreFinished = "Restore finished successfully"
@@ -14,7 +11,7 @@ enum CheckpointImages {
     /// True when `directory` holds a checkpoint CRIU finished (`stats-dump` and `inventory.img`).
     static func isComplete(_ directory: String, host: any Host) async throws -> Bool {
         guard try await host.fileType(at: directory) == .directory else { return false }
-        guard try await host.fileExists(directory + "/" + statsDump) else { return false }
+        guard try await host.fileExists(directory + "/" + ImageDirLayout.statsDump) else { return false }
         return try await host.fileExists(directory + "/" + inventory)
     }
 

@@ -19,10 +19,10 @@ struct DumpStep: StepBehavior {
         try await context.progress(["imageDir": directory, "pid": String(facts.pid)])
 
         let run = try await context.runCommands()
-        let logPath = directory + "/" + CheckpointImages.dumpLog
+        let logPath = directory + "/" + ImageDirLayout.dumpLog
         let log = try await CheckpointImages.log(logPath, host: host)
         let logFinished = log?.contains(CheckpointImages.dumpFinished) ?? false
-        let hasStats = try await host.fileExists(directory + "/" + CheckpointImages.statsDump)
+        let hasStats = try await host.fileExists(directory + "/" + ImageDirLayout.statsDump)
         if run.succeeded, logFinished, hasStats {
             return ["imageDir": directory, "dumpLog": logPath, "pid": String(facts.pid)]
         }
@@ -33,7 +33,7 @@ struct DumpStep: StepBehavior {
         } else if !logFinished {
             what = "criu dump exited 0 but \(logPath) does not say `\(CheckpointImages.dumpFinished)`"
         } else {
-            what = "criu dump exited 0 but wrote no \(directory)/\(CheckpointImages.statsDump)"
+            what = "criu dump exited 0 but wrote no \(directory)/\(ImageDirLayout.statsDump)"
         }
         let message = LogExcerpt.describe(what, logPath: logPath, text: log)
         if await host.process(facts.pid) != nil {
@@ -55,7 +55,7 @@ struct DumpStep: StepBehavior {
         let facts = try context.requireFacts()
         let directory = try context.record?.outputs["imageDir"] ?? context.imageDirectory()
         let pid = context.record?.outputs["pid"].flatMap { Int($0) } ?? facts.pid
-        let logPath = directory + "/" + CheckpointImages.dumpLog
+        let logPath = directory + "/" + ImageDirLayout.dumpLog
         let log = try await CheckpointImages.log(logPath, host: host)
         let logFinished = log?.contains(CheckpointImages.dumpFinished) ?? false
         if logFinished, try await CheckpointImages.isComplete(directory, host: host) {

@@ -67,7 +67,7 @@ struct InspectStep: StepBehavior {
         if try await CheckpointImages.isComplete(directory, host: host) {
             guard context.options.keepExistingCheckpoint else {
                 throw StepFailure(
-                    "\(directory) already holds a complete checkpoint (it has \(CheckpointImages.statsDump)); crplan never overwrites one: "
+                    "\(directory) already holds a complete checkpoint (it has \(ImageDirLayout.statsDump)); crplan never overwrites one: "
                         + "move it away, choose another imageDir, or pass --keep-existing to keep it under a new name"
                 )
             }
@@ -78,7 +78,7 @@ struct InspectStep: StepBehavior {
             await context.note("kept the earlier checkpoint of \(directory) as \(aside)")
         }
         try await host.makeDirectory(at: directory, mode: 0o700)
-        let factsPath = directory + "/" + CheckpointImages.factsFile
+        let factsPath = directory + "/" + ImageDirLayout.containerFacts
         try await host.writeFileAtomically(at: factsPath, contents: try CheckpointImages.encodeFacts(facts), mode: 0o600)
         outputs["imageDir"] = directory
         outputs["factsFile"] = factsPath

@@ -10,13 +10,13 @@ struct LoadCheckpointStep: StepBehavior {
         }
         guard try await CheckpointImages.isComplete(directory, host: host) else {
             throw StepFailure(
-                "\(directory) does not hold a complete checkpoint (no \(CheckpointImages.statsDump) or \(CheckpointImages.inventory): "
-                    + "the dump did not finish); see \(directory)/\(CheckpointImages.dumpLog)"
+                "\(directory) does not hold a complete checkpoint (no \(ImageDirLayout.statsDump) or \(CheckpointImages.inventory): "
+                    + "the dump did not finish); see \(directory)/\(ImageDirLayout.dumpLog)"
             )
         }
-        let factsPath = directory + "/" + CheckpointImages.factsFile
+        let factsPath = directory + "/" + ImageDirLayout.containerFacts
         guard try await host.fileExists(factsPath) else {
-            throw StepFailure("\(directory) has no \(CheckpointImages.factsFile): it was not made by a crplan checkpoint, so crplan cannot rebuild the container's root for it")
+            throw StepFailure("\(directory) has no \(ImageDirLayout.containerFacts): it was not made by a crplan checkpoint, so crplan cannot rebuild the container's root for it")
         }
         var saved: ContainerFacts
         do {

@@ -35,7 +35,7 @@ struct RestoreStep: StepBehavior {
         }
 
         let run = try await context.runCommands()
-        let logPath = directory + "/" + CheckpointImages.restoreLog
+        let logPath = directory + "/" + ImageDirLayout.restoreLog
         let log = try await CheckpointImages.log(logPath, host: host)
         let logFinished = log?.contains(CheckpointImages.restoreFinished) ?? false
         let pid = try await context.readPid(at: criuPidfile)
@@ -65,7 +65,7 @@ struct RestoreStep: StepBehavior {
         guard let criuPidfile = context.record?.outputs["criuPidfile"] else {
             return .rerun("criu restore was not started")
         }
-        let logPath = directory + "/" + CheckpointImages.restoreLog
+        let logPath = directory + "/" + ImageDirLayout.restoreLog
         if let pid = try await context.readPid(at: criuPidfile), let process = await host.process(pid) {
             if context.runsContainerCommand(process) == false {
                 return .operatorNeeded("\(criuPidfile) names pid \(pid), which is alive but does not run the container's command; check it by hand")

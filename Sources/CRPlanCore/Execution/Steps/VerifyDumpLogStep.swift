@@ -3,7 +3,7 @@
 struct VerifyDumpLogStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let directory = try context.outputs(of: .dump)["imageDir"] ?? context.imageDirectory()
-        let logPath = context.outputs(of: .dump)["dumpLog"] ?? directory + "/" + CheckpointImages.dumpLog
+        let logPath = context.outputs(of: .dump)["dumpLog"] ?? directory + "/" + ImageDirLayout.dumpLog
         let log = try await CheckpointImages.log(logPath, host: context.host)
         guard let log, log.contains(CheckpointImages.dumpFinished) else {
             throw StepFailure(LogExcerpt.describe("the dump log does not say `\(CheckpointImages.dumpFinished)`", logPath: logPath, text: log))
