@@ -18,38 +18,52 @@ extension EndToEnd {
                 scenario.track(plan)
                 let census = WorkloadCensus(scenario.counter)
                 let planPath = try scenario.workspace.write(plan)
-                let stateDir = scenario.crplan.stateDirectory
 
-                let first = try scenario.crplan.launch(["apply", planPath, "--state-dir", stateDir, "--events", "json"])
-                let held = await eventually(timeout: .seconds(60)) { gate.isWaiting || !first.isRunning }
-                try #require(held && gate.isWaiting, "the first apply never reached criu dump: \(first.standardOutput())\n\(first.standardError())")
-                #expect(first.isRunning)
-
-                let started = ContinuousClock.now
-                let second = try await scenario.crplan.run(["apply", planPath, "--state-dir", stateDir, "--events", "json"], timeout: .seconds(30))
-                let waited = ContinuousClock.now - started
-                #expect(second.exitCode == 3, "second apply: \(second)")
-                #expect(waited < .seconds(5), "the second apply took \(waited) to give up")
-                let said = second.standardError + second.standardOutput
-                #expect(said.contains(String(first.pid)), "the refusal does not name the holder pid \(first.pid): \(said)")
-                let secondEvents = (try? Crplan.events(second.standardOutput)) ?? []
-                #expect(!secondEvents.contains { $0.kind == .stepStarted }, "the second apply ran steps: \(secondEvents.map(\.kind))")
-                #expect(first.isRunning, "the first apply ended while the second ran")
-
-                gate.open()
-                let output = try await first.wait(timeout: .seconds(120))
-                _ = try Expect.succeeded(
-                    output, steps: ExternalRoundtrip.steps, journal: scenario.crplan.journal(plan))
-                try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile))
-                let copies = await census.stop()
-                #expect(copies.maximum == 1, "\(copies.maximum) copies ran at once: \(copies.pids)")
-
-                // One run in the journal: the refused apply wrote nothing.
-                let journal = scenario.crplan.journal(plan)
-                #expect(journal.components(separatedBy: "\"type\":\"run-started\"").count - 1 == 1, "journal:\n\(journal)")
-                let status = try await scenario.crplan.status(plan)
-                #expect(status.run.phase == .succeeded && status.history.isEmpty)
+                let first = try scenario.crplan.launch(["apply", planPath, "--state-dir", scenario.crplan.stateDirectory, "--events", "json"])
+                do {
+                    try await holdAndRace(scenario, plan, planPath: planPath, first: first, gate: gate, census: census)
+                } catch {
+                    // Never leave the first run blocked behind the gate: make
+                    // its dump fail (nothing dumped), let it roll back and end.
+                    gate.abort()
+                    _ = try? await first.wait(timeout: .seconds(60))
+                    throw error
+                }
             }
+        }
+
+        private func holdAndRace(
+            _ scenario: Scenario, _ plan: PlanSpec, planPath: String, first: LaunchedCommand, gate: CriuGate, census: WorkloadCensus
+        ) async throws {
+            let stateDir = scenario.crplan.stateDirectory
+            let held = await eventually(timeout: .seconds(60)) { gate.isWaiting || !first.isRunning }
+            try #require(held && gate.isWaiting, "the first apply never reached criu dump: \(first.standardOutput())\n\(first.standardError())")
+            #expect(first.isRunning)
+
+            let started = ContinuousClock.now
+            let second = try await scenario.crplan.run(["apply", planPath, "--state-dir", stateDir, "--events", "json"], timeout: .seconds(30))
+            let waited = ContinuousClock.now - started
+            #expect(second.exitCode == 3, "second apply: \(second)")
+            #expect(waited < .seconds(5), "the second apply took \(waited) to give up")
+            let said = second.standardError + second.standardOutput
+            #expect(said.contains(String(first.pid)), "the refusal does not name the holder pid \(first.pid): \(said)")
+            let secondEvents = (try? Crplan.events(second.standardOutput)) ?? []
+            #expect(!secondEvents.contains { $0.kind == .stepStarted }, "the second apply ran steps: \(secondEvents.map(\.kind))")
+            #expect(first.isRunning, "the first apply ended while the second ran")
+
+            gate.open()
+            let output = try await first.wait(timeout: .seconds(120))
+            _ = try Expect.succeeded(
+                output, steps: ExternalRoundtrip.steps, journal: scenario.crplan.journal(plan))
+            try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile))
+            let copies = await census.stop()
+            #expect(copies.maximum == 1, "\(copies.maximum) copies ran at once: \(copies.pids)")
+
+            // One run in the journal: the refused apply wrote nothing.
+            let journal = scenario.crplan.journal(plan)
+            #expect(journal.components(separatedBy: "\"type\":\"run-started\"").count - 1 == 1, "journal:\n\(journal)")
+            let status = try await scenario.crplan.status(plan)
+            #expect(status.run.phase == .succeeded && status.history.isEmpty)
         }
     }
 }
@@ -61,16 +75,19 @@ struct CriuGate {
     let wrapper: String
     private let waitingFile: String
     private let openFile: String
+    private let abortFile: String
 
     init(workspace: Workspace, realCriu: String) throws {
         wrapper = workspace.file("criu-gate")
         waitingFile = workspace.file("gate.waiting")
         openFile = workspace.file("gate.open")
+        abortFile = workspace.file("gate.abort")
         let script = """
             #!/bin/sh
             if [ "$1" = dump ]; then
               : > '\(waitingFile)'
               while [ ! -e '\(openFile)' ]; do sleep 0.05; done
+              if [ -e '\(abortFile)' ]; then echo 'criu-gate: aborted by the test' >&2; exit 1; fi
             fi
             exec '\(realCriu)' "$@"
 
@@ -82,4 +99,10 @@ struct CriuGate {
     var isWaiting: Bool { FileManager.default.fileExists(atPath: waitingFile) }
 
     func open() { _ = FileManager.default.createFile(atPath: openFile, contents: nil) }
+
+    /// Lets a held dump go on to fail at once, without dumping.
+    func abort() {
+        _ = FileManager.default.createFile(atPath: abortFile, contents: nil)
+        open()
+    }
 }
