@@ -14,6 +14,9 @@ final class RunSession {
     private(set) var records: [JournalRecord]
     private(set) var state: RunState
     private var journal: JournalWriter
+    /// Why a resume's probe found a step done; the sequencer reports it in
+    /// the step's `step-skipped` event, in graph order, once.
+    var probedDone: [StepKind: String] = [:]
 
     init(
         host: any Host, graph: StepGraph, options: ExecutorOptions, observer: (any ExecutionObserver)?,

@@ -11,7 +11,8 @@ extension RunSession {
     func runRemainingSteps() async throws(JournalError) -> SequenceResult {
         for step in graph.steps {
             if let record = state[step.kind], record.state == .succeeded {
-                await emit(.stepSkipped, step: step.kind, message: record.probed ? "found done" : "done earlier", outputs: record.outputs)
+                let message = probedDone[step.kind].map { "found done: \($0)" } ?? (record.probed ? "found done" : "done earlier")
+                await emit(.stepSkipped, step: step.kind, message: message, outputs: record.outputs)
                 continue
             }
             let attempt = (state[step.kind]?.attempts ?? 0) + 1
@@ -74,7 +75,11 @@ extension RunSession {
                 case .done(let outputs, let reason):
                     let duration = record.startedAt.map { now.milliseconds(since: $0) } ?? 0
                     try await append(.stepSucceeded(.init(step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: true, at: now)))
-                    await emit(.stepSkipped, step: step.kind, message: "found done: \(reason)", outputs: outputs)
+                    if forRollback {
+                        await emit(.stepSkipped, step: step.kind, message: "found done: \(reason)", outputs: outputs)
+                    } else {
+                        probedDone[step.kind] = reason  // reported by runRemainingSteps, in graph order
+                    }
                 case .rerun(let reason):
                     if forRollback, interrupted {
                         try await append(.stepFailed(.init(
