@@ -46,6 +46,11 @@ extension EndToEnd {
             #expect(status.run.phase == .succeeded)
             #expect(status.run.steps.map(\.step) == Self.steps)
             #expect(status.run.steps.allSatisfy { $0.state == .succeeded && $0.attempts == 1 })
+
+            // A finished run has nothing to resume: a usage error, nothing touched.
+            let resumed = try await scenario.crplan.resume(plan)
+            #expect(resumed.exitCode == 2, "resume of a finished run: \(resumed)")
+            #expect(scenario.counter.workloadCopies() == [pid])
         }
     }
 }

@@ -68,6 +68,41 @@ extension EndToEnd {
             }
         }
 
+        @Test("6c. killed right after criu restore ran (the workload is live, the step not journaled): resume adopts it, never restores a second copy")
+        func killedAfterRestoreCommand() async throws {
+            try await withCounter("kill-restore") { scenario in
+                let counter = scenario.counter
+                let plan = scenario.plan("kill-restore")
+                scenario.track(plan)
+                let census = WorkloadCensus(counter)
+                let killed = try await scenario.crplan.apply(plan, failpoint: "command-finished:restore")
+                #expect(killed.signal == SIGKILL, "crplan was not SIGKILLed: \(killed)")
+
+                // The restored tree runs, but only CRIU's pidfile knows it.
+                let live = await eventually { counter.workloadCopies().count == 1 }
+                #expect(live, "copies after the kill: \(counter.workloadCopies())")
+                let restoredPID = try #require(counter.workloadCopies().first)
+                #expect(Proc.parent(restoredPID) == 1)
+                #expect(!FileManager.default.fileExists(atPath: try #require(plan.pidfile)), "the plan pidfile exists before write-pidfile ran")
+                let run = try await scenario.crplan.status(plan).run
+                #expect(run[.restore]?.state == .running, "restore is \(run[.restore]?.state.rawValue ?? "?")")
+
+                let resumed = try await scenario.crplan.resume(plan)
+                try #require(resumed.exitCode == 0, "\(resumed)\njournal:\n\(scenario.crplan.journal(plan))")
+                let events = try Crplan.events(resumed)
+                #expect(!events.contains { $0.kind == .commandStarted && $0.step == .restore }, "resume ran criu restore again")
+                // Each step reported once: skipped (done earlier, or found done by the probe) or run.
+                let reported = events.filter { [.stepSkipped, .stepFinished].contains($0.kind) }.compactMap(\.step)
+                #expect(reported == ExternalRoundtrip.steps, "steps reported by resume: \(reported)")
+                let pid = try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile))
+                #expect(pid == restoredPID, "the pidfile names \(pid), the live copy is \(restoredPID)")
+                let copies = await census.stop()
+                #expect(copies.maximum == 1, "\(copies.maximum) copies of the workload ran at once: \(copies.pids)")
+                let after = try await scenario.crplan.status(plan).run
+                #expect(after.phase == .succeeded && after[.restore]?.probed == true, "restore probed: \(after[.restore]?.probed ?? false)")
+            }
+        }
+
         /// `crplan resume` completes the run: the workload runs again as one
         /// copy (never more during the whole test), `/foo` continues at last+1.
         private func resumeAndCheck(_ scenario: Scenario, _ plan: PlanSpec, last: Int, census: WorkloadCensus) async throws {
@@ -76,6 +111,8 @@ extension EndToEnd {
             let events = try Crplan.events(resumed)
             #expect(events.first?.kind == .runResumed, "first event: \(String(describing: events.first))")
             #expect(!events.contains { $0.kind == .stepStarted && $0.step == .dump }, "resume ran the dump again")
+            let reported = events.filter { [.stepSkipped, .stepFinished].contains($0.kind) }.compactMap(\.step)
+            #expect(reported == ExternalRoundtrip.steps, "steps reported by resume: \(reported)")
             #expect(events.last?.kind == .runFinished && events.last?.outcome == "succeeded")
 
             try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile), lastBeforeDump: last)
