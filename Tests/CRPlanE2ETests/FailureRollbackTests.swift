@@ -57,6 +57,38 @@ extension EndToEnd {
             }
         }
 
+        @Test("5c. crplan rollback of a run past its point of no return: exit 4, finished as failed, images kept, nothing mounted, nothing restored")
+        func explicitRollback() async throws {
+            try await withCounter("rollback") { scenario in
+                let counter = scenario.counter
+                var plan = scenario.plan("rollback")
+                plan.extMounts = PlanSpec.dockerManagedFiles(hostnameSource: scenario.workspace.file("missing/hostname"))
+                scenario.track(plan)
+                let failed = try await scenario.crplan.apply(plan)
+                try #require(failed.exitCode == 4, "\(failed)")
+
+                let output = try await scenario.crplan.rollback(plan)
+                // The dump cannot be undone: the operator still has to restore the images.
+                #expect(output.exitCode == 4, "\(output)\njournal:\n\(scenario.crplan.journal(plan))")
+                let events = try Crplan.events(output)
+                #expect(events.contains { $0.kind == .rollbackStarted })
+                #expect(!events.contains { $0.kind == .commandStarted }, "rollback ran commands: \(events.filter { $0.kind == .commandStarted }.compactMap(\.message))")
+                let run = try await scenario.crplan.status(plan).run
+                #expect(run.phase == .failed && run.isFinished, "phase \(run.phase.rawValue)")
+                #expect(run[.dump]?.state == .succeeded && run[.rebuildRootfs]?.state == .rolledBack)
+                let imageDir = try #require(plan.imageDir)
+                #expect(run.notes.contains { $0.contains(imageDir) }, "notes do not name the images: \(run.notes)")
+                #expect(!Proc.isMountPoint(counter.rootfs))
+                #expect(counter.workloadCopies().isEmpty)
+                Expect.imagesKept(imageDir)
+
+                // A finished run: nothing left to resume or roll back.
+                let resumed = try await scenario.crplan.resume(plan)
+                #expect(resumed.exitCode == 2, "resume after rollback: \(resumed)")
+                #expect(counter.workloadCopies().isEmpty)
+            }
+        }
+
         @Test("5b. a dump that fails before the point of no return: exit 1, rolled back, the container keeps running untouched")
         func dumpFails() async throws {
             try await withCounter("dumpfail") { scenario in

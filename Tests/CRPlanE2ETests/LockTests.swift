@@ -6,7 +6,7 @@ extension EndToEnd {
     /// Scenario 7: two `crplan apply` of one plan at the same time.
     @Suite("Lock")
     struct Lock {
-        @Test("7. a second apply of a plan that is running exits 3 at once, naming the holder's pid; the first completes")
+        @Test("7. a second apply of a running plan (or of another plan on its container) exits 3 at once, naming the holder's pid; the first completes")
         func concurrentApply() async throws {
             try await withCounter("lock") { scenario in
                 // The first run must still hold the lock when the second
@@ -49,7 +49,17 @@ extension EndToEnd {
             #expect(said.contains(String(first.pid)), "the refusal does not name the holder pid \(first.pid): \(said)")
             let secondEvents = (try? Crplan.events(second.standardOutput)) ?? []
             #expect(!secondEvents.contains { $0.kind == .stepStarted }, "the second apply ran steps: \(secondEvents.map(\.kind))")
-            #expect(first.isRunning, "the first apply ended while the second ran")
+
+            // Another plan on the same container is refused too (the container lock).
+            var other = scenario.plan("lock-other")
+            other.imageDir = scenario.workspace.file("images-other")
+            other.pidfile = scenario.workspace.file("other.pid")
+            scenario.track(other)
+            let third = try await scenario.crplan.apply(other)
+            #expect(third.exitCode == 3, "apply of another plan on the same container: \(third)")
+            #expect((third.standardError + third.standardOutput).contains(String(first.pid)), "\(third)")
+            #expect(!((try? Crplan.events(third.standardOutput)) ?? []).contains { $0.kind == .stepStarted })
+            #expect(first.isRunning, "the first apply ended while the others ran")
 
             gate.open()
             let output = try await first.wait(timeout: .seconds(120))
