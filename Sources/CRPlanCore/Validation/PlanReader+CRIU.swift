@@ -4,6 +4,12 @@ extension PlanReader {
         "tcpEstablished", "shellJob", "fileLocks", "extraArgs",
     ]
 
+    nonisolated(unsafe) static let criuFlags: [(String, WritableKeyPath<CRIUSettings, Bool>)] = [
+        ("manageCgroups", \.manageCgroups), ("evasiveDevices", \.evasiveDevices),
+        ("leaveRunning", \.leaveRunning), ("tcpEstablished", \.tcpEstablished),
+        ("shellJob", \.shellJob), ("fileLocks", \.fileLocks),
+    ]
+
     mutating func readCRIU(_ node: YAMLNode) -> CRIUSettings? {
         let path = FieldPath("criu")
         guard let fields = SectionFields.read(node, path: path, keys: Self.criuKeys, context: &context) else { return nil }
@@ -27,12 +33,7 @@ extension PlanReader {
                 valid = false
             }
         }
-        let flags: [(String, WritableKeyPath<CRIUSettings, Bool>)] = [
-            ("manageCgroups", \.manageCgroups), ("evasiveDevices", \.evasiveDevices),
-            ("leaveRunning", \.leaveRunning), ("tcpEstablished", \.tcpEstablished),
-            ("shellJob", \.shellJob), ("fileLocks", \.fileLocks),
-        ]
-        for (key, keyPath) in flags {
+        for (key, keyPath) in Self.criuFlags {
             guard let node = fields.value(key) else { continue }
             if let value = ScalarReaders.bool(node, path: path.child(key), context: &context) {
                 settings[keyPath: keyPath] = value

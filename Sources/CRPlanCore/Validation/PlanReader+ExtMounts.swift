@@ -13,8 +13,11 @@ extension PlanReader {
             return nil
         }
         var mounts: [ExternalMount] = []
+        mounts.reserveCapacity(sequence.items.count)
         var seenPaths: [(key: String, location: SourceLocation)] = []
+        seenPaths.reserveCapacity(sequence.items.count)
         var seenDumpKeys: [(key: String, location: SourceLocation)] = []
+        seenDumpKeys.reserveCapacity(sequence.items.count)
         var valid = true
         for (index, item) in sequence.items.enumerated() {
             let itemPath = path.index(index)
@@ -75,18 +78,21 @@ extension PlanReader {
 
     /// `/etc/hosts/` and `//etc//hosts` name the same mount point as `/etc/hosts`.
     static func normalized(_ path: String) -> String {
-        var result = ""
-        var previousSlash = false
-        for character in path {
-            if character == "/" {
-                if previousSlash { continue }
-                previousSlash = true
-            } else {
-                previousSlash = false
+        withBytes(of: path) { bytes in
+            var previous: UInt8 = 0
+            var isCanonical = bytes.count < 2 || bytes[bytes.count - 1] != UInt8(ascii: "/")
+            for byte in bytes {
+                if byte == UInt8(ascii: "/"), previous == byte { isCanonical = false }
+                previous = byte
             }
-            result.append(character)
+            if isCanonical { return path }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            for byte in bytes where !(byte == UInt8(ascii: "/") && result.last == byte) {
+                result.append(byte)
+            }
+            if result.count > 1, result.last == UInt8(ascii: "/") { result.removeLast() }
+            return String(decoding: result, as: UTF8.self)
         }
-        if result.count > 1, result.hasSuffix("/") { result.removeLast() }
-        return result
     }
 }

@@ -51,13 +51,13 @@ extension PlanReader {
         guard let fields = SectionFields.read(node, path: path, keys: Self.timeoutKeys, context: &context) else { return nil }
         var timeouts = Timeouts()
         var valid = true
-        for (key, keyPath) in [("dump", \Timeouts.dump), ("restore", \Timeouts.restore)] {
-            guard let node = fields.value(key) else { continue }
-            if let duration = readDuration(node, path: path.child(key)) {
-                timeouts[keyPath: keyPath] = duration
-            } else {
-                valid = false
-            }
+        if let node = fields.value("dump") {
+            timeouts.dump = readDuration(node, path: path.child("dump"))
+            valid = valid && timeouts.dump != nil
+        }
+        if let node = fields.value("restore") {
+            timeouts.restore = readDuration(node, path: path.child("restore"))
+            valid = valid && timeouts.restore != nil
         }
         return valid ? timeouts : nil
     }

@@ -12,9 +12,9 @@ struct SectionFields {
         _ node: YAMLNode, path: FieldPath, keys: [String], context: inout ValidationContext
     ) -> SectionFields? {
         guard case .mapping(let mapping) = node else {
-            let name = path.text.isEmpty ? "a plan" : "`\(path)`"
+            let name = path.isRoot ? "a plan" : "`\(path)`"
             let hint: String? = if case .scalar(let scalar) = node, scalar.isNull {
-                path.text.isEmpty ? nil : "add fields under `\(path)` or remove the key"
+                path.isRoot ? nil : "add fields under `\(path)` or remove the key"
             } else {
                 nil
             }
@@ -24,11 +24,11 @@ struct SectionFields {
         let entries = mapping.entries
         for index in entries.indices {
             let key = entries[index].key
-            if !keys.contains(key.value) {
+            guard keys.contains(where: { Self.same($0, key.value) }) else {
                 if key.style == .plain, key.value == "<<" {
                     context.error(.unsupportedYAML, at: key.location, "merge keys (`<<`) are not supported in plans", hint: "write the keys out")
                 } else {
-                    let place = path.text.isEmpty ? "at the top level" : "in `\(path)`"
+                    let place = path.isRoot ? "at the top level" : "in `\(path)`"
                     context.error(
                         .unknownKey, at: key.location, "unknown key `\(key.value)` \(place)",
                         hint: Suggestions.hint(for: key.value, in: keys, listName: "valid keys")
@@ -36,24 +36,32 @@ struct SectionFields {
                 }
                 continue
             }
-            for earlier in 0..<index where entries[earlier].key.value == key.value {
+            var earlier = index - 1
+            while earlier >= 0, !Self.same(entries[earlier].key.value, key.value) { earlier -= 1 }
+            if earlier >= 0 {
                 context.error(
                     .duplicateKey, at: key.location, "duplicate key `\(path.child(key.value))`",
                     hint: "it is already set at \(entries[earlier].key.location); keep one of them"
                 )
-                break
             }
         }
         return SectionFields(mapping: mapping, path: path)
     }
 
+    /// String equality with the cheap length test first (the hot path
+    /// compares every key of every plan).
+    @inline(__always)
+    static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
+    }
+
     /// The last entry whose key is `key`.
     func entry(_ key: String) -> YAMLMapping.Entry? {
         let entries = mapping.entries
-        var index = entries.count
-        while index > 0 {
+        var index = entries.count - 1
+        while index >= 0 {
+            if Self.same(entries[index].key.value, key) { return entries[index] }
             index -= 1
-            if entries[index].key.value == key { return entries[index] }
         }
         return nil
     }
@@ -69,7 +77,7 @@ struct SectionFields {
     /// Reports a missing required key at the mapping's start.
     func require(_ key: String, example: String, context: inout ValidationContext) -> YAMLNode? {
         if let value = value(key) { return value }
-        let place = path.text.isEmpty ? "" : " in `\(path)`"
+        let place = path.isRoot ? "" : " in `\(path)`"
         context.error(.missingField, at: mapping.location, "missing required field `\(key)`\(place)", hint: "add `\(key): \(example)`")
         return nil
     }
