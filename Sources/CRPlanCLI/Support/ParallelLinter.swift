@@ -33,7 +33,7 @@ enum ParallelLinter {
                 return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
             case .success(let count):
                 let diagnostics = buffer.withUnsafeBytes { bytes in
-                    Linter.lint(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path).diagnostics
+                    Linter.diagnostics(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path)
                 }
                 return Outcome(diagnostics: diagnostics, readable: true)
             }

@@ -1,24 +1,28 @@
 extension PlanReader {
-    static let criuKeys = [
-        "binary", "logLevel", "manageCgroups", "evasiveDevices", "leaveRunning",
-        "tcpEstablished", "shellJob", "fileLocks", "extraArgs",
-    ]
-
-    nonisolated(unsafe) static let criuFlags: [(String, WritableKeyPath<CRIUSettings, Bool>)] = [
-        ("manageCgroups", \.manageCgroups), ("evasiveDevices", \.evasiveDevices),
-        ("leaveRunning", \.leaveRunning), ("tcpEstablished", \.tcpEstablished),
-        ("shellJob", \.shellJob), ("fileLocks", \.fileLocks),
+    nonisolated(unsafe) static let criuFlags: [(CRIUKey, WritableKeyPath<CRIUSettings, Bool>)] = [
+        (.manageCgroups, \.manageCgroups), (.evasiveDevices, \.evasiveDevices),
+        (.leaveRunning, \.leaveRunning), (.tcpEstablished, \.tcpEstablished),
+        (.shellJob, \.shellJob), (.fileLocks, \.fileLocks),
     ]
 
     mutating func readCRIU(_ node: YAMLNode) -> CRIUSettings? {
         let path = FieldPath("criu")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.criuKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: CRIUKey.self, context: &context) else { return nil }
+        if mode == .native {
+            for entry in fields.mapping.entries where CRIUKey.table.index(of: entry.key.value).map({ $0 != CRIUKey.leaveRunning.rawValue }) == true {
+                context.warning(
+                    .nativeIgnoredField, at: entry.key.location,
+                    "native mode ignores `criu.\(entry.key.value)`: Docker runs CRIU with its own options",
+                    hint: "remove it, or use `mode: external`"
+                )
+            }
+        }
         var settings = CRIUSettings()
         var valid = true
-        if let node = fields.value("binary") {
+        if let node = fields.value(CRIUKey.binary) {
             if let read = readSettingTemplate(node, path: path.child("binary")) { settings.binary = read.template } else { valid = false }
         }
-        if let node = fields.value("logLevel") {
+        if let node = fields.value(CRIUKey.logLevel) {
             if let level = ScalarReaders.integer(node, path: path.child("logLevel"), context: &context) {
                 if (0...4).contains(level) {
                     settings.logLevel = level
@@ -35,13 +39,14 @@ extension PlanReader {
         }
         for (key, keyPath) in Self.criuFlags {
             guard let node = fields.value(key) else { continue }
-            if let value = ScalarReaders.bool(node, path: path.child(key), context: &context) {
+            if let value = ScalarReaders.bool(node, path: path.child(CRIUKey.table.names[key.rawValue]), context: &context) {
                 settings[keyPath: keyPath] = value
+                if key == .leaveRunning, value, case .scalar(let scalar) = node { leaveRunning = scalar }
             } else {
                 valid = false
             }
         }
-        if let node = fields.value("extraArgs") {
+        if let node = fields.value(CRIUKey.extraArgs) {
             if let arguments = readExtraArgs(node, path: path.child("extraArgs")) { settings.extraArgs = arguments } else { valid = false }
         }
         return valid ? settings : nil

@@ -1,6 +1,4 @@
 extension PlanReader {
-    static let extMountKeys = ["path", "dump", "restore"]
-
     /// `extMounts`: a list (possibly empty) of external bind mounts with
     /// unique mount points and unique dump keys.
     mutating func readExtMounts(_ node: YAMLNode) -> [ExternalMount]? {
@@ -21,14 +19,14 @@ extension PlanReader {
         var valid = true
         for (index, item) in sequence.items.enumerated() {
             let itemPath = path.index(index)
-            guard let fields = SectionFields.read(item, path: itemPath, keys: Self.extMountKeys, context: &context) else {
+            guard let fields = SectionFields.read(item, path: itemPath, keys: ExtMountKey.self, context: &context) else {
                 valid = false
                 continue
             }
-            let mountPoint = fields.require("path", example: "/etc/hosts", context: &context)
+            let mountPoint = fields.require(ExtMountKey.path, example: "/etc/hosts", context: &context)
                 .flatMap { readContainerPath($0, path: itemPath.child("path")) }
-            let dumpKey = fields.value("dump").flatMap { readContainerPath($0, path: itemPath.child("dump")) }
-            let source = fields.require("restore", example: "${container.dir}/hosts", context: &context)
+            let dumpKey = fields.value(ExtMountKey.dump).flatMap { readContainerPath($0, path: itemPath.child("dump")) }
+            let source = fields.require(ExtMountKey.restore, example: "${container.dir}/hosts", context: &context)
                 .flatMap { readRestoreSource($0, path: itemPath.child("restore")) }
             if let mountPoint {
                 let key = Self.normalized(mountPoint.value)
@@ -54,7 +52,7 @@ extension PlanReader {
                     }
                 }
             }
-            guard let mountPoint, let source, fields.value("dump") == nil || dumpKey != nil else {
+            guard let mountPoint, let source, fields.value(ExtMountKey.dump) == nil || dumpKey != nil else {
                 valid = false
                 continue
             }

@@ -1,13 +1,10 @@
 extension PlanReader {
-    static let restoreKeys = ["pidfile", "detach", "checkpoint"]
-    static let timeoutKeys = ["dump", "restore"]
-
     mutating func readRestore(_ node: YAMLNode) -> RestoreSettings? {
         let path = FieldPath("restore")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.restoreKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: RestoreKey.self, context: &context) else { return nil }
         var settings = RestoreSettings()
         var valid = true
-        if let node = fields.value("pidfile") {
+        if let node = fields.value(RestoreKey.pidfile) {
             let pidPath = path.child("pidfile")
             if let scalar = ScalarReaders.string(node, path: pidPath, context: &context),
                let read = TemplateReader.read(scalar, path: pidPath, context: &context) {
@@ -17,14 +14,21 @@ extension PlanReader {
                 valid = false
             }
         }
-        if let node = fields.value("detach") {
+        if let node = fields.value(RestoreKey.detach) {
             if let detach = ScalarReaders.bool(node, path: path.child("detach"), context: &context) {
                 settings.detach = detach
             } else {
                 valid = false
             }
         }
-        if let node = fields.value("checkpoint") {
+        if let node = fields.value(RestoreKey.checkpoint) {
+            if let entry = fields.entry(RestoreKey.checkpoint), mode == .external {
+                context.warning(
+                    .externalIgnoredField, at: entry.key.location,
+                    "external mode ignores `restore.checkpoint`: it names a Docker checkpoint, which only native mode uses",
+                    hint: "remove it, or use `mode: native`"
+                )
+            }
             if let scalar = ScalarReaders.string(node, path: path.child("checkpoint"), context: &context),
                checkCheckpointName(scalar) {
                 settings.checkpoint = scalar.value
@@ -48,14 +52,14 @@ extension PlanReader {
 
     mutating func readTimeouts(_ node: YAMLNode) -> Timeouts? {
         let path = FieldPath("timeouts")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.timeoutKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: TimeoutKey.self, context: &context) else { return nil }
         var timeouts = Timeouts()
         var valid = true
-        if let node = fields.value("dump") {
+        if let node = fields.value(TimeoutKey.dump) {
             timeouts.dump = readDuration(node, path: path.child("dump"))
             valid = valid && timeouts.dump != nil
         }
-        if let node = fields.value("restore") {
+        if let node = fields.value(TimeoutKey.restore) {
             timeouts.restore = readDuration(node, path: path.child("restore"))
             valid = valid && timeouts.restore != nil
         }

@@ -4,47 +4,47 @@
 struct PlanReader {
     var context: ValidationContext
 
-    static let keys = [
-        "version", "name", "description", "container", "operation", "mode", "storage",
-        "docker", "criu", "imageDir", "extMounts", "restore", "timeouts",
-    ]
-
     /// The values read so far; the cross-field checks use them.
     var operation = Plan.Operation.roundtrip
     var mode = Plan.Mode.external
+    /// `criu.leaveRunning` when it is `true`, for the check against `operation`.
+    var leaveRunning: YAMLScalar?
+    /// False when only the diagnostics are wanted (`crplan lint`).
+    var buildsPlan = true
 
     init(context: ValidationContext) {
         self.context = context
     }
 
     mutating func read(_ root: YAMLNode) -> Plan? {
-        guard let fields = SectionFields.read(root, path: FieldPath(""), keys: Self.keys, context: &context) else {
+        guard let fields = SectionFields.read(root, path: FieldPath(""), keys: TopLevelKey.self, context: &context) else {
             return nil
         }
         let version = readVersion(fields)
         let name = readName(fields)
-        let description = fields.value("description").flatMap {
+        let description = fields.value(TopLevelKey.description).flatMap {
             ScalarReaders.string($0, path: FieldPath("description"), context: &context)?.value
         }
         let container = readContainer(fields)
-        if let node = fields.value("operation"),
+        if let node = fields.value(TopLevelKey.operation),
            let choice = ScalarReaders.choice(node, path: FieldPath("operation"), as: Plan.Operation.self, context: &context) {
             operation = choice.value
         }
-        if let node = fields.value("mode"),
+        if let node = fields.value(TopLevelKey.mode),
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
             mode = choice.value
         }
-        let storage = fields.value("storage").flatMap { readStorage($0) }
-        let docker = fields.value("docker").flatMap { readDocker($0) }
-        let criu = fields.value("criu").flatMap { readCRIU($0) }
-        let imageDir = fields.value("imageDir").flatMap { readImageDir($0) }
-        let extMounts = fields.value("extMounts").flatMap { readExtMounts($0) }
-        let restore = fields.value("restore").flatMap { readRestore($0) }
-        let timeouts = fields.value("timeouts").flatMap { readTimeouts($0) }
+        // Sections read `mode` (and `operation`) for their own checks.
+        let storage = fields.value(TopLevelKey.storage).flatMap { readStorage($0) }
+        let docker = fields.value(TopLevelKey.docker).flatMap { readDocker($0) }
+        let criu = fields.value(TopLevelKey.criu).flatMap { readCRIU($0) }
+        let imageDir = fields.value(TopLevelKey.imageDir).flatMap { readImageDir($0) }
+        let extMounts = fields.value(TopLevelKey.extMounts).flatMap { readExtMounts($0) }
+        let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
+        let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         checkMode(fields)
 
-        guard !context.hasErrors, let version, let name, let container else { return nil }
+        guard buildsPlan, !context.hasErrors, let version, let name, let container else { return nil }
         return Plan(
             version: version,
             name: name,
@@ -65,7 +65,7 @@ struct PlanReader {
     // MARK: - version, name, container
 
     private mutating func readVersion(_ fields: SectionFields) -> Int? {
-        guard let node = fields.require("version", example: "1", context: &context),
+        guard let node = fields.require(TopLevelKey.version, example: "1", context: &context),
               let version = ScalarReaders.integer(node, path: FieldPath("version"), context: &context) else { return nil }
         guard version == 1 else {
             context.error(
@@ -79,7 +79,7 @@ struct PlanReader {
     }
 
     private mutating func readName(_ fields: SectionFields) -> String? {
-        guard let node = fields.require("name", example: "my-plan", context: &context),
+        guard let node = fields.require(TopLevelKey.name, example: "my-plan", context: &context),
               let scalar = ScalarReaders.string(node, path: FieldPath("name"), context: &context) else { return nil }
         if let problem = PlanNameRule.problem(with: scalar.value) {
             let suggestion = PlanNameRule.suggestion(for: scalar.value)
@@ -93,7 +93,7 @@ struct PlanReader {
     }
 
     private mutating func readContainer(_ fields: SectionFields) -> ContainerReference? {
-        guard let node = fields.require("container", example: "my-container", context: &context),
+        guard let node = fields.require(TopLevelKey.container, example: "my-container", context: &context),
               let scalar = ScalarReaders.string(node, path: FieldPath("container"), context: &context) else { return nil }
         if let reference = ContainerReference(scalar.value) { return reference }
         if scalar.value.hasPrefix("-") {

@@ -36,7 +36,8 @@ struct FieldPath: CustomStringConvertible {
     // paths fold the first two into `first`.
     private var first: String
     private var firstIndex = -1
-    private var second: String?
+    /// "" when the path has one component.
+    private var second = ""
     private var secondIndex = -1
 
     init(_ text: String) {
@@ -45,7 +46,7 @@ struct FieldPath: CustomStringConvertible {
 
     func child(_ key: String) -> FieldPath {
         if isRoot { return FieldPath(key) }
-        guard second == nil else {
+        guard second.isEmpty else {
             var path = FieldPath(text)
             path.second = key
             return path
@@ -57,7 +58,7 @@ struct FieldPath: CustomStringConvertible {
 
     func index(_ index: Int) -> FieldPath {
         var path = self
-        if second == nil {
+        if second.isEmpty {
             if firstIndex >= 0 { return FieldPath(text).index(index) }
             path.firstIndex = index
         } else {
@@ -70,14 +71,14 @@ struct FieldPath: CustomStringConvertible {
     var text: String {
         var result = first
         if firstIndex >= 0 { result += "[\(firstIndex)]" }
-        if let second {
+        if !second.isEmpty {
             result += "." + second
             if secondIndex >= 0 { result += "[\(secondIndex)]" }
         }
         return result
     }
 
-    var isRoot: Bool { first.isEmpty && second == nil }
+    var isRoot: Bool { first.isEmpty && second.isEmpty }
 
     var description: String { text }
 }
