@@ -44,7 +44,7 @@ enum PathChecks {
     }
 
     private static func reportRelative(_ scalar: YAMLScalar, path: FieldPath, context: inout ValidationContext, hint: String) {
-        let found = scalar.value.isEmpty ? "an empty string" : "`\(scalar.value)`"
+        let found = scalar.value.isEmpty ? "an empty string" : "`\(shown(scalar.value))`"
         context.error(.relativePath, at: scalar.location, "`\(path)` must be an absolute path, found \(found)", hint: hint)
     }
 

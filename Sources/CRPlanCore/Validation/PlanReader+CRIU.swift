@@ -74,7 +74,7 @@ extension PlanReader {
                 arguments.append(argument)
                 continue
             case .notLongOption(let hint):
-                context.error(.invalidCRIUArgument, at: scalar.location, "`\(itemPath)` must be a long option starting with `--`, found `\(argument)`", hint: hint)
+                context.error(.invalidCRIUArgument, at: scalar.location, "`\(itemPath)` must be a long option starting with `--`, found `\(shown(argument))`", hint: hint)
             case .reserved(let option):
                 context.error(
                     .reservedCRIUArgument, at: scalar.location, "`\(option)` in `\(itemPath)` is set by crplan itself",

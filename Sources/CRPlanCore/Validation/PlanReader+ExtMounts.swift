@@ -32,7 +32,7 @@ extension PlanReader {
                 let key = Self.normalized(mountPoint.value)
                 if let first = seenPaths.first(where: { $0.key == key }) {
                     context.error(
-                        .duplicateExtMount, at: mountPoint.location, "mount point `\(mountPoint.value)` is listed twice in `extMounts`",
+                        .duplicateExtMount, at: mountPoint.location, "mount point `\(shown(mountPoint.value))` is listed twice in `extMounts`",
                         hint: "it is already listed at \(first.location); keep one entry"
                     )
                     valid = false
@@ -43,7 +43,7 @@ extension PlanReader {
                     let dumpNormalized = Self.normalized(dump.value)
                     if let first = seenDumpKeys.first(where: { $0.key == dumpNormalized }) {
                         context.error(
-                            .duplicateExtMount, at: dump.location, "dump key `\(dump.value)` is used twice in `extMounts`",
+                            .duplicateExtMount, at: dump.location, "dump key `\(shown(dump.value))` is used twice in `extMounts`",
                             hint: "it is already used at \(first.location); CRIU needs one key per mount"
                         )
                         valid = false

@@ -44,7 +44,7 @@ extension PlanReader {
         if ContainerReference.isDockerName(Array(scalar.value.utf8)) { return true }
         context.error(
             .invalidCheckpointName, at: scalar.location,
-            "`restore.checkpoint` must be a Docker checkpoint name matching `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, found `\(scalar.value)`",
+            "`restore.checkpoint` must be a Docker checkpoint name matching `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, found `\(shown(scalar.value))`",
             hint: "`docker checkpoint ls CONTAINER` lists the names"
         )
         return false
@@ -67,17 +67,11 @@ extension PlanReader {
     }
 
     private mutating func readDuration(_ node: YAMLNode, path: FieldPath) -> PlanDuration? {
-        if case .scalar(let scalar) = node, scalar.style == .plain, scalar.yaml11Type == .int || scalar.yaml11Type == .float {
-            context.error(
-                .wrongType, at: scalar.location, "`\(path)` must be a duration string, but YAML reads `\(scalar.value)` as a number",
-                hint: "add a unit, e.g. `\(scalar.value)s`"
-            )
-            return nil
-        }
-        guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
+        let unitHint: String? = if case .scalar(let scalar) = node { "add a unit, e.g. `\(shown(scalar.value))s`" } else { nil }
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context, numberHint: unitHint) else { return nil }
         if let duration = PlanDuration(parsing: scalar.value) { return duration }
         context.error(
-            .invalidDuration, at: scalar.location, "`\(path)` must be a positive duration like `90s`, `5m` or `1h30m`; found `\(scalar.value)`",
+            .invalidDuration, at: scalar.location, "`\(path)` must be a positive duration like `90s`, `5m` or `1h30m`; found `\(shown(scalar.value))`",
             hint: "units are `ms`, `s`, `m` and `h`, with no spaces"
         )
         return nil

@@ -9,7 +9,7 @@ extension PlanReader {
         if Storage.unsupportedDrivers.contains(scalar.value) {
             context.error(
                 .unsupportedStorageDriver, at: scalar.location,
-                "storage driver `\(scalar.value)` is not supported: CRIU's external checkpoint/restore works only with aufs, overlay/overlay2 and vfs",
+                "storage driver `\(shown(scalar.value))` is not supported: CRIU's external checkpoint/restore works only with aufs, overlay/overlay2 and vfs",
                 hint: "use `mode: native` to let Docker checkpoint this container, or move it to a supported driver"
             )
             return nil
@@ -17,7 +17,7 @@ extension PlanReader {
         let names = Storage.Driver.allCases.map(\.rawValue)
         context.error(
             .invalidEnum, at: scalar.location,
-            "`\(driverPath)` must be one of \(names.joined(separator: ", ")); found `\(scalar.value)`",
+            "`\(driverPath)` must be one of \(names.joined(separator: ", ")); found `\(shown(scalar.value))`",
             hint: Suggestions.closest(to: scalar.value, in: names).map { "did you mean `\($0)`?" }
                 ?? "`auto` takes the driver from `docker inspect`"
         )

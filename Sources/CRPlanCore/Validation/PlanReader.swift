@@ -99,11 +99,11 @@ struct PlanReader {
         if scalar.value.hasPrefix("-") {
             context.error(
                 .invalidContainer, at: scalar.location,
-                "`container` must not begin with `-`: docker would read `\(scalar.value)` as an option",
+                "`container` must not begin with `-`: docker would read `\(shown(scalar.value))` as an option",
                 hint: "write the container's name or id"
             )
         } else {
-            let found = scalar.value.isEmpty ? "an empty string" : "`\(scalar.value)`"
+            let found = scalar.value.isEmpty ? "an empty string" : "`\(shown(scalar.value))`"
             context.error(
                 .invalidContainer, at: scalar.location,
                 "`container` must be a container id, an id prefix of at least 4 hex digits, or a name; found \(found)",
@@ -125,14 +125,19 @@ public enum PlanNameRule {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty else { return "`name` must not be empty" }
         if let bad = bytes.first(where: { !isNameByte($0) }) {
-            let shown = bad < 0x80 ? "`\(Character(Unicode.Scalar(bad)))`" : "non-ASCII characters"
-            return "`name` may hold only lowercase letters, digits and `-`; `\(name)` has \(shown)"
+            let what = switch bad {
+            case 0x0A: "a line break"
+            case ..<0x20: "a control character"
+            case 0x80...: "non-ASCII characters"
+            default: "`\(Character(Unicode.Scalar(bad)))`"
+            }
+            return "`name` may hold only lowercase letters, digits and `-`; `\(shown(name))` has \(what)"
         }
         guard bytes.count <= maximumLength else {
             return "`name` is \(bytes.count) characters long; the limit is \(maximumLength)"
         }
         guard bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
-            return "`name` must start and end with a letter or digit, found `\(name)`"
+            return "`name` must start and end with a letter or digit, found `\(shown(name))`"
         }
         return nil
     }

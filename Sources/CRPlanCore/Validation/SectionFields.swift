@@ -40,7 +40,7 @@ struct SectionFields {
                 } else {
                     let place = path.isRoot ? "at the top level" : "in `\(path)`"
                     context.error(
-                        .unknownKey, at: key.location, "unknown key `\(key.value)` \(place)",
+                        .unknownKey, at: key.location, "unknown key `\(shown(key.value))` \(place)",
                         hint: Suggestions.hint(for: key.value, in: table.names, listName: "valid keys")
                     )
                 }

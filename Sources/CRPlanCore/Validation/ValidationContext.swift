@@ -82,3 +82,20 @@ struct FieldPath: CustomStringConvertible {
 
     var description: String { text }
 }
+
+/// A plan value as messages show it: line breaks and tabs escaped, so that
+/// every diagnostic stays on one line of text output.
+func shown(_ value: String) -> String {
+    guard value.utf8.contains(where: { $0 < 0x20 }) else { return value }
+    var result = ""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20: result += "\\u{\(String(scalar.value, radix: 16))}"
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
+}

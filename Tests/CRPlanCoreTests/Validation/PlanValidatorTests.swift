@@ -83,7 +83,7 @@ import Testing
     @Test func structuralRulesAreTheSchemaOnes() {
         let structural = RuleID.allCases.filter(\.isStructural).map(\.rawValue).sorted()
         #expect(structural == [
-            "empty-document", "invalid-enum", "invalid-name", "missing-field", "out-of-range",
+            "empty-document", "invalid-container", "invalid-enum", "invalid-name", "missing-field", "out-of-range",
             "unknown-key", "unsupported-storage-driver", "unsupported-version", "wrong-type",
         ])
     }
