@@ -1,15 +1,25 @@
 extension PlanReader {
-    nonisolated(unsafe) static let criuFlags: [(CRIUKey, WritableKeyPath<CRIUSettings, Bool>)] = [
-        (.manageCgroups, \.manageCgroups), (.evasiveDevices, \.evasiveDevices),
-        (.leaveRunning, \.leaveRunning), (.tcpEstablished, \.tcpEstablished),
-        (.shellJob, \.shellJob), (.fileLocks, \.fileLocks),
-    ]
+    static let criuFlags: [CRIUKey] = [.manageCgroups, .evasiveDevices, .leaveRunning, .tcpEstablished, .shellJob, .fileLocks]
+
+    private static func set(_ flag: CRIUKey, to value: Bool, in settings: inout CRIUSettings) {
+        switch flag {
+        case .manageCgroups: settings.manageCgroups = value
+        case .evasiveDevices: settings.evasiveDevices = value
+        case .leaveRunning: settings.leaveRunning = value
+        case .tcpEstablished: settings.tcpEstablished = value
+        case .shellJob: settings.shellJob = value
+        case .fileLocks: settings.fileLocks = value
+        case .binary, .logLevel, .extraArgs: preconditionFailure("\(flag) is no flag")
+        }
+    }
 
     mutating func readCRIU(_ node: YAMLNode) -> CRIUSettings? {
         let path = FieldPath("criu")
         guard let fields = SectionFields.read(node, path: path, keys: CRIUKey.self, context: &context) else { return nil }
         if mode == .native {
-            for entry in fields.mapping.entries where CRIUKey.table.index(of: entry.key.value).map({ $0 != CRIUKey.leaveRunning.rawValue }) == true {
+            // `leaveRunning` applies: `docker checkpoint create --leave-running`.
+            for entry in fields.mapping.entries {
+                guard let index = CRIUKey.table.index(of: entry.key.value), index != CRIUKey.leaveRunning.rawValue else { continue }
                 context.warning(
                     .nativeIgnoredField, at: entry.key.location,
                     "native mode ignores `criu.\(entry.key.value)`: Docker runs CRIU with its own options",
@@ -37,14 +47,14 @@ extension PlanReader {
                 valid = false
             }
         }
-        for (key, keyPath) in Self.criuFlags {
-            guard let node = fields.value(key) else { continue }
-            if let value = ScalarReaders.bool(node, path: path.child(CRIUKey.table.names[key.rawValue]), context: &context) {
-                settings[keyPath: keyPath] = value
-                if key == .leaveRunning, value, case .scalar(let scalar) = node { leaveRunning = scalar }
-            } else {
+        for flag in Self.criuFlags {
+            guard let node = fields.value(flag) else { continue }
+            guard let value = ScalarReaders.bool(node, path: path.child(CRIUKey.table.names[flag.rawValue]), context: &context) else {
                 valid = false
+                continue
             }
+            Self.set(flag, to: value, in: &settings)
+            if flag == .leaveRunning, value, case .scalar(let scalar) = node { leaveRunning = scalar }
         }
         if let node = fields.value(CRIUKey.extraArgs) {
             if let arguments = readExtraArgs(node, path: path.child("extraArgs")) { settings.extraArgs = arguments } else { valid = false }
