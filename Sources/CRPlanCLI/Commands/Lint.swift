@@ -14,8 +14,8 @@ extension CRPlan {
                 Exit status:
                   0  no errors (warnings are allowed unless --strict)
                   1  at least one plan has errors
-                  2  a usage error, or a file or folder that could not be read; this wins \
-                over 1, and the readable files are still linted and reported
+                  2  a usage error, or a path that could not be read (wins over 1;
+                     the readable files are still linted and reported)
                 """
         )
 

@@ -14,24 +14,28 @@ enum ParallelLinter {
         let chunkSize = 32
         let chunks = (found.count + chunkSize - 1) / chunkSize
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             let end = min(found.count, (chunk + 1) * chunkSize)
             for index in (chunk * chunkSize)..<end {
-                slots.set(index, outcome(for: found[index]))
+                slots.set(index, outcome(for: found[index], buffer: &buffer))
             }
         }
         return slots.finish()
     }
 
-    static func outcome(for found: PlanFiles.Found) -> Outcome {
+    static func outcome(for found: PlanFiles.Found, buffer: inout [UInt8]) -> Outcome {
         switch found {
         case .unreadable(let path, let reason):
             return Outcome(diagnostics: [ioError(path, reason)], readable: false)
         case .file(let path):
-            switch PlanFiles.read(path) {
+            switch PlanFiles.read(path, into: &buffer) {
             case .failure(let error):
                 return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
-            case .success(let bytes):
-                return Outcome(diagnostics: Linter.lint(bytes: bytes, file: path).diagnostics, readable: true)
+            case .success(let count):
+                let diagnostics = buffer.withUnsafeBytes { bytes in
+                    Linter.diagnostics(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path)
+                }
+                return Outcome(diagnostics: diagnostics, readable: true)
             }
         }
     }

@@ -30,7 +30,7 @@ enum PlanFiles {
                 var problems: [Found] = []
                 walk(path, into: &files, problems: &problems)
                 found += problems
-                found += files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map(Found.file)
+                found += files.sorted().map(Found.file)
             } else {
                 found.append(.file(path))
             }
@@ -67,16 +67,18 @@ enum PlanFiles {
         }
     }
 
-    /// The whole file, or the system's reason it cannot be read.
-    static func read(_ path: String) -> Result<[UInt8], ReadError> {
+    /// Reads the whole file into `buffer` (kept by the caller across
+    /// files, so linting many files allocates once); returns the byte count.
+    static func read(_ path: String, into buffer: inout [UInt8]) -> Result<Int, ReadError> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(ReadError(reason: currentError())) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .failure(ReadError(reason: currentError())) }
         if info.st_mode & S_IFMT == S_IFDIR { return .failure(ReadError(reason: "is a directory")) }
-        // One byte more than the size, so that reaching the end needs no second buffer.
-        var buffer = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        // One byte more than the size, so a file read whole shows as a short read.
+        let wanted = max(Int(info.st_size), 0) + 1
+        if buffer.count < wanted { buffer = [UInt8](repeating: 0, count: max(wanted, 2 * buffer.count)) }
         var used = 0
         while true {
             if used == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
@@ -87,11 +89,11 @@ enum PlanFiles {
                 if errno == EINTR { continue }
                 return .failure(ReadError(reason: currentError()))
             }
-            if got == 0 { break }
             used += got
+            // A regular file returns less than asked only at its end.
+            if got == 0 || (info.st_mode & S_IFMT == S_IFREG && used < buffer.count) { break }
         }
-        buffer.removeLast(buffer.count - used)
-        return .success(buffer)
+        return .success(used)
     }
 
     private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {

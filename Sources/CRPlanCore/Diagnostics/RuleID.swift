@@ -36,8 +36,9 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case nativeIgnoredField = "native-ignored-field"
     /// A native-mode-only field (`restore.checkpoint`) in an external-mode plan.
     case externalIgnoredField = "external-ignored-field"
-    /// A plain scalar that YAML 1.1 (PyYAML) and YAML 1.2 read differently
-    /// (`yes`, `1e3`, `010`), or a number not written in plain decimal.
+    /// A warning: a plain scalar that YAML 1.1 tools read differently from
+    /// YAML 1.2 (`yes`, `2024-01-01`, `1:30`), or an integer not written in
+    /// plain decimal (`010`, `0x4`).
     case ambiguousScalar = "ambiguous-scalar"
     /// `restore.checkpoint` is not a valid Docker checkpoint name.
     case invalidCheckpointName = "invalid-checkpoint-name"

@@ -96,14 +96,18 @@ public struct DockerSettings: Sendable, Hashable, Codable {
     public var host: Template?
 
     public init(
-        binary: Template = "${env.DOCKER_BINARY:-docker}",
-        home: Template = "${env.DOCKER_HOME:-/var/lib/docker}",
+        binary: Template = DockerSettings.defaultBinary,
+        home: Template = DockerSettings.defaultHome,
         host: Template? = nil
     ) {
         self.binary = binary
         self.home = home
         self.host = host
     }
+
+    // Parsed once: the linter builds settings for every plan it reads.
+    public static let defaultBinary: Template = "${env.DOCKER_BINARY:-docker}"
+    public static let defaultHome: Template = "${env.DOCKER_HOME:-/var/lib/docker}"
 }
 
 /// CRIU's binary and the options of `criu dump` / `criu restore`.
@@ -119,7 +123,7 @@ public struct CRIUSettings: Sendable, Hashable, Codable {
     public var extraArgs: [String]
 
     public init(
-        binary: Template = "${env.CRIU_BINARY:-criu}",
+        binary: Template = CRIUSettings.defaultBinary,
         logLevel: Int = 4,
         manageCgroups: Bool = true,
         evasiveDevices: Bool = true,
@@ -139,6 +143,8 @@ public struct CRIUSettings: Sendable, Hashable, Codable {
         self.fileLocks = fileLocks
         self.extraArgs = extraArgs
     }
+
+    public static let defaultBinary: Template = "${env.CRIU_BINARY:-criu}"
 }
 
 /// A bind mount whose source lies outside the container (`--ext-mount-map`).
@@ -171,11 +177,13 @@ public struct RestoreSettings: Sendable, Hashable, Codable {
     /// Native mode only: the Docker checkpoint to start from (`docker start --checkpoint`).
     public var checkpoint: String?
 
-    public init(pidfile: Template = "${imageDir}/restore.pid", detach: Bool = true, checkpoint: String? = nil) {
+    public init(pidfile: Template = RestoreSettings.defaultPidfile, detach: Bool = true, checkpoint: String? = nil) {
         self.pidfile = pidfile
         self.detach = detach
         self.checkpoint = checkpoint
     }
+
+    public static let defaultPidfile: Template = "${imageDir}/restore.pid"
 }
 
 /// Per-step time limits; nil means the executor's default.

@@ -30,6 +30,12 @@ public struct Template: Sendable, Hashable, Codable, CustomStringConvertible {
         self.segments = Template.merged(segments)
     }
 
+    /// For parsers that already produce merged segments (no empty or
+    /// adjacent text segments), without copying them again.
+    init(mergedSegments: [Segment]) {
+        self.segments = mergedSegments
+    }
+
     /// A template without variables.
     public init(literal: String) {
         self.segments = literal.isEmpty ? [] : [.text(literal)]

@@ -84,6 +84,7 @@ struct EventTreeBuilder {
                 unsupportedTag(tag, at: location)
             }
             nodeCount += 1
+            if stack.isEmpty { stack.reserveCapacity(8) }
             stack.append(Frame(
                 isMapping: isMapping,
                 location: location,
@@ -133,11 +134,13 @@ struct EventTreeBuilder {
         }
         let top = stack.count - 1
         guard stack[top].isMapping else {
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
             stack[top].items.append(node)
             return true
         }
         switch stack[top].pendingKey {
         case .key(let key):
+            if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(8) }
             stack[top].entries.append(YAMLMapping.Entry(key: key, value: node))
             stack[top].pendingKey = .none
         case .skipValue:

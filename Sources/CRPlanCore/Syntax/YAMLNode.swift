@@ -3,7 +3,7 @@
 /// The loader keeps scalars untyped (every scalar is text plus its style);
 /// the plan validator decides what a scalar means, so that `version: "1"`
 /// and `version: 1` can be told apart and reported precisely.
-public indirect enum YAMLNode: Sendable, Equatable {
+public enum YAMLNode: Sendable, Equatable {
     case scalar(YAMLScalar)
     case mapping(YAMLMapping)
     case sequence(YAMLSequence)

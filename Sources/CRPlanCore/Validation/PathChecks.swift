@@ -44,7 +44,7 @@ enum PathChecks {
     }
 
     private static func reportRelative(_ scalar: YAMLScalar, path: FieldPath, context: inout ValidationContext, hint: String) {
-        let found = scalar.value.isEmpty ? "an empty string" : "`\(scalar.value)`"
+        let found = scalar.value.isEmpty ? "an empty string" : "`\(shown(scalar.value))`"
         context.error(.relativePath, at: scalar.location, "`\(path)` must be an absolute path, found \(found)", hint: hint)
     }
 
@@ -63,9 +63,13 @@ enum PathChecks {
     /// Byte offset of the first `..` path segment.
     static func parentSegmentOffset(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
         var start = 0
-        for index in 0...s.count where index == s.count || s[index] == UInt8(ascii: "/") {
-            if index - start == 2, s[start] == UInt8(ascii: "."), s[start + 1] == UInt8(ascii: ".") { return start }
-            start = index + 1
+        var index = 0
+        while index <= s.count {
+            if index == s.count || s[index] == UInt8(ascii: "/") {
+                if index - start == 2, s[start] == UInt8(ascii: "."), s[start + 1] == UInt8(ascii: ".") { return start }
+                start = index + 1
+            }
+            index += 1
         }
         return nil
     }
@@ -85,9 +89,9 @@ enum PathChecks {
         allowed: (Variable) -> Bool, reason: String, hint: String
     ) -> Bool {
         var valid = true
-        for (variable, location) in read.variables where !allowed(variable) {
+        for (variable, offset) in read.variables where !allowed(variable) {
             valid = false
-            context.error(.variableNotAllowed, at: location, "`${\(variable.name)}` cannot be used in `\(path)`: \(reason)", hint: hint)
+            context.error(.variableNotAllowed, at: TemplateReader.location(of: offset, in: read.scalar), "`${\(variable.name)}` cannot be used in `\(path)`: \(reason)", hint: hint)
         }
         return valid
     }

@@ -1,18 +1,38 @@
 extension PlanReader {
-    static let criuKeys = [
-        "binary", "logLevel", "manageCgroups", "evasiveDevices", "leaveRunning",
-        "tcpEstablished", "shellJob", "fileLocks", "extraArgs",
-    ]
+    static let criuFlags: [CRIUKey] = [.manageCgroups, .evasiveDevices, .leaveRunning, .tcpEstablished, .shellJob, .fileLocks]
+
+    private static func set(_ flag: CRIUKey, to value: Bool, in settings: inout CRIUSettings) {
+        switch flag {
+        case .manageCgroups: settings.manageCgroups = value
+        case .evasiveDevices: settings.evasiveDevices = value
+        case .leaveRunning: settings.leaveRunning = value
+        case .tcpEstablished: settings.tcpEstablished = value
+        case .shellJob: settings.shellJob = value
+        case .fileLocks: settings.fileLocks = value
+        case .binary, .logLevel, .extraArgs: preconditionFailure("\(flag) is no flag")
+        }
+    }
 
     mutating func readCRIU(_ node: YAMLNode) -> CRIUSettings? {
         let path = FieldPath("criu")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.criuKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: CRIUKey.self, context: &context) else { return nil }
+        if mode == .native {
+            // `leaveRunning` applies: `docker checkpoint create --leave-running`.
+            for entry in fields.mapping.entries {
+                guard let index = CRIUKey.table.index(of: entry.key.value), index != CRIUKey.leaveRunning.rawValue else { continue }
+                context.warning(
+                    .nativeIgnoredField, at: entry.key.location,
+                    "native mode ignores `criu.\(entry.key.value)`: Docker runs CRIU with its own options",
+                    hint: "remove it, or use `mode: external`"
+                )
+            }
+        }
         var settings = CRIUSettings()
         var valid = true
-        if let node = fields.value("binary") {
+        if let node = fields.value(CRIUKey.binary) {
             if let read = readSettingTemplate(node, path: path.child("binary")) { settings.binary = read.template } else { valid = false }
         }
-        if let node = fields.value("logLevel") {
+        if let node = fields.value(CRIUKey.logLevel) {
             if let level = ScalarReaders.integer(node, path: path.child("logLevel"), context: &context) {
                 if (0...4).contains(level) {
                     settings.logLevel = level
@@ -27,20 +47,16 @@ extension PlanReader {
                 valid = false
             }
         }
-        let flags: [(String, WritableKeyPath<CRIUSettings, Bool>)] = [
-            ("manageCgroups", \.manageCgroups), ("evasiveDevices", \.evasiveDevices),
-            ("leaveRunning", \.leaveRunning), ("tcpEstablished", \.tcpEstablished),
-            ("shellJob", \.shellJob), ("fileLocks", \.fileLocks),
-        ]
-        for (key, keyPath) in flags {
-            guard let node = fields.value(key) else { continue }
-            if let value = ScalarReaders.bool(node, path: path.child(key), context: &context) {
-                settings[keyPath: keyPath] = value
-            } else {
+        for flag in Self.criuFlags {
+            guard let node = fields.value(flag) else { continue }
+            guard let value = ScalarReaders.bool(node, path: path.child(CRIUKey.table.names[flag.rawValue]), context: &context) else {
                 valid = false
+                continue
             }
+            Self.set(flag, to: value, in: &settings)
+            if flag == .leaveRunning, value, case .scalar(let scalar) = node { leaveRunning = scalar }
         }
-        if let node = fields.value("extraArgs") {
+        if let node = fields.value(CRIUKey.extraArgs) {
             if let arguments = readExtraArgs(node, path: path.child("extraArgs")) { settings.extraArgs = arguments } else { valid = false }
         }
         return valid ? settings : nil
@@ -68,7 +84,7 @@ extension PlanReader {
                 arguments.append(argument)
                 continue
             case .notLongOption(let hint):
-                context.error(.invalidCRIUArgument, at: scalar.location, "`\(itemPath)` must be a long option starting with `--`, found `\(argument)`", hint: hint)
+                context.error(.invalidCRIUArgument, at: scalar.location, "`\(itemPath)` must be a long option starting with `--`, found `\(shown(argument))`", hint: hint)
             case .reserved(let option):
                 context.error(
                     .reservedCRIUArgument, at: scalar.location, "`\(option)` in `\(itemPath)` is set by crplan itself",

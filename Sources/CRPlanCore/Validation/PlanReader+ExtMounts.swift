@@ -1,6 +1,4 @@
 extension PlanReader {
-    static let extMountKeys = ["path", "dump", "restore"]
-
     /// `extMounts`: a list (possibly empty) of external bind mounts with
     /// unique mount points and unique dump keys.
     mutating func readExtMounts(_ node: YAMLNode) -> [ExternalMount]? {
@@ -13,25 +11,28 @@ extension PlanReader {
             return nil
         }
         var mounts: [ExternalMount] = []
+        mounts.reserveCapacity(sequence.items.count)
         var seenPaths: [(key: String, location: SourceLocation)] = []
+        seenPaths.reserveCapacity(sequence.items.count)
         var seenDumpKeys: [(key: String, location: SourceLocation)] = []
+        seenDumpKeys.reserveCapacity(sequence.items.count)
         var valid = true
         for (index, item) in sequence.items.enumerated() {
             let itemPath = path.index(index)
-            guard let fields = SectionFields.read(item, path: itemPath, keys: Self.extMountKeys, context: &context) else {
+            guard let fields = SectionFields.read(item, path: itemPath, keys: ExtMountKey.self, context: &context) else {
                 valid = false
                 continue
             }
-            let mountPoint = fields.require("path", example: "/etc/hosts", context: &context)
+            let mountPoint = fields.require(ExtMountKey.path, example: "/etc/hosts", context: &context)
                 .flatMap { readContainerPath($0, path: itemPath.child("path")) }
-            let dumpKey = fields.value("dump").flatMap { readContainerPath($0, path: itemPath.child("dump")) }
-            let source = fields.require("restore", example: "${container.dir}/hosts", context: &context)
+            let dumpKey = fields.value(ExtMountKey.dump).flatMap { readContainerPath($0, path: itemPath.child("dump")) }
+            let source = fields.require(ExtMountKey.restore, example: "${container.dir}/hosts", context: &context)
                 .flatMap { readRestoreSource($0, path: itemPath.child("restore")) }
             if let mountPoint {
                 let key = Self.normalized(mountPoint.value)
                 if let first = seenPaths.first(where: { $0.key == key }) {
                     context.error(
-                        .duplicateExtMount, at: mountPoint.location, "mount point `\(mountPoint.value)` is listed twice in `extMounts`",
+                        .duplicateExtMount, at: mountPoint.location, "mount point `\(shown(mountPoint.value))` is listed twice in `extMounts`",
                         hint: "it is already listed at \(first.location); keep one entry"
                     )
                     valid = false
@@ -42,7 +43,7 @@ extension PlanReader {
                     let dumpNormalized = Self.normalized(dump.value)
                     if let first = seenDumpKeys.first(where: { $0.key == dumpNormalized }) {
                         context.error(
-                            .duplicateExtMount, at: dump.location, "dump key `\(dump.value)` is used twice in `extMounts`",
+                            .duplicateExtMount, at: dump.location, "dump key `\(shown(dump.value))` is used twice in `extMounts`",
                             hint: "it is already used at \(first.location); CRIU needs one key per mount"
                         )
                         valid = false
@@ -51,7 +52,7 @@ extension PlanReader {
                     }
                 }
             }
-            guard let mountPoint, let source, fields.value("dump") == nil || dumpKey != nil else {
+            guard let mountPoint, let source, fields.value(ExtMountKey.dump) == nil || dumpKey != nil else {
                 valid = false
                 continue
             }
@@ -75,18 +76,21 @@ extension PlanReader {
 
     /// `/etc/hosts/` and `//etc//hosts` name the same mount point as `/etc/hosts`.
     static func normalized(_ path: String) -> String {
-        var result = ""
-        var previousSlash = false
-        for character in path {
-            if character == "/" {
-                if previousSlash { continue }
-                previousSlash = true
-            } else {
-                previousSlash = false
+        withBytes(of: path) { bytes in
+            var previous: UInt8 = 0
+            var isCanonical = bytes.count < 2 || bytes[bytes.count - 1] != UInt8(ascii: "/")
+            for byte in bytes {
+                if byte == UInt8(ascii: "/"), previous == byte { isCanonical = false }
+                previous = byte
             }
-            result.append(character)
+            if isCanonical { return path }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            for byte in bytes where !(byte == UInt8(ascii: "/") && result.last == byte) {
+                result.append(byte)
+            }
+            if result.count > 1, result.last == UInt8(ascii: "/") { result.removeLast() }
+            return String(decoding: result, as: UTF8.self)
         }
-        if result.count > 1, result.hasSuffix("/") { result.removeLast() }
-        return result
     }
 }

@@ -1,13 +1,10 @@
 extension PlanReader {
-    static let restoreKeys = ["pidfile", "detach", "checkpoint"]
-    static let timeoutKeys = ["dump", "restore"]
-
     mutating func readRestore(_ node: YAMLNode) -> RestoreSettings? {
         let path = FieldPath("restore")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.restoreKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: RestoreKey.self, context: &context) else { return nil }
         var settings = RestoreSettings()
         var valid = true
-        if let node = fields.value("pidfile") {
+        if let node = fields.value(RestoreKey.pidfile) {
             let pidPath = path.child("pidfile")
             if let scalar = ScalarReaders.string(node, path: pidPath, context: &context),
                let read = TemplateReader.read(scalar, path: pidPath, context: &context) {
@@ -17,14 +14,21 @@ extension PlanReader {
                 valid = false
             }
         }
-        if let node = fields.value("detach") {
+        if let node = fields.value(RestoreKey.detach) {
             if let detach = ScalarReaders.bool(node, path: path.child("detach"), context: &context) {
                 settings.detach = detach
             } else {
                 valid = false
             }
         }
-        if let node = fields.value("checkpoint") {
+        if let node = fields.value(RestoreKey.checkpoint) {
+            if let entry = fields.entry(RestoreKey.checkpoint), mode == .external {
+                context.warning(
+                    .externalIgnoredField, at: entry.key.location,
+                    "external mode ignores `restore.checkpoint`: it names a Docker checkpoint, which only native mode uses",
+                    hint: "remove it, or use `mode: native`"
+                )
+            }
             if let scalar = ScalarReaders.string(node, path: path.child("checkpoint"), context: &context),
                checkCheckpointName(scalar) {
                 settings.checkpoint = scalar.value
@@ -40,7 +44,7 @@ extension PlanReader {
         if ContainerReference.isDockerName(Array(scalar.value.utf8)) { return true }
         context.error(
             .invalidCheckpointName, at: scalar.location,
-            "`restore.checkpoint` must be a Docker checkpoint name matching `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, found `\(scalar.value)`",
+            "`restore.checkpoint` must be a Docker checkpoint name matching `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, found `\(shown(scalar.value))`",
             hint: "`docker checkpoint ls CONTAINER` lists the names"
         )
         return false
@@ -48,32 +52,26 @@ extension PlanReader {
 
     mutating func readTimeouts(_ node: YAMLNode) -> Timeouts? {
         let path = FieldPath("timeouts")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.timeoutKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: TimeoutKey.self, context: &context) else { return nil }
         var timeouts = Timeouts()
         var valid = true
-        for (key, keyPath) in [("dump", \Timeouts.dump), ("restore", \Timeouts.restore)] {
-            guard let node = fields.value(key) else { continue }
-            if let duration = readDuration(node, path: path.child(key)) {
-                timeouts[keyPath: keyPath] = duration
-            } else {
-                valid = false
-            }
+        if let node = fields.value(TimeoutKey.dump) {
+            timeouts.dump = readDuration(node, path: path.child("dump"))
+            valid = valid && timeouts.dump != nil
+        }
+        if let node = fields.value(TimeoutKey.restore) {
+            timeouts.restore = readDuration(node, path: path.child("restore"))
+            valid = valid && timeouts.restore != nil
         }
         return valid ? timeouts : nil
     }
 
     private mutating func readDuration(_ node: YAMLNode, path: FieldPath) -> PlanDuration? {
-        if case .scalar(let scalar) = node, scalar.style == .plain, scalar.yaml11Type == .int || scalar.yaml11Type == .float {
-            context.error(
-                .wrongType, at: scalar.location, "`\(path)` must be a duration string, but YAML reads `\(scalar.value)` as a number",
-                hint: "add a unit, e.g. `\(scalar.value)s`"
-            )
-            return nil
-        }
-        guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
+        let unitHint: String? = if case .scalar(let scalar) = node { "add a unit, e.g. `\(shown(scalar.value))s`" } else { nil }
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context, numberHint: unitHint) else { return nil }
         if let duration = PlanDuration(parsing: scalar.value) { return duration }
         context.error(
-            .invalidDuration, at: scalar.location, "`\(path)` must be a positive duration like `90s`, `5m` or `1h30m`; found `\(scalar.value)`",
+            .invalidDuration, at: scalar.location, "`\(path)` must be a positive duration like `90s`, `5m` or `1h30m`; found `\(shown(scalar.value))`",
             hint: "units are `ms`, `s`, `m` and `h`, with no spaces"
         )
         return nil

@@ -1,18 +1,15 @@
 extension PlanReader {
-    static let storageKeys = ["driver"]
-    static let dockerKeys = ["binary", "home", "host"]
-
     mutating func readStorage(_ node: YAMLNode) -> Storage? {
         let path = FieldPath("storage")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.storageKeys, context: &context) else { return nil }
-        guard let driverNode = fields.value("driver") else { return Storage() }
+        guard let fields = SectionFields.read(node, path: path, keys: StorageKey.self, context: &context) else { return nil }
+        guard let driverNode = fields.value(StorageKey.driver) else { return Storage() }
         let driverPath = path.child("driver")
         guard let scalar = ScalarReaders.string(driverNode, path: driverPath, context: &context) else { return nil }
         if let driver = Storage.Driver(rawValue: scalar.value) { return Storage(driver: driver) }
         if Storage.unsupportedDrivers.contains(scalar.value) {
             context.error(
                 .unsupportedStorageDriver, at: scalar.location,
-                "storage driver `\(scalar.value)` is not supported: CRIU's external checkpoint/restore works only with aufs, overlay/overlay2 and vfs",
+                "storage driver `\(shown(scalar.value))` is not supported: CRIU's external checkpoint/restore works only with aufs, overlay/overlay2 and vfs",
                 hint: "use `mode: native` to let Docker checkpoint this container, or move it to a supported driver"
             )
             return nil
@@ -20,7 +17,7 @@ extension PlanReader {
         let names = Storage.Driver.allCases.map(\.rawValue)
         context.error(
             .invalidEnum, at: scalar.location,
-            "`\(driverPath)` must be one of \(names.joined(separator: ", ")); found `\(scalar.value)`",
+            "`\(driverPath)` must be one of \(names.joined(separator: ", ")); found `\(shown(scalar.value))`",
             hint: Suggestions.closest(to: scalar.value, in: names).map { "did you mean `\($0)`?" }
                 ?? "`auto` takes the driver from `docker inspect`"
         )
@@ -29,18 +26,18 @@ extension PlanReader {
 
     mutating func readDocker(_ node: YAMLNode) -> DockerSettings? {
         let path = FieldPath("docker")
-        guard let fields = SectionFields.read(node, path: path, keys: Self.dockerKeys, context: &context) else { return nil }
+        guard let fields = SectionFields.read(node, path: path, keys: DockerKey.self, context: &context) else { return nil }
         var settings = DockerSettings()
-        if let node = fields.value("binary") {
+        if let node = fields.value(DockerKey.binary) {
             guard let read = readSettingTemplate(node, path: path.child("binary")) else { return nil }
             settings.binary = read.template
         }
-        if let node = fields.value("home") {
+        if let node = fields.value(DockerKey.home) {
             guard let read = readSettingTemplate(node, path: path.child("home")) else { return nil }
             PathChecks.checkAbsolute(read, path: path.child("home"), context: &context)
             settings.home = read.template
         }
-        if let node = fields.value("host") {
+        if let node = fields.value(DockerKey.host) {
             guard let read = readSettingTemplate(node, path: path.child("host")) else { return nil }
             settings.host = read.template
         }

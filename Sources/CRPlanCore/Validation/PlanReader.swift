@@ -4,47 +4,47 @@
 struct PlanReader {
     var context: ValidationContext
 
-    static let keys = [
-        "version", "name", "description", "container", "operation", "mode", "storage",
-        "docker", "criu", "imageDir", "extMounts", "restore", "timeouts",
-    ]
-
     /// The values read so far; the cross-field checks use them.
     var operation = Plan.Operation.roundtrip
     var mode = Plan.Mode.external
+    /// `criu.leaveRunning` when it is `true`, for the check against `operation`.
+    var leaveRunning: YAMLScalar?
+    /// False when only the diagnostics are wanted (`crplan lint`).
+    var buildsPlan = true
 
     init(context: ValidationContext) {
         self.context = context
     }
 
     mutating func read(_ root: YAMLNode) -> Plan? {
-        guard let fields = SectionFields.read(root, path: FieldPath(""), keys: Self.keys, context: &context) else {
+        guard let fields = SectionFields.read(root, path: FieldPath(""), keys: TopLevelKey.self, context: &context) else {
             return nil
         }
         let version = readVersion(fields)
         let name = readName(fields)
-        let description = fields.value("description").flatMap {
+        let description = fields.value(TopLevelKey.description).flatMap {
             ScalarReaders.string($0, path: FieldPath("description"), context: &context)?.value
         }
         let container = readContainer(fields)
-        if let node = fields.value("operation"),
+        if let node = fields.value(TopLevelKey.operation),
            let choice = ScalarReaders.choice(node, path: FieldPath("operation"), as: Plan.Operation.self, context: &context) {
             operation = choice.value
         }
-        if let node = fields.value("mode"),
+        if let node = fields.value(TopLevelKey.mode),
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
             mode = choice.value
         }
-        let storage = fields.value("storage").flatMap { readStorage($0) }
-        let docker = fields.value("docker").flatMap { readDocker($0) }
-        let criu = fields.value("criu").flatMap { readCRIU($0) }
-        let imageDir = fields.value("imageDir").flatMap { readImageDir($0) }
-        let extMounts = fields.value("extMounts").flatMap { readExtMounts($0) }
-        let restore = fields.value("restore").flatMap { readRestore($0) }
-        let timeouts = fields.value("timeouts").flatMap { readTimeouts($0) }
+        // Sections read `mode` (and `operation`) for their own checks.
+        let storage = fields.value(TopLevelKey.storage).flatMap { readStorage($0) }
+        let docker = fields.value(TopLevelKey.docker).flatMap { readDocker($0) }
+        let criu = fields.value(TopLevelKey.criu).flatMap { readCRIU($0) }
+        let imageDir = fields.value(TopLevelKey.imageDir).flatMap { readImageDir($0) }
+        let extMounts = fields.value(TopLevelKey.extMounts).flatMap { readExtMounts($0) }
+        let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
+        let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         checkMode(fields)
 
-        guard !context.hasErrors, let version, let name, let container else { return nil }
+        guard buildsPlan, !context.hasErrors, let version, let name, let container else { return nil }
         return Plan(
             version: version,
             name: name,
@@ -65,7 +65,7 @@ struct PlanReader {
     // MARK: - version, name, container
 
     private mutating func readVersion(_ fields: SectionFields) -> Int? {
-        guard let node = fields.require("version", example: "1", context: &context),
+        guard let node = fields.require(TopLevelKey.version, example: "1", context: &context),
               let version = ScalarReaders.integer(node, path: FieldPath("version"), context: &context) else { return nil }
         guard version == 1 else {
             context.error(
@@ -79,7 +79,7 @@ struct PlanReader {
     }
 
     private mutating func readName(_ fields: SectionFields) -> String? {
-        guard let node = fields.require("name", example: "my-plan", context: &context),
+        guard let node = fields.require(TopLevelKey.name, example: "my-plan", context: &context),
               let scalar = ScalarReaders.string(node, path: FieldPath("name"), context: &context) else { return nil }
         if let problem = PlanNameRule.problem(with: scalar.value) {
             let suggestion = PlanNameRule.suggestion(for: scalar.value)
@@ -93,17 +93,17 @@ struct PlanReader {
     }
 
     private mutating func readContainer(_ fields: SectionFields) -> ContainerReference? {
-        guard let node = fields.require("container", example: "my-container", context: &context),
+        guard let node = fields.require(TopLevelKey.container, example: "my-container", context: &context),
               let scalar = ScalarReaders.string(node, path: FieldPath("container"), context: &context) else { return nil }
         if let reference = ContainerReference(scalar.value) { return reference }
         if scalar.value.hasPrefix("-") {
             context.error(
                 .invalidContainer, at: scalar.location,
-                "`container` must not begin with `-`: docker would read `\(scalar.value)` as an option",
+                "`container` must not begin with `-`: docker would read `\(shown(scalar.value))` as an option",
                 hint: "write the container's name or id"
             )
         } else {
-            let found = scalar.value.isEmpty ? "an empty string" : "`\(scalar.value)`"
+            let found = scalar.value.isEmpty ? "an empty string" : "`\(shown(scalar.value))`"
             context.error(
                 .invalidContainer, at: scalar.location,
                 "`container` must be a container id, an id prefix of at least 4 hex digits, or a name; found \(found)",
@@ -125,14 +125,19 @@ public enum PlanNameRule {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty else { return "`name` must not be empty" }
         if let bad = bytes.first(where: { !isNameByte($0) }) {
-            let shown = bad < 0x80 ? "`\(Character(Unicode.Scalar(bad)))`" : "non-ASCII characters"
-            return "`name` may hold only lowercase letters, digits and `-`; `\(name)` has \(shown)"
+            let what = switch bad {
+            case 0x0A: "a line break"
+            case ..<0x20: "a control character"
+            case 0x80...: "non-ASCII characters"
+            default: "`\(Character(Unicode.Scalar(bad)))`"
+            }
+            return "`name` may hold only lowercase letters, digits and `-`; `\(shown(name))` has \(what)"
         }
         guard bytes.count <= maximumLength else {
             return "`name` is \(bytes.count) characters long; the limit is \(maximumLength)"
         }
         guard bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
-            return "`name` must start and end with a letter or digit, found `\(name)`"
+            return "`name` must start and end with a letter or digit, found `\(shown(name))`"
         }
         return nil
     }

@@ -22,7 +22,7 @@ public enum PlanValidator {
         return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: sorted(context.diagnostics))
     }
 
-    static func validate(_ documents: [YAMLNode], context: inout ValidationContext) -> Plan? {
+    static func validate(_ documents: [YAMLNode], context: inout ValidationContext, buildingPlan: Bool = true) -> Plan? {
         guard let root = documents.first else {
             context.error(.emptyDocument, at: nil, "the file holds no plan", hint: "start with `version: 1`")
             return nil
@@ -39,6 +39,7 @@ public enum PlanValidator {
             return nil
         }
         var reader = PlanReader(context: context)
+        reader.buildsPlan = buildingPlan
         let plan = reader.read(root)
         context = reader.context
         return plan

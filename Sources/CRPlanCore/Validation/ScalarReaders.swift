@@ -1,38 +1,42 @@
-/// Reads typed values out of scalars the way the JSON Schema sees them.
+/// Reads typed values out of scalars the way the plan format (and the JSON
+/// Schema's reference loader) types them: by the YAML 1.2 core schema.
 ///
 /// The loader keeps every scalar as text; these readers decide what a value
-/// means. A plain scalar that PyYAML (YAML 1.1) types differently from what
-/// the field needs is `wrong-type` (the schema sees it too); a plain scalar
-/// on which YAML 1.1 and 1.2 disagree is `ambiguous-scalar`.
+/// means. A plain scalar that YAML 1.2 types differently from what the field
+/// needs is `wrong-type`. A plain scalar that YAML 1.1 tools (PyYAML's
+/// default loader, older editors) would read differently, such as `yes`,
+/// `2024-01-01` or `010`, draws an `ambiguous-scalar` warning.
 enum ScalarReaders {
     /// A string field. Returns the scalar so callers keep its position.
-    static func string(_ node: YAMLNode, path: FieldPath, context: inout ValidationContext) -> YAMLScalar? {
+    /// `numberHint` replaces the "quote it" hint for a plain integer.
+    static func string(
+        _ node: YAMLNode, path: FieldPath, context: inout ValidationContext, numberHint: String? = nil
+    ) -> YAMLScalar? {
         guard case .scalar(let scalar) = node else {
-            context.error(.wrongType, at: node.location, "`\(path)` must be a string, found \(ScalarReaders.describe(node))")
+            context.error(.wrongType, at: node.location, "`\(path)` must be a string, found \(describe(node))")
             return nil
         }
         guard scalar.style == .plain else { return scalar }
-        let type = scalar.yaml11Type
+        let type = scalar.yaml12Type
         if type == .null {
             context.error(.wrongType, at: scalar.location, "`\(path)` must be a string, found null", hint: "write a value or remove the key")
             return nil
         }
         if type != .string {
+            let hint = (type == .int ? numberHint : nil) ?? "quote it: \(quoted(scalar.value))"
             context.error(
                 .wrongType, at: scalar.location,
-                "`\(path)` must be a string, but YAML reads `\(scalar.value)` as \(type.phrase)",
-                hint: "quote it: \(quoted(scalar.value))"
+                "`\(path)` must be a string, but YAML reads `\(shown(scalar.value))` as \(type.phrase)", hint: hint
             )
             return nil
         }
-        let core = scalar.yaml12Type
-        if core != .string {
-            context.error(
+        let legacy = scalar.yaml11Type
+        if legacy != .string, legacy != .merge, legacy != .value {
+            context.warning(
                 .ambiguousScalar, at: scalar.location,
-                "YAML 1.2 reads `\(scalar.value)` as \(core.phrase), YAML 1.1 as a string",
+                "YAML 1.1 tools read `\(shown(scalar.value))` as \(legacy.phrase), not as the string `\(path)` needs",
                 hint: "quote it: \(quoted(scalar.value))"
             )
-            return nil
         }
         return scalar
     }
@@ -40,43 +44,37 @@ enum ScalarReaders {
     /// A boolean field: `true`/`false` in any YAML 1.2 core spelling.
     static func bool(_ node: YAMLNode, path: FieldPath, context: inout ValidationContext) -> Bool? {
         guard case .scalar(let scalar) = node else {
-            context.error(.wrongType, at: node.location, "`\(path)` must be true or false, found \(ScalarReaders.describe(node))")
+            context.error(.wrongType, at: node.location, "`\(path)` must be true or false, found \(describe(node))")
             return nil
         }
-        if scalar.style == .plain {
-            if let value = withBytes(of: scalar.value, PlainScalarResolver.coreBoolValue) { return value }
-            if scalar.yaml11Type == .bool {
-                let truthy = ["y", "o"].contains(scalar.value.prefix(1).lowercased()) && scalar.value.lowercased() != "off"
-                context.error(
-                    .ambiguousScalar, at: scalar.location,
-                    "`\(scalar.value)` is a boolean only in YAML 1.1; YAML 1.2 reads it as a string",
-                    hint: "write `\(path.text.split(separator: ".").last ?? ""): \(truthy)`"
-                )
-                return nil
-            }
+        if scalar.style == .plain, let value = withBytes(of: scalar.value, PlainScalarResolver.coreBoolValue) {
+            return value
         }
         var hint: String?
         if scalar.style == .quoted, ["true", "false"].contains(scalar.value.lowercased()) {
             hint = "remove the quotes"
+        } else if scalar.style == .plain, scalar.yaml11Type == .bool {
+            let truthy = ["y", "o"].contains(scalar.value.prefix(1).lowercased()) && scalar.value.lowercased() != "off"
+            hint = "`\(shown(scalar.value))` is a boolean only in YAML 1.1; write `\(truthy)`"
         }
         context.error(.wrongType, at: scalar.location, "`\(path)` must be true or false, found \(describe(scalar))", hint: hint)
         return nil
     }
 
-    /// An integer field: plain decimal. Other spellings PyYAML reads as a
-    /// whole number (`0x4`, `010`, `4.0`, `1_0`) are `ambiguous-scalar`,
-    /// and their value is still returned for range checks.
+    /// An integer field. Any YAML 1.2 integer is accepted (`4`, `04`,
+    /// `0x4`, `0o4`); spellings other than plain decimal draw an
+    /// `ambiguous-scalar` warning, since YAML 1.1 reads some of them differently.
     static func integer(_ node: YAMLNode, path: FieldPath, context: inout ValidationContext) -> Int? {
         guard case .scalar(let scalar) = node else {
-            context.error(.wrongType, at: node.location, "`\(path)` must be an integer, found \(ScalarReaders.describe(node))")
+            context.error(.wrongType, at: node.location, "`\(path)` must be an integer, found \(describe(node))")
             return nil
         }
         if scalar.style == .plain {
             if let value = withBytes(of: scalar.value, IntegerSpelling.decimal) { return value }
-            if let value = withBytes(of: scalar.value, IntegerSpelling.yaml11WholeNumber) {
-                context.error(
+            if let value = withBytes(of: scalar.value, IntegerSpelling.yaml12Int) {
+                context.warning(
                     .ambiguousScalar, at: scalar.location,
-                    "`\(path)` must be written in plain decimal, found `\(scalar.value)`",
+                    "write `\(path)` in plain decimal, not `\(shown(scalar.value))`: YAML 1.1 and 1.2 disagree on some integer spellings",
                     hint: value == Int.max || value == Int.min ? nil : "write `\(value)`"
                 )
                 return value
@@ -99,7 +97,7 @@ enum ScalarReaders {
         let names = Value.allCases.map(\.rawValue)
         context.error(
             .invalidEnum, at: scalar.location,
-            "`\(path)` must be one of \(names.joined(separator: ", ")); found `\(scalar.value)`",
+            "`\(path)` must be one of \(names.joined(separator: ", ")); found `\(shown(scalar.value))`",
             hint: Suggestions.closest(to: scalar.value, in: names).map { "did you mean `\($0)`?" }
         )
         return nil
@@ -116,16 +114,16 @@ enum ScalarReaders {
         case .quoted: "the string \(quoted(scalar.value))"
         case .block: "a block string"
         case .plain:
-            switch scalar.yaml11Type {
+            switch scalar.yaml12Type {
             case .null: "null"
-            case .string: "the string `\(scalar.value)`"
-            case let type: "\(type.phrase) `\(scalar.value)`"
+            case .string: "the string `\(shown(scalar.value))`"
+            case let type: "\(type.phrase) `\(shown(scalar.value))`"
             }
         }
     }
 
     /// `"value"` in double quotes, or single quotes if it holds a `"`.
     static func quoted(_ value: String) -> String {
-        value.contains("\"") ? "`'\(value)'`" : "`\"\(value)\"`"
+        value.contains("\"") ? "`'\(shown(value))'`" : "`\"\(shown(value))\"`"
     }
 }

@@ -1,14 +1,16 @@
 /// A template read from a plan, with where each of its variables stands.
 struct ReadTemplate {
     var template: Template
-    /// Every variable (those in `env` defaults too) and its position.
-    var variables: [(variable: Variable, location: SourceLocation)]
+    /// Every variable (those in `env` defaults too) and the byte offset of
+    /// its `${` in the scalar's value.
+    var variables: [(variable: Variable, offset: Int)]
     var scalar: YAMLScalar
 }
 
 /// Parses `${...}` templates in plan values and reports every malformed
 /// or unknown variable at its own column (the model's `Template(parsing:)`
-/// stops at the first problem and knows no positions).
+/// stops at the first problem and knows no positions). Works on bytes:
+/// it runs on every path of every plan.
 enum TemplateReader {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -21,7 +23,7 @@ enum TemplateReader {
             state.parse(bytes, from: 0, to: bytes.count, context: &context)
         }
         guard !state.failed else { return nil }
-        return ReadTemplate(template: Template(segments: segments), variables: state.variables, scalar: scalar)
+        return ReadTemplate(template: Template(mergedSegments: segments), variables: state.variables, scalar: scalar)
     }
 
     /// The position of a byte offset inside a scalar's value. Exact for
@@ -40,10 +42,24 @@ enum TemplateReader {
         }
     }
 
+    /// The variables with fixed names, matched on bytes.
+    private static let namedVariables: [(name: StaticString, variable: Variable)] = [
+        ("container.id", .containerID), ("container.name", .containerName), ("container.pid", .containerPid),
+        ("container.dir", .containerDir), ("container.rootfs", .containerRootfs), ("docker.home", .dockerHome),
+        ("imageDir", .imageDir), ("plan.name", .planName),
+    ]
+
+    static func namedVariable(_ s: Bytes) -> Variable? {
+        for entry in namedVariables where PlainScalarResolver.equals(s, entry.name) {
+            return entry.variable
+        }
+        return nil
+    }
+
     private struct State {
         let scalar: YAMLScalar
         let path: FieldPath
-        var variables: [(variable: Variable, location: SourceLocation)] = []
+        var variables: [(variable: Variable, offset: Int)] = []
         var failed = false
 
         init(scalar: YAMLScalar, path: FieldPath) {
@@ -60,6 +76,7 @@ enum TemplateReader {
                     i += 1
                     continue
                 }
+                if segments.isEmpty { segments.reserveCapacity(4) }
                 if textStart < i { segments.append(.text(text(s, textStart, i))) }
                 // Find the matching brace (defaults may nest `${...}`).
                 var depth = 1
@@ -72,12 +89,11 @@ enum TemplateReader {
                     }
                     close += 1
                 }
-                let here = TemplateReader.location(of: i, in: scalar)
                 guard close < end else {
-                    fail(.malformedTemplate, at: here, "unterminated `${` in `\(path)`", hint: "add the closing `}`", context: &context)
+                    fail(.malformedTemplate, at: i, "unterminated `${` in `\(path)`", hint: "add the closing `}`", context: &context)
                     return segments
                 }
-                if let variable = readVariable(s, bodyStart: i + 2, bodyEnd: close, at: here, context: &context) {
+                if let variable = readVariable(s, at: i, bodyEnd: close, context: &context) {
                     segments.append(.variable(variable))
                 }
                 i = close + 1
@@ -87,15 +103,15 @@ enum TemplateReader {
             return segments
         }
 
-        private mutating func readVariable(
-            _ s: Bytes, bodyStart: Int, bodyEnd: Int, at here: SourceLocation, context: inout ValidationContext
-        ) -> Variable? {
-            let body = text(s, bodyStart, bodyEnd)
-            guard bodyStart < bodyEnd else {
-                fail(.malformedTemplate, at: here, "empty `${}` in `\(path)`", hint: "name a variable, e.g. `${container.id}`", context: &context)
+        /// The variable in `${...}` starting at `dollar` and closing at `bodyEnd`.
+        private mutating func readVariable(_ s: Bytes, at dollar: Int, bodyEnd: Int, context: inout ValidationContext) -> Variable? {
+            let bodyStart = dollar + 2
+            let body = Bytes(rebasing: s[bodyStart..<bodyEnd])
+            guard !body.isEmpty else {
+                fail(.malformedTemplate, at: dollar, "empty `${}` in `\(path)`", hint: "name a variable, e.g. `${container.id}`", context: &context)
                 return nil
             }
-            if body.hasPrefix("env.") {
+            if body.starts(with: "env.".utf8) {
                 let nameStart = bodyStart + 4
                 var nameEnd = nameStart
                 while nameEnd < bodyEnd, !(s[nameEnd] == UInt8(ascii: ":") && nameEnd + 1 < bodyEnd && s[nameEnd + 1] == UInt8(ascii: "-")) {
@@ -106,40 +122,36 @@ enum TemplateReader {
                     let hint = name.contains(":")
                         ? "write a default as `${env.NAME:-default}`"
                         : "environment variable names use letters, digits and `_`, and do not start with a digit"
-                    fail(.malformedTemplate, at: here, "`\(name)` is not a valid environment variable name in `\(path)`", hint: hint, context: &context)
+                    fail(.malformedTemplate, at: dollar, "`\(name)` is not a valid environment variable name in `\(path)`", hint: hint, context: &context)
                     return nil
                 }
                 var fallback: Template?
+                let firstNested = variables.count
                 if nameEnd < bodyEnd {
-                    fallback = Template(segments: parse(s, from: nameEnd + 2, to: bodyEnd, context: &context))
+                    fallback = Template(mergedSegments: parse(s, from: nameEnd + 2, to: bodyEnd, context: &context))
                 }
                 let variable = Variable.environment(name: name, fallback: fallback)
                 // The variable comes before those of its default.
-                variables.insert((variable, here), at: variables.count - (fallback?.variables.count ?? 0))
+                variables.insert((variable, dollar), at: firstNested)
                 return variable
             }
-            let known: Variable?
-            do {
-                known = try Variable(expression: body)
-            } catch {
-                known = nil
-            }
-            guard let variable = known, !variable.isInternal else {
-                let closest = Suggestions.closest(to: body, in: Variable.documentedNames).map { "did you mean `${\($0)}`? " } ?? ""
+            guard let variable = TemplateReader.namedVariable(body) else {
+                let name = text(s, bodyStart, bodyEnd)
+                let closest = Suggestions.closest(to: name, in: Variable.documentedNames).map { "did you mean `${\($0)}`? " } ?? ""
                 fail(
-                    .unknownVariable, at: here, "unknown variable `${\(body)}` in `\(path)`",
+                    .unknownVariable, at: dollar, "unknown variable `${\(name)}` in `\(path)`",
                     hint: closest + "variables: " + TemplateReader.documentedVariables.map { "`\($0)`" }.joined(separator: ", "),
                     context: &context
                 )
                 return nil
             }
-            variables.append((variable, here))
+            variables.append((variable, dollar))
             return variable
         }
 
-        private mutating func fail(_ rule: RuleID, at location: SourceLocation, _ message: String, hint: String, context: inout ValidationContext) {
+        private mutating func fail(_ rule: RuleID, at offset: Int, _ message: String, hint: String, context: inout ValidationContext) {
             failed = true
-            context.error(rule, at: location, message, hint: hint)
+            context.error(rule, at: TemplateReader.location(of: offset, in: scalar), message, hint: hint)
         }
 
         private func text(_ s: Bytes, _ from: Int, _ to: Int) -> String {

@@ -28,21 +28,74 @@ struct ValidationContext {
     }
 }
 
-/// Where a value sits in the plan, for messages: `criu.logLevel`, `extMounts[0].path`.
+/// Where a value sits in the plan, for messages: `criu.logLevel`,
+/// `extMounts[0].path`. Built on every field read but spelled out only
+/// when a message needs it, so the path costs nothing on valid plans.
 struct FieldPath: CustomStringConvertible {
-    let text: String
+    // Up to two components, each with an optional list index; deeper
+    // paths fold the first two into `first`.
+    private var first: String
+    private var firstIndex = -1
+    /// "" when the path has one component.
+    private var second = ""
+    private var secondIndex = -1
 
     init(_ text: String) {
-        self.text = text
+        first = text
     }
 
     func child(_ key: String) -> FieldPath {
-        FieldPath(text.isEmpty ? key : text + "." + key)
+        if isRoot { return FieldPath(key) }
+        guard second.isEmpty else {
+            var path = FieldPath(text)
+            path.second = key
+            return path
+        }
+        var path = self
+        path.second = key
+        return path
     }
 
     func index(_ index: Int) -> FieldPath {
-        FieldPath(text + "[\(index)]")
+        var path = self
+        if second.isEmpty {
+            if firstIndex >= 0 { return FieldPath(text).index(index) }
+            path.firstIndex = index
+        } else {
+            if secondIndex >= 0 { return FieldPath(text).index(index) }
+            path.secondIndex = index
+        }
+        return path
     }
 
+    var text: String {
+        var result = first
+        if firstIndex >= 0 { result += "[\(firstIndex)]" }
+        if !second.isEmpty {
+            result += "." + second
+            if secondIndex >= 0 { result += "[\(secondIndex)]" }
+        }
+        return result
+    }
+
+    var isRoot: Bool { first.isEmpty && second.isEmpty }
+
     var description: String { text }
+}
+
+/// A plan value as messages show it: line breaks and tabs escaped, so that
+/// every diagnostic stays on one line of text output.
+func shown(_ value: String) -> String {
+    guard value.utf8.contains(where: { $0 < 0x20 }) else { return value }
+    var result = ""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20: result += "\\u{\(String(scalar.value, radix: 16))}"
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
 }

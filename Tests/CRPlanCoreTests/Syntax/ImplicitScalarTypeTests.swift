@@ -131,23 +131,24 @@ import Testing
     }
 
     @Test func integerSpellings() {
-        func whole(_ text: String) -> Int? { withBytes(of: text, IntegerSpelling.yaml11WholeNumber) }
+        func any(_ text: String) -> Int? { withBytes(of: text, IntegerSpelling.yaml12Int) }
         func decimal(_ text: String) -> Int? { withBytes(of: text, IntegerSpelling.decimal) }
         #expect(decimal("4") == 4)
         #expect(decimal("-12") == -12)
         #expect(decimal("+0") == 0)
         #expect(decimal("04") == nil)
+        #expect(decimal("0x4") == nil)
         #expect(decimal("99999999999999999999999") == Int.max)
-        #expect(whole("0x1F") == 31)
-        #expect(whole("010") == 8)
-        #expect(whole("0b101") == 5)
-        #expect(whole("1_000") == 1000)
-        #expect(whole("1:30") == 90)
-        #expect(whole("-1:30") == -90)
-        #expect(whole("4.0") == 4)
-        #expect(whole("4.") == 4)
-        #expect(whole("4.5") == nil)
-        #expect(whole("abc") == nil)
+        #expect(decimal("-99999999999999999999999") == Int.min)
+        #expect(any("0x1F") == 31)
+        #expect(any("0o17") == 15)
+        #expect(any("010") == 10)
+        #expect(any("-010") == -10)
+        #expect(any("0b101") == nil)
+        #expect(any("1_000") == nil)
+        #expect(any("1:30") == nil)
+        #expect(any("4.0") == nil)
+        #expect(any("abc") == nil)
     }
 
     private func plain(_ text: String) -> YAMLScalar {

@@ -31,6 +31,8 @@ import Testing
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)
         let result = Linter.lint(text: text, file: "plan.yaml")
         #expect(Self.render(result.diagnostics) == expected)
+        let diagnosticsOnly = Array(text.utf8).withUnsafeBytes { Linter.diagnostics(bytes: $0, file: "plan.yaml") }
+        #expect(diagnosticsOnly == result.diagnostics)
         #expect(!result.diagnostics.isEmpty)
         #expect((result.plan == nil) == result.hasErrors)
     }

@@ -83,7 +83,7 @@ import Testing
     @Test func structuralRulesAreTheSchemaOnes() {
         let structural = RuleID.allCases.filter(\.isStructural).map(\.rawValue).sorted()
         #expect(structural == [
-            "empty-document", "invalid-enum", "invalid-name", "missing-field", "out-of-range",
+            "empty-document", "invalid-container", "invalid-enum", "invalid-name", "missing-field", "out-of-range",
             "unknown-key", "unsupported-storage-driver", "unsupported-version", "wrong-type",
         ])
     }
@@ -107,11 +107,25 @@ import Testing
     }
 
     @Test func suggestions() {
-        #expect(Suggestions.closest(to: "imagedir", in: PlanReader.keys) == "imageDir")
-        #expect(Suggestions.closest(to: "extMount", in: PlanReader.keys) == "extMounts")
-        #expect(Suggestions.closest(to: "timeuots", in: PlanReader.keys) == "timeouts")
-        #expect(Suggestions.closest(to: "zzz", in: PlanReader.keys) == nil)
+        #expect(Suggestions.closest(to: "imagedir", in: TopLevelKey.table.names) == "imageDir")
+        #expect(Suggestions.closest(to: "extMount", in: TopLevelKey.table.names) == "extMounts")
+        #expect(Suggestions.closest(to: "timeuots", in: TopLevelKey.table.names) == "timeouts")
+        #expect(Suggestions.closest(to: "zzz", in: TopLevelKey.table.names) == nil)
         #expect(Suggestions.editDistance(Array("ab".utf8), Array("ba".utf8)) == 1)
+    }
+
+    @Test func keyTables() {
+        #expect(TopLevelKey.table.names == [
+            "version", "name", "description", "container", "operation", "mode", "storage",
+            "docker", "criu", "imageDir", "extMounts", "restore", "timeouts",
+        ])
+        #expect(CRIUKey.table.names.count == 9)
+        #expect(TopLevelKey.table.index(of: "extMounts") == TopLevelKey.extMounts.rawValue)
+        #expect(TopLevelKey.table.index(of: "extmounts") == nil)
+        #expect(TopLevelKey.table.index(of: "") == nil)
+        let long = KeyTable(["a-key-longer-than-sixteen-1", "a-key-longer-than-sixteen-2", "b"])
+        #expect(long.index(of: "a-key-longer-than-sixteen-2") == 1)
+        #expect(long.index(of: "a-key-longer-than-sixteen-3") == nil)
     }
 
     @Test func criuArguments() {
