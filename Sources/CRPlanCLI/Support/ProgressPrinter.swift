@@ -21,10 +21,13 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
     private var failpointHits = 0
     private let encoder: JSONEncoder
     private let lock = NSLock()
+    /// The plan file on the command line: notes name it where the executor names the plan.
+    private let file: String
 
-    init(format: EventFormat, verbose: Bool, environment: [String: String]) {
+    init(format: EventFormat, verbose: Bool, file: String, environment: [String: String]) {
         self.format = format
         self.verbose = verbose
+        self.file = file
         failpoint = environment["CRPLAN_FAILPOINT"].flatMap(Self.parseFailpoint)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -33,6 +36,8 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
     func handle(_ event: ExecutionEvent) {
         lock.lock()
         defer { lock.unlock() }
+        var event = event
+        event.message = event.message?.replacingPlanName(event.planName, file: file)
         switch format {
         case .json:
             if let data = try? encoder.encode(event) {

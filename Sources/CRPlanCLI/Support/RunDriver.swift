@@ -24,7 +24,7 @@ enum RunDriver {
             keepExistingCheckpoint: keepExistingCheckpoint,
             crplanVersion: CRPlan.configuration.version
         )
-        let printer = ProgressPrinter(format: options.events, verbose: options.verbose, environment: host.environment)
+        let printer = ProgressPrinter(format: options.events, verbose: options.verbose, file: file, environment: host.environment)
         let executor = Executor(host: host, options: executorOptions, observer: printer)
         let report: RunReport
         do {
