@@ -167,7 +167,7 @@ struct StepContext {
                 }
             case .clearStaleFile(let target):
                 let path = try resolve(target, purpose: command.purpose)
-                if let pid = try await readPid(at: path), try await host.process(pid) != nil {
+                if let pid = try await readPid(at: path), await host.process(pid) != nil {
                     throw StepFailure("\(path) names process \(pid), which is alive: refusing to \(command.purpose) a second copy")
                 }
                 if try await host.fileType(at: path) != nil {
