@@ -59,6 +59,9 @@ extension CRPlan {
                 let data = try plan == nil ? encoder.encode(statuses) : encoder.encode(statuses[0])
                 Console.write(String(decoding: data, as: UTF8.self) + "\n")
             case .text:
+                if statuses.isEmpty {
+                    Console.writeError("crplan: no runs in \(options.stateDirectory)\n")
+                }
                 Console.write(statuses.map(StatusText.render).joined(separator: "\n"))
             }
         }

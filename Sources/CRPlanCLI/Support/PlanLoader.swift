@@ -7,8 +7,12 @@ import Foundation
 /// `rollback`, so that a dry run and a real run can never compile differently.
 enum PlanLoader {
     /// Lint diagnostics go to standard error; a plan with errors, or one that
-    /// cannot be compiled here, ends the command with the documented status.
-    static func compile(file: String, environment: [String: String]) throws -> StepGraph {
+    /// cannot be compiled here, ends the command with `invalidPlanStatus`:
+    /// 1 for `plan` (like `lint`), 2 for the commands that run steps, whose
+    /// status 1 means "a step failed".
+    static func compile(
+        file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure
+    ) throws -> StepGraph {
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
@@ -18,12 +22,12 @@ enum PlanLoader {
         }
         let result = Linter.lint(text: text, file: file)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
-        guard let plan = result.plan else { throw ExitCode(ExitStatus.failure) }
+        guard let plan = result.plan else { throw ExitCode(invalidPlanStatus) }
         do {
             return try Planner(environment: environment).compile(plan)
         } catch {
             Console.writeError("\(file): error: \(error.description)\n")
-            throw ExitCode(ExitStatus.failure)
+            throw ExitCode(invalidPlanStatus)
         }
     }
 }

@@ -17,7 +17,8 @@ enum RunDriver {
         rollbackOnFailure: Bool = true, keepExistingCheckpoint: Bool = false
     ) async throws {
         let host = SystemHost()
-        let graph = try PlanLoader.compile(file: file, environment: host.environment)
+        let graph = try PlanLoader.compile(
+            file: file, environment: host.environment, invalidPlanStatus: ExitStatus.usageOrIOError)
         let executorOptions = ExecutorOptions(
             stateDirectory: options.state.resolved(environment: host.environment),
             rollbackOnFailure: rollbackOnFailure,

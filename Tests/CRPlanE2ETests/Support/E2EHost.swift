@@ -111,7 +111,7 @@ struct E2EHost: Sendable {
 
     /// `CRPLAN_BINARY_PATH`, else `crplan` beside this test bundle (SwiftPM puts
     /// both in `.build/<triple>/debug/`), else `<package>/.build/debug/crplan`.
-    private static func crplanBinaryPath(_ environment: [String: String]) -> String {
+    static func crplanBinaryPath(_ environment: [String: String]) -> String {
         if let path = environment["CRPLAN_BINARY_PATH"], !path.isEmpty { return path }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments.first ?? ""
