@@ -47,6 +47,42 @@ import Testing
         #expect(probedDone.isSuperset(of: [.dump, .rebuildRootfs, .restore, .writePidfile]), "\(probedDone)")
     }
 
+    /// A resume can be killed too: crash the run, crash its resume a few side
+    /// effects later, then resume again; still one dump, one restore, one copy.
+    @Test func crashDuringResumeThenResumeAgain() async throws {
+        let total = try await sideEffectsOfACleanRun()
+        for firstCrash in stride(from: 1, through: total, by: 3) {
+            for secondCrash in 1...6 {
+                var world = Scenario.world()
+                world.crashAtSideEffect = firstCrash
+                world.tearCrashingAppend = secondCrash.isMultiple(of: 2)
+                let host = FakeHost(world)
+                let graph = Scenario.graph()
+                _ = try? await Scenario.executor(host).apply(graph)
+                await host.restartAfterCrash()
+                await host.update { $0.crashAtSideEffect = $0.sideEffects + secondCrash }
+                _ = try? await resumeOrApply(host, graph)
+                await host.restartAfterCrash()
+
+                let label = "crash at side effect \(firstCrash), then \(secondCrash) into the resume"
+                let phase: RunState.Phase
+                do {
+                    phase = try await resumeOrApply(host, graph).run.phase
+                } catch let error as ExecutorError {
+                    guard case .runFinished = error else { throw error }
+                    // The resume outlived its crash point and finished the run.
+                    phase = try #require(try await Scenario.executor(host).status(planName: graph.planName)).run.phase
+                }
+                #expect(phase == .succeeded, "\(label)")
+                let after = await host.world
+                #expect(after.count("criu", "dump") == 1, "\(label): dumped \(after.count("criu", "dump")) times")
+                #expect(after.count("criu", "restore") == 1, "\(label): restored \(after.count("criu", "restore")) times")
+                let live = after.processes.values.filter { $0.commandLine == Scenario.command }
+                #expect(live.count == 1, "\(label): \(live.count) copies run")
+            }
+        }
+    }
+
     @Test func interruptedDumpWithTheContainerRunningIsRunAgain() async throws {
         var world = Scenario.world()
         // Crash just before criu dump runs: step-started(dump) and its progress are journaled.
