@@ -146,6 +146,12 @@ public struct SystemHost: Host {
         if !removed { throw .notFound(path: path) }
     }
 
+    public func removeEmptyDirectory(at path: String) async throws(HostError) {
+        let removed: Bool
+        do { removed = try DurableFiles.removeEmptyDirectory(path) } catch { throw Self.map(error) }
+        if !removed { throw .notFound(path: path) }
+    }
+
     public func listDirectory(at path: String) async throws(HostError) -> [String] {
         do { return try DurableFiles.listDirectory(path) } catch { throw Self.map(error) }
     }

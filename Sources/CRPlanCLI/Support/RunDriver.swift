@@ -42,21 +42,14 @@ enum RunDriver {
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 
+    /// The events already showed the failure and every note; the summary on
+    /// standard error says in one line how the run ended and where to look.
     static func printSummary(_ report: RunReport, format: EventFormat, file: String) {
-        switch format {
-        case .json:
-            return
-        case .text:
-            var lines: [String] = []
-            if let error = report.error {
-                lines.append("crplan: error: step \(report.failedStep?.rawValue ?? "?"): \(error)")
-            }
-            for note in report.notes {
-                lines.append("crplan: note: \(note.replacingPlanName(report.planName, file: file))")
-            }
-            let target = report.outcome == .succeeded ? Console.write : Console.writeError
-            if !lines.isEmpty { target(lines.joined(separator: "\n") + "\n") }
-        }
+        guard format == .text, report.outcome != .succeeded else { return }
+        var line = "crplan: \(report.command.rawValue) of \(file) ended \(report.outcome.rawValue)"
+        if let step = report.failedStep { line += " at step \(step.rawValue)" }
+        line += "; the notes above say what is left, `crplan status \(file)` shows the run"
+        Console.writeError(line + "\n")
     }
 }
 

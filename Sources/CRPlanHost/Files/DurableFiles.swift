@@ -293,6 +293,16 @@ public enum DurableFiles {
         return true
     }
 
+    /// Removes an empty directory (`rmdir`); false if nothing was there.
+    public static func removeEmptyDirectory(_ path: String) throws(FileError) -> Bool {
+        if Glibc.rmdir(path) != 0 {
+            let code = Errno(rawValue: Glibc.errno)
+            if code == .noSuchFileOrDirectory { return false }
+            throw .system(operation: "rmdir", path: path, errno: code)
+        }
+        return true
+    }
+
     /// Renames `source` to `destination` and fsyncs both directories. Unless
     /// `replacing`, an existing destination is an error (`alreadyExists`):
     /// regular files use link + unlink, which cannot overwrite; anything else

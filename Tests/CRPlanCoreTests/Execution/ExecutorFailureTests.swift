@@ -106,6 +106,17 @@ import Testing
         #expect(after.unmounts == [Scenario.rootfs])
         #expect(imagesKept(after))
         #expect(after.files[Scenario.pidfile] == nil)
+        #expect(after.directories[Scenario.cgroupDirectory] == nil, "the cgroup the failed restore created is removed")
+    }
+
+    @Test func aCgroupThatExistedBeforeTheFailedRestoreIsLeftAlone() async throws {
+        var world = Scenario.world()
+        world.directories[Scenario.cgroupDirectory] = 0o755
+        world.handlers.insert(Scenario.failingCriuRestore(), at: 0)
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(Scenario.graph())
+        #expect(report.failedStep == .restore)
+        #expect(await host.world.directories[Scenario.cgroupDirectory] != nil)
     }
 
     @Test func restoreFailureWithLeaveRunningRollsAllTheWayBack() async throws {

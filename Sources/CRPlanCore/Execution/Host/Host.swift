@@ -64,6 +64,10 @@ public protocol Host: Sendable {
     /// Removes a file (not a directory) and fsyncs its folder.
     func removeFile(at path: String) async throws(HostError)
 
+    /// Removes an empty directory (rmdir: fails when it holds anything, or,
+    /// for a cgroup, when a task is still in it).
+    func removeEmptyDirectory(at path: String) async throws(HostError)
+
     /// The names in a directory (no `.`/`..`), in any order.
     func listDirectory(at path: String) async throws(HostError) -> [String]
 

@@ -34,6 +34,13 @@ struct RestoreStep: StepBehavior {
             try await context.progress(progress)
         }
 
+        // `--manage-cgroups` re-creates the container's cgroup directories that
+        // Docker removed; after a failed restore they are empty leftovers.
+        var missingCgroups: [String] = []
+        for mount in facts.cgroupMounts where try await host.fileType(at: mount.hostPath) == nil {
+            missingCgroups.append(mount.hostPath)
+        }
+
         let run = try await context.runCommands()
         let logPath = directory + "/" + ImageDirLayout.restoreLog
         let log = try await CheckpointImages.log(logPath, host: host)
@@ -54,9 +61,13 @@ struct RestoreStep: StepBehavior {
                     + "Check it, then `crplan resume \(context.graph.planName)` adopts it if it is the container's process",
             ])
         }
-        throw StepFailure(message, notes: [
+        var notes = [
             "a failed restore kills the tasks it restored: nothing of container \(facts.name) runs; the checkpoint images in \(directory) are kept",
-        ])
+        ]
+        if let leftover = await Self.removeCgroupsCreatedByCRIU(missingCgroups, host: host) {
+            notes.append(leftover)
+        }
+        throw StepFailure(message, notes: notes)
     }
 
     func probe(_ context: StepContext) async throws -> ProbeDecision {
@@ -93,6 +104,21 @@ struct RestoreStep: StepBehavior {
             ? "stop it by hand if it must not run"
             : "continue with `crplan resume \(context.graph.planName)` to finish the remaining steps"
         return "the restore succeeded: the workload runs again\(pid); crplan never undoes a restore by killing it; \(way)"
+    }
+
+    /// Removes the cgroup directories a failed `criu restore` created (they
+    /// did not exist before it ran); a note names those that could not go.
+    static func removeCgroupsCreatedByCRIU(_ paths: [String], host: any Host) async -> String? {
+        var left: [String] = []
+        for path in paths where (try? await host.fileType(at: path)) == .directory {
+            do {
+                try await host.removeEmptyDirectory(at: path)
+            } catch {
+                left.append("\(path) (\(error))")
+            }
+        }
+        guard !left.isEmpty else { return nil }
+        return "the failed restore left cgroup directories crplan could not remove: " + left.joined(separator: ", ")
     }
 
     /// The `--pidfile` of the compiled restore command (relative paths are

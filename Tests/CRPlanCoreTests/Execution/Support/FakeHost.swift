@@ -145,6 +145,15 @@ actor FakeHost: Host {
         guard world.files.removeValue(forKey: path) != nil else { throw .notFound(path: path) }
     }
 
+    func removeEmptyDirectory(at path: String) async throws(HostError) {
+        try sideEffect(.remove(path), .remove, path)
+        guard world.directories[path] != nil else { throw .notFound(path: path) }
+        guard world.children(of: path).isEmpty else {
+            throw .io(operation: "rmdir", path: path, message: "directory not empty")
+        }
+        world.directories[path] = nil
+    }
+
     func listDirectory(at path: String) async throws(HostError) -> [String] {
         guard world.directories[path] != nil else { throw .notFound(path: path) }
         return world.children(of: path)

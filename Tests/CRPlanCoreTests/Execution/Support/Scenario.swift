@@ -18,6 +18,9 @@ enum Scenario {
     static let planName = "web"
     static var journal: String { stateDir + "/runs/" + planName + "/journal.jsonl" }
 
+    /// The host cgroup directory of the container's one cgroup v1 mount.
+    static let cgroupDirectory = "/sys/fs/cgroup/cpu/docker/" + containerID
+
     static func facts(running: Bool = true) -> ContainerFacts {
         ContainerFacts(
             id: containerID, name: name, pid: running ? initPID : 0, running: running, status: running ? "running" : "exited",
@@ -29,7 +32,7 @@ enum Scenario {
             hostnamePath: "/var/lib/docker/containers/\(containerID)/hostname",
             hostsPath: "/var/lib/docker/containers/\(containerID)/hosts",
             resolvConfPath: "/var/lib/docker/containers/\(containerID)/resolv.conf",
-            rootfs: rootfs, cgroupMounts: [CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: "/sys/fs/cgroup/cpu/docker/" + containerID)], dockerHome: "/var/lib/docker"
+            rootfs: rootfs, cgroupMounts: [CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: cgroupDirectory)], dockerHome: "/var/lib/docker"
         )
     }
 
@@ -136,6 +139,8 @@ enum Scenario {
     static func failingCriuRestore() -> FakeWorld.CommandHandler {
         .init(name: "failing criu restore", matches: { isCommand($0, "criu", "restore") }) { world, invocation in
             let directory = argument(after: "-D", in: invocation.argv) ?? "/nowhere"
+            // --manage-cgroups re-created the container's cgroup before the failure.
+            world.directories[cgroupDirectory] = 0o755
             world.write(directory + "/restore.log", "(00.100) Error (criu/files-reg.c:9): Can't open file /etc/hosts on restore\n(00.101) Killing restored tasks\n")
             return CommandResult(status: .exited(1), standardError: "restore failed")
         }
