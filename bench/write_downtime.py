@@ -22,7 +22,7 @@ import os
 import statistics
 import sys
 
-from write_results import commit, machine, run  # same directory; sys.path[0] is bench/
+from write_results import commit, machine, run, write  # same directory; sys.path[0] is bench/
 
 BEGIN = "<!-- downtime-results:begin -->"
 END = "<!-- downtime-results:end -->"
@@ -209,17 +209,6 @@ def section(options, results, failures, runs_per_mode):
     return "\n".join(lines) + "\n"
 
 
-def write(path, text):
-    with open(path, encoding="utf-8") as handle:
-        document = handle.read()
-    start, end = document.find(BEGIN), document.find(END)
-    if start < 0 or end < start:
-        sys.exit(f"write_downtime: {path} lacks the {BEGIN} ... {END} markers")
-    document = document[:start + len(BEGIN)] + "\n" + text + document[end:]
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(document)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", required=True)
@@ -260,7 +249,7 @@ def main():
 
     text = section(options, results, failures, len(measured_labels))
     if options.write:
-        write(options.write, text)
+        write(options.write, text, BEGIN, END)
     sys.stdout.write(text)
     if failures:
         sys.stderr.write("write_downtime: some runs did not count:\n" + "".join(f"  {n}: {w}\n" for n, w in failures))

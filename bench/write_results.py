@@ -125,13 +125,14 @@ def section(options):
     return "\n".join(lines) + "\n"
 
 
-def write(path, text):
+def write(path, text, begin=BEGIN, end_marker=END):
+    """Replaces what stands between the two markers of `path` with `text`."""
     with open(path, encoding="utf-8") as handle:
         document = handle.read()
-    start, end = document.find(BEGIN), document.find(END)
+    start, end = document.find(begin), document.find(end_marker)
     if start < 0 or end < start:
-        sys.exit(f"write_results: {path} lacks the {BEGIN} ... {END} markers")
-    document = document[:start + len(BEGIN)] + "\n" + text + document[end:]
+        sys.exit(f"{os.path.basename(sys.argv[0])}: {path} lacks the {begin} ... {end_marker} markers")
+    document = document[:start + len(begin)] + "\n" + text + document[end:]
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(document)
 
