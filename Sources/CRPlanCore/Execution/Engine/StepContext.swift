@@ -166,14 +166,12 @@ struct StepContext {
                     throw StepFailure("\(path) is not a directory: cannot \(command.purpose)")
                 }
             case .clearStaleFile(let target):
+                // `RestoreStep` proves a stale pidfile stale (no live process of
+                // the container) and moves it aside, journaled, before its
+                // commands run; here only the outcome is checked.
                 let path = try resolve(target, purpose: command.purpose)
-                if let pid = try await readPid(at: path), await host.process(pid) != nil {
-                    throw StepFailure("\(path) names process \(pid), which is alive: refusing to \(command.purpose) a second copy")
-                }
                 if try await host.fileType(at: path) != nil {
-                    let aside = try await asidePath(for: path, label: "stale")
-                    try await host.move(from: path, to: aside)
-                    await note("moved the stale \(path) aside to \(aside)")
+                    throw StepFailure("\(path) is still there: cannot \(command.purpose), which opens it O_EXCL")
                 }
             }
         }
