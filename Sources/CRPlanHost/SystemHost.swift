@@ -11,20 +11,21 @@ public struct SystemHost: Host {
     public var runner: CommandRunner
     /// Where procfs is mounted.
     public var procRoot: String
-    /// How much of each stream `run` keeps in `CommandResult` (the tail).
-    public var captureLimit: Int
-    /// Time limit of the `docker inspect` behind `inspectContainer`.
-    public var inspectTimeout: Duration
+    /// How much of standard output `run` keeps in `CommandResult` (the
+    /// head: it may be decoded, e.g. `docker inspect` JSON).
+    public var outputCaptureLimit: Int
+    /// How much of standard error `run` keeps (the tail: where errors are).
+    public var errorCaptureLimit: Int
 
     public init(
         environment: [String: String] = SystemHost.currentEnvironment(), runner: CommandRunner = CommandRunner(),
-        procRoot: String = "/proc", captureLimit: Int = 64 << 10, inspectTimeout: Duration = .seconds(60)
+        procRoot: String = "/proc", outputCaptureLimit: Int = 1 << 20, errorCaptureLimit: Int = 64 << 10
     ) {
         self.environment = environment
         self.runner = runner
         self.procRoot = procRoot
-        self.captureLimit = captureLimit
-        self.inspectTimeout = inspectTimeout
+        self.outputCaptureLimit = outputCaptureLimit
+        self.errorCaptureLimit = errorCaptureLimit
     }
 
     /// This process's environment (`environ`).
@@ -50,8 +51,8 @@ public struct SystemHost: Host {
             timeout: invocation.timeout,
             standardOutputLog: invocation.standardOutputLog,
             standardErrorLog: invocation.standardErrorLog,
-            standardOutputCapture: .tail(captureLimit),
-            standardErrorCapture: .tail(captureLimit))
+            standardOutputCapture: .head(outputCaptureLimit),
+            standardErrorCapture: .tail(errorCaptureLimit))
         let result: HostCommandResult
         do {
             result = try await runner.run(command)
@@ -68,25 +69,35 @@ public struct SystemHost: Host {
                 }
             }
         return CommandResult(
-            status: status, standardOutput: result.standardOutput.text, standardError: result.standardError.text)
+            status: status, standardOutput: result.standardOutput.text, standardError: result.standardError.text,
+            standardOutputTruncated: result.standardOutput.isTruncated)
     }
 
-    public func inspectContainer(_ reference: String, docker: DockerEndpoint) async throws(HostError) -> ContainerFacts {
-        let client = DockerClient(
-            binary: docker.binary, host: docker.host, home: docker.home, runner: runner, timeout: inspectTimeout)
+    public func containerFacts(
+        fromInspect result: CommandResult, reference: String, dockerHome: String
+    ) async throws(HostError) -> ContainerFacts {
+        guard !result.standardOutputTruncated else {
+            throw .docker(message: "`docker inspect` printed more than \(outputCaptureLimit) bytes for `\(reference)`: refusing to decode it")
+        }
+        let status: ExitStatus
+        switch result.status {
+        case .exited(let code): status = .exited(code)
+        case .signalled(let signal): status = .signalled(signal)
+        case .timedOut: throw .docker(message: "`docker inspect` of `\(reference)` timed out")
+        }
         do {
-            return try await client.facts(reference, procRoot: procRoot)
-        } catch {
+            let inspect = try DockerInspect.decode(
+                standardOutput: Array(result.standardOutput.utf8), standardError: result.standardError, status: status,
+                reference: reference)
+            return try ContainerFactsReader(dockerHome: dockerHome, procRoot: procRoot).read(inspect)
+        } catch let error as DockerInspectError {
             switch error {
-            case .inspect(.notFound):
-                throw .containerNotFound(reference: reference)
-            case .inspect(.ambiguous(_, let candidates)):
-                throw .ambiguousContainer(reference: reference, candidates: candidates)
-            case .command(let command):
-                throw Self.map(command, program: docker.binary)
-            default:
-                throw .docker(message: error.description)
+            case .notFound: throw .containerNotFound(reference: reference)
+            case .ambiguous(_, let candidates): throw .ambiguousContainer(reference: reference, candidates: candidates)
+            default: throw .docker(message: error.description)
             }
+        } catch {
+            throw .docker(message: String(describing: error))
         }
     }
 

@@ -119,24 +119,30 @@ struct SystemHostTests {
         }
     }
 
-    @Test("inspectContainer maps Docker's answers", .tags(.e2e), .enabled(if: E2E.enabled, E2E.skipReason))
+    @Test("containerFacts decodes the inspect command's output and maps Docker's answers", .tags(.e2e), .enabled(if: E2E.enabled, E2E.skipReason))
     func inspect() async throws {
         let daemon = try await E2E.daemon()
-        let endpoint = DockerEndpoint(binary: daemon.binary, home: daemon.home, host: daemon.host)
         let name = E2E.uniqueName("host")
         await #expect(throws: HostError.containerNotFound(reference: name)) {
-            try await host.inspectContainer(name, docker: endpoint)
+            try await daemon.facts(name)
         }
         try await daemon.withContainers { track in
             let id = track(try await daemon.startContainer(name))
-            let facts = try await host.inspectContainer(name, docker: endpoint)
+            let facts = try await daemon.facts(name)
             #expect(facts.id == id && facts.name == name && facts.running)
             if E2E.isRoot { #expect(!facts.cgroupMounts.isEmpty) }
-            let wrongHome = DockerEndpoint(binary: daemon.binary, home: "/var/lib/elsewhere", host: daemon.host)
             await #expect(throws: HostError.docker(message: ContainerFactsError.dockerHomeMismatch(
                 configured: "/var/lib/elsewhere", reported: daemon.home).description)) {
-                try await host.inspectContainer(name, docker: wrongHome)
+                try await daemon.facts(name, dockerHome: "/var/lib/elsewhere")
             }
+        }
+    }
+
+    @Test("containerFacts refuses output the host cut")
+    func truncated() async throws {
+        let result = CommandResult(status: .exited(0), standardOutput: "[{", standardOutputTruncated: true)
+        await #expect(throws: HostError.self) {
+            try await SystemHost().containerFacts(fromInspect: result, reference: "web", dockerHome: "/var/lib/docker")
         }
     }
 }

@@ -2,9 +2,11 @@ import CRPlanCore
 import Foundation
 
 /// `crplan plan --inspect`: the runtime values of a compiled plan, read
-/// only (`docker inspect` and /proc), through the same `Host` the executor
-/// uses. A restore-only plan prefers the facts its checkpoint run saved in
-/// the image dir, since the container has exited and its root is gone.
+/// only, through the same `Host` the executor uses: the inspect step's own
+/// `docker inspect` (its bound argv, as printed) decoded by
+/// `Host.containerFacts`. A restore-only plan prefers the facts its
+/// checkpoint run saved in the image dir (the `load-checkpoint` step's facts
+/// file), since the container has exited and its root is gone.
 enum LiveFacts {
     enum Failure: Error, CustomStringConvertible {
         case unresolved(String)
@@ -12,27 +14,27 @@ enum LiveFacts {
 
         var description: String {
             switch self {
-            case .unresolved(let what): "cannot inspect: \(what) depends on values crplan cannot read before running"
+            case .unresolved(let what): "cannot inspect: \(what)"
             case .host(let error): "cannot inspect the container: \(error)"
             }
         }
     }
 
     static func read(for graph: StepGraph, host: some CRPlanCore.Host) async throws(Failure) -> ContainerFacts {
-        let docker = graph.plan.docker
-        guard let binary = docker.binary.literalValue, let home = docker.home.literalValue else {
-            throw .unresolved("docker.binary or docker.home")
+        guard let step = graph.step(.inspect), let bound = try? step.bound(to: nil),
+              let command = bound.commands.first(where: { $0.output == .containerInspect }),
+              let argv = command.literalArgv, let dockerHome = bound.paths.dockerHome?.literalValue else {
+            throw .unresolved("the plan has no inspect step with a concrete docker inspect command")
         }
-        let endpoint = DockerEndpoint(binary: binary, home: home, host: docker.host?.literalValue)
         var facts: ContainerFacts
         do {
-            facts = try await host.inspectContainer(graph.container.value, docker: endpoint)
+            let result = try await host.run(CommandInvocation(argv: argv, timeout: .milliseconds(Int64(step.timeout.milliseconds))))
+            facts = try await host.containerFacts(fromInspect: result, reference: graph.container.value, dockerHome: dockerHome)
         } catch {
             throw .host(error)
         }
-        guard graph.operation == .restore else { return facts }
-        guard let imageDir = try? graph.plan.imageDir.bind(facts, purpose: "find the image dir") else { return facts }
-        let path = imageDir + "/" + ImageDirLayout.containerFacts
+        guard let load = graph.step(.loadCheckpoint),
+              let path = (try? load.bound(to: facts))?.paths.factsFile?.literalValue else { return facts }
         if let bytes = try? await host.readFile(at: path),
            let saved = try? JSONDecoder().decode(ContainerFacts.self, from: Data(bytes)) {
             facts = saved

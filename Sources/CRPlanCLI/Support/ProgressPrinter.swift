@@ -36,8 +36,6 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
     func handle(_ event: ExecutionEvent) {
         lock.lock()
         defer { lock.unlock() }
-        var event = event
-        event.message = event.message?.replacingPlanName(event.planName, file: file)
         switch format {
         case .json:
             if let data = try? encoder.encode(event) {
@@ -45,6 +43,9 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
             }
         case .text:
             if let line = Self.line(for: event, verbose: verbose) {
+                Console.write(line + "\n")
+            }
+            for line in NextCommands.lines(event.next ?? [], file: file, indent: "       ") {
                 Console.write(line + "\n")
             }
         }

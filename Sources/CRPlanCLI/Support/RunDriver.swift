@@ -35,7 +35,10 @@ enum RunDriver {
             case .rollback: report = try await executor.rollback(graph)
             }
         } catch {
-            Console.writeError("crplan: error: \(error.description.replacingPlanName(graph.planName, file: file))\n")
+            Console.writeError("crplan: error: \(error.description)\n")
+            for line in NextCommands.lines(error.next, file: file, indent: "  ") {
+                Console.writeError(line + "\n")
+            }
             throw ExitCode(error.exitCode)
         }
         printSummary(report, format: options.events, file: file)
@@ -53,13 +56,3 @@ enum RunDriver {
     }
 }
 
-extension String {
-    /// The executor names plans; the CLI takes plan files. Say the command to type.
-    func replacingPlanName(_ planName: String, file: String) -> String {
-        var text = self
-        for command in ["resume", "rollback", "status", "apply"] {
-            text = text.replacingOccurrences(of: "`crplan \(command) \(planName)`", with: "`crplan \(command) \(file)`")
-        }
-        return text
-    }
-}

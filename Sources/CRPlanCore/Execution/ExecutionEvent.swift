@@ -32,13 +32,16 @@ public struct ExecutionEvent: Sendable, Hashable, Codable {
     public var outputs: [String: String]?
     /// For `run-finished`: the `RunReport.Outcome` raw value.
     public var outcome: String?
+    /// For notes and `run-finished`: the crplan commands that continue from here.
+    public var next: [NextCommand]?
     public var at: Timestamp
 
     public init(
         kind: Kind, planName: String, runID: String, step: StepKind? = nil, attempt: Int? = nil,
         durationMilliseconds: Int64? = nil, message: String? = nil, outputs: [String: String]? = nil,
-        outcome: String? = nil, at: Timestamp
+        outcome: String? = nil, next: [NextCommand]? = nil, at: Timestamp
     ) {
+        self.next = next
         self.kind = kind
         self.planName = planName
         self.runID = runID

@@ -146,12 +146,17 @@ public struct Executor: Sendable {
 extension Executor {
     func runFolder(for graph: StepGraph) throws(ExecutorError) -> RunFolder {
         guard RunFolder.isValidPlanName(graph.planName) else { throw .invalidPlanName(graph.planName) }
+        do {
+            _ = try graph.executionOrder()
+        } catch {
+            throw .invalidGraph(error)
+        }
         return RunFolder(stateDirectory: options.stateDirectory, planName: graph.planName)
     }
 
     func planDigest(_ graph: StepGraph) throws(ExecutorError) -> String {
         do {
-            return try PlanDigest.of(graph.plan)
+            return try PlanDigest.of(graph)
         } catch {
             throw .journal(.unreadable(path: "plan \(graph.planName)", reason: "cannot encode the plan for its digest: \(error)"))
         }
@@ -213,12 +218,7 @@ extension Executor {
     func archive(_ folder: RunFolder, runID: String) async throws(ExecutorError) {
         do {
             try await host.makeDirectory(at: folder.historyDirectory, mode: 0o700)
-            var destination = folder.archivedJournal(runID: runID)
-            var counter = 2
-            while try await host.fileType(at: destination) != nil {
-                destination = folder.historyDirectory + "/\(runID)-\(counter).jsonl"
-                counter += 1
-            }
+            let destination = try await AsideName.free(base: folder.historyDirectory + "/" + runID, suffix: ".jsonl", host: host)
             try await host.move(from: folder.journal, to: destination)
         } catch {
             throw .stateDirectory(path: folder.historyDirectory, error: error)
@@ -269,8 +269,14 @@ extension Executor {
             records = [.runStarted(start)]
         }
         guard let state = RunState(records: records) else { throw .noRun(planName: graph.planName) }
+        let steps: [Step]
+        do {
+            steps = try graph.executionOrder()
+        } catch {
+            throw .invalidGraph(error)
+        }
         return RunSession(
-            host: host, graph: graph, options: options, observer: observer, folder: folder, command: command,
+            host: host, graph: graph, steps: steps, options: options, observer: observer, folder: folder, command: command,
             locks: locks, journal: writer, records: records, state: state
         )
     }

@@ -21,6 +21,8 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
     case journal(JournalError)
     /// The run folder could not be prepared or read.
     case stateDirectory(path: String, error: HostError)
+    /// The compiled graph cannot be run (a planner bug).
+    case invalidGraph(StepGraphError)
 
     public var description: String {
         switch self {
@@ -30,25 +32,40 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(what) is locked by \(holderPID.map { "crplan process \($0)" } ?? "another process") (\(path)): "
                 + "wait for it to finish, or check that process"
         case .unfinishedRun(let planName, let runID, let phase):
-            "plan \(planName) has an unfinished run \(runID) (\(phase.rawValue)): continue it with `crplan resume \(planName)` "
-                + "or undo it with `crplan rollback \(planName)`; `crplan status \(planName)` shows where it stopped"
+            "plan \(planName) has an unfinished run \(runID) (\(phase.rawValue)): continue it or undo it before starting another"
         case .noRun(let planName):
-            "plan \(planName) has no run: start one with `crplan apply`"
+            "plan \(planName) has no run to continue or undo"
         case .runFinished(let planName, let runID, let phase):
-            "the last run \(runID) of plan \(planName) is finished (\(phase.rawValue)): nothing to continue or undo; "
-                + "start a new run with `crplan apply`"
+            "the last run \(runID) of plan \(planName) is finished (\(phase.rawValue)): nothing to continue or undo"
         case .planChanged(let planName, let runID, let journaled, let current):
-            "plan \(planName) changed since run \(runID) started (digest \(journaled), now \(current)): "
+            "the steps of plan \(planName) changed since run \(runID) started (digest \(journaled), now \(current)): "
                 + "restore the plan as it was to resume or roll back that run"
         case .rollbackPending(let planName, let runID, let phase):
-            "run \(runID) of plan \(planName) is \(phase.rawValue): finish undoing it with `crplan rollback \(planName)` "
-                + "(`crplan status \(planName)` shows what is left)"
+            "run \(runID) of plan \(planName) is \(phase.rawValue): finish undoing it first"
         case .needsOperator(let planName, let step, let message):
             "plan \(planName), step \(step.rawValue): \(message)"
         case .journal(let error):
             error.description
         case .stateDirectory(let path, let error):
             "cannot use the run folder \(path): \(error)"
+        case .invalidGraph(let error):
+            error.description
+        }
+    }
+
+    /// The crplan commands that continue from here (the CLI spells them with the plan's file).
+    public var next: [NextCommand] {
+        switch self {
+        case .unfinishedRun:
+            [NextCommand(.resume, "to continue it"), NextCommand(.rollback, "to undo it"), NextCommand(.status, "to see where it stopped")]
+        case .noRun, .runFinished:
+            [NextCommand(.apply, "to start a new run")]
+        case .rollbackPending:
+            [NextCommand(.rollback, "to finish undoing it"), NextCommand(.status, "to see what is left")]
+        case .journal:
+            [NextCommand(.status, "to see what the journal's readable lines say")]
+        case .invalidPlanName, .locked, .planChanged, .needsOperator, .stateDirectory, .invalidGraph:
+            []
         }
     }
 
@@ -58,6 +75,7 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidPlanName, .noRun, .runFinished, .planChanged: 2
         case .locked: 3
         case .unfinishedRun, .rollbackPending, .needsOperator, .journal, .stateDirectory: 4
+        case .invalidGraph: 2
         }
     }
 }

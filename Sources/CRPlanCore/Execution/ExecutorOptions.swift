@@ -1,5 +1,5 @@
-/// How the CLI tunes a run: where state lives, whether to roll back, and
-/// the limits the plan leaves open.
+/// How the CLI tunes a run: where state lives and whether to roll back.
+/// Time limits and polling are on the steps (the planner sets them).
 public struct ExecutorOptions: Sendable, Hashable {
     /// Holds `runs/<plan>/` (see `RunFolder`).
     public var stateDirectory: String
@@ -8,12 +8,6 @@ public struct ExecutorOptions: Sendable, Hashable {
     /// An image dir that already holds a complete checkpoint is moved to
     /// `<dir>.<time>` instead of refusing the run.
     public var keepExistingCheckpoint: Bool
-    /// Time limit of a step whose plan sets none.
-    public var defaultStepTimeout: Duration
-    /// How long `wait-container-exited` waits when the step sets no timeout.
-    public var exitWaitTimeout: Duration
-    /// How often `wait-container-exited` asks Docker.
-    public var pollInterval: Duration
     /// Recorded in the journal.
     public var crplanVersion: String
 
@@ -21,17 +15,11 @@ public struct ExecutorOptions: Sendable, Hashable {
         stateDirectory: String = RunFolder.defaultStateDirectory,
         rollbackOnFailure: Bool = true,
         keepExistingCheckpoint: Bool = false,
-        defaultStepTimeout: Duration = .seconds(600),
-        exitWaitTimeout: Duration = .seconds(60),
-        pollInterval: Duration = .milliseconds(500),
         crplanVersion: String = "dev"
     ) {
         self.stateDirectory = stateDirectory
         self.rollbackOnFailure = rollbackOnFailure
         self.keepExistingCheckpoint = keepExistingCheckpoint
-        self.defaultStepTimeout = defaultStepTimeout
-        self.exitWaitTimeout = exitWaitTimeout
-        self.pollInterval = pollInterval
         self.crplanVersion = crplanVersion
     }
 }

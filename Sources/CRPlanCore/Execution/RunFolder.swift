@@ -45,7 +45,6 @@ public struct RunFolder: Sendable, Hashable {
     public var historyDirectory: String { path + "/history" }
     public var containerLocksDirectory: String { runsDirectory + "/.locks" }
 
-    public func archivedJournal(runID: String) -> String { historyDirectory + "/" + runID + ".jsonl" }
     public func logDirectory(runID: String) -> String { path + "/logs/" + runID }
 
     /// The lock file for a container id or reference (both are `[A-Za-z0-9_.-]`).

@@ -27,6 +27,8 @@ public struct RunReport: Sendable, Hashable, Codable {
     /// What the operator should know: kept images, a container still running,
     /// what is left to undo by hand, the way forward.
     public var notes: [String]
+    /// The crplan commands that continue from here, if any.
+    public var next: [NextCommand]
     /// The run as its journal now says.
     public var run: RunState
 

@@ -19,3 +19,31 @@ public enum CommandGuard: Sendable, Hashable, Codable {
     /// aside (never delete it) before running; refuse if its pid is alive.
     case clearStaleFile(path: Template)
 }
+
+extension CommandGuard {
+    /// For a mount guard: true when `entry`, the mount found at its target, is
+    /// the mount the command makes: same file-system type and every option
+    /// the command passes among the super options mountinfo shows. Nil for
+    /// guards that are not about a mount.
+    public func isSatisfied(by entry: MountEntry) -> Bool? {
+        switch self {
+        case .skipIfMounted(_, let fsType, let options):
+            guard entry.fileSystemType == fsType else { return false }
+            guard let wanted = options?.literalValue else { return true }
+            let present = Set(entry.superOptions)
+            return wanted.split(separator: ",").allSatisfy { present.contains(String($0)) }
+        case .skipIfMountPoint:
+            return true
+        case .requireDirectory, .clearStaleFile:
+            return nil
+        }
+    }
+
+    /// The mount point a mount guard is about.
+    public var mountTarget: Template? {
+        switch self {
+        case .skipIfMounted(let target, _, _), .skipIfMountPoint(let target): target
+        case .requireDirectory, .clearStaleFile: nil
+        }
+    }
+}

@@ -36,7 +36,7 @@ public struct Planner: Sendable {
             operation: resolved.operation,
             mode: resolved.mode,
             container: resolved.container,
-            plan: resolved,
+            storageDriver: resolved.storage.driver,
             steps: factory.steps()
         )
     }

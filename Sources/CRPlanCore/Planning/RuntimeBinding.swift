@@ -22,43 +22,27 @@ public enum BindingError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension Template {
-    /// The concrete string once runtime `facts` are known.
-    public func bind(_ facts: ContainerFacts, purpose: String) throws(BindingError) -> String {
-        var result = ""
-        for segment in segments {
-            switch segment {
-            case .text(let text):
-                result += text
-            case .variable(let variable):
-                if case .environment(let name, let fallback) = variable {
-                    guard let fallback else { throw .unsetEnvironment(name, purpose: purpose) }
-                    result += try fallback.bind(facts, purpose: purpose)
-                } else if let value = facts.value(of: variable) {
-                    result += value
-                } else {
-                    throw .unbound(variable, purpose: purpose)
-                }
+    /// The template with every runtime variable the facts give replaced by
+    /// its value; without facts, runtime variables stay symbolic. The planner
+    /// has already substituted every compile-time variable, so an `${env.*}`
+    /// left here takes its default (or is an error).
+    public func bound(to facts: ContainerFacts?, purpose: String) throws(BindingError) -> Template {
+        var segments: [Segment] = []
+        for segment in self.segments {
+            guard case .variable(let variable) = segment else {
+                segments.append(segment)
+                continue
+            }
+            if case .environment(let name, let fallback) = variable {
+                guard let fallback else { throw .unsetEnvironment(name, purpose: purpose) }
+                segments += try fallback.bound(to: facts, purpose: purpose).segments
+            } else if let facts {
+                guard let value = facts.value(of: variable) else { throw .unbound(variable, purpose: purpose) }
+                segments.append(.text(value))
+            } else {
+                segments.append(segment)
             }
         }
-        return result
-    }
-}
-
-extension CommandTemplate {
-    /// The argv to run, with every runtime value bound from `facts`.
-    public func bind(_ facts: ContainerFacts) throws(BindingError) -> [String] {
-        var argv: [String] = []
-        for argument in arguments {
-            switch argument {
-            case .value(let template):
-                argv.append(try template.bind(facts, purpose: purpose))
-            case .cgroupExtMounts(let phase):
-                for mount in facts.cgroupMounts {
-                    argv.append("--ext-mount-map")
-                    argv.append(mount.path + ":" + (phase == .dump ? mount.path : mount.hostPath))
-                }
-            }
-        }
-        return argv
+        return Template(segments: segments)
     }
 }

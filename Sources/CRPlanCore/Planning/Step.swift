@@ -82,6 +82,8 @@ public enum CriuPhase: String, Sendable, Hashable, Codable {
 }
 
 /// A command line a step runs, as argument templates: never a shell string.
+/// Everything about how it runs (working directory, polling) is here, so the
+/// dry run prints it and the executor has no per-kind knowledge of it.
 public struct CommandTemplate: Sendable, Hashable, Codable {
     /// Why it runs, for the dry run and the logs.
     public var purpose: String
@@ -89,11 +91,73 @@ public struct CommandTemplate: Sendable, Hashable, Codable {
     /// Checks the executor makes before running the command, in order
     /// (skip it when its effect is already there, refuse when a path is missing).
     public var guards: [CommandGuard]
+    /// Where it runs; nil keeps crplan's own working directory. CRIU writes
+    /// temporary folders into its working directory, so dump and restore run
+    /// in the image dir.
+    public var workingDirectory: Template?
+    /// What the executor reads from its standard output.
+    public var output: CommandOutput
+    /// When set, the command is run again after this interval until the
+    /// step's checks hold or its time runs out (a polling command).
+    public var pollInterval: PlanDuration?
 
-    public init(purpose: String, arguments: [Argument], guards: [CommandGuard] = []) {
+    public init(
+        purpose: String, arguments: [Argument], guards: [CommandGuard] = [], workingDirectory: Template? = nil,
+        output: CommandOutput = .ignored, pollInterval: PlanDuration? = nil
+    ) {
         self.purpose = purpose
         self.arguments = arguments
         self.guards = guards
+        self.workingDirectory = workingDirectory
+        self.output = output
+        self.pollInterval = pollInterval
+    }
+}
+
+/// What crplan makes of a command's standard output.
+public enum CommandOutput: String, Sendable, Hashable, Codable {
+    /// Only logged.
+    case ignored
+    /// `docker inspect` JSON of one container, decoded into `ContainerFacts`.
+    case containerInspect = "container-inspect"
+}
+
+/// Paths a step's behaviour uses beyond its commands' argv, filled in by the
+/// planner and bound like the argv, so a step is self-describing data and the
+/// dry run shows every file a run touches.
+public struct StepPaths: Sendable, Hashable, Codable {
+    /// The checkpoint's image dir.
+    public var imageDir: Template?
+    /// The facts file `inspect` saves and `load-checkpoint` reads.
+    public var factsFile: Template?
+    /// Docker's data root, for reading what `docker inspect` points into.
+    public var dockerHome: Template?
+    /// The plan's pidfile (`restore.pidfile`).
+    public var pidfile: Template?
+    /// The pidfile `criu restore --pidfile` writes.
+    public var criuPidfile: Template?
+    /// The CRIU log the step's checks read.
+    public var log: Template?
+
+    public init(
+        imageDir: Template? = nil, factsFile: Template? = nil, dockerHome: Template? = nil, pidfile: Template? = nil,
+        criuPidfile: Template? = nil, log: Template? = nil
+    ) {
+        self.imageDir = imageDir
+        self.factsFile = factsFile
+        self.dockerHome = dockerHome
+        self.pidfile = pidfile
+        self.criuPidfile = criuPidfile
+        self.log = log
+    }
+
+    /// Each path with `transform` applied.
+    public func mapTemplates<E: Error>(_ transform: (Template) throws(E) -> Template) throws(E) -> StepPaths {
+        StepPaths(
+            imageDir: try imageDir.map(transform), factsFile: try factsFile.map(transform),
+            dockerHome: try dockerHome.map(transform), pidfile: try pidfile.map(transform),
+            criuPidfile: try criuPidfile.map(transform), log: try log.map(transform)
+        )
     }
 }
 
@@ -166,8 +230,14 @@ public struct Step: Sendable, Hashable, Codable, Identifiable {
     /// polls until they hold); the executor fails the step otherwise.
     public var checks: [StepCheck]
     public var undo: UndoAction
-    /// Time limit for the whole step; nil means the executor's default.
-    public var timeout: PlanDuration?
+    /// True when a success of this step must never be undone (a dump whose
+    /// images are the only copy of the workload, a restore whose process
+    /// runs): past it the way on is forward (resume), never back.
+    public var pointOfNoReturn: Bool
+    /// Paths the step's behaviour reads or writes besides its argv.
+    public var paths: StepPaths
+    /// Time limit for the whole step.
+    public var timeout: PlanDuration
 
     public init(
         kind: StepKind,
@@ -179,7 +249,9 @@ public struct Step: Sendable, Hashable, Codable, Identifiable {
         produces: [Template] = [],
         checks: [StepCheck] = [],
         undo: UndoAction = .nothing,
-        timeout: PlanDuration? = nil
+        pointOfNoReturn: Bool = false,
+        paths: StepPaths = StepPaths(),
+        timeout: PlanDuration = Step.defaultTimeout
     ) {
         self.kind = kind
         self.summary = summary
@@ -190,6 +262,11 @@ public struct Step: Sendable, Hashable, Codable, Identifiable {
         self.produces = produces
         self.checks = checks
         self.undo = undo
+        self.pointOfNoReturn = pointOfNoReturn
+        self.paths = paths
         self.timeout = timeout
     }
+
+    /// The time limit of a step whose plan sets none.
+    public static let defaultTimeout = PlanDuration(milliseconds: 600_000)
 }

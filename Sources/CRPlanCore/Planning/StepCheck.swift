@@ -18,6 +18,9 @@ public enum StepCheck: Sendable, Hashable, Codable {
     case savedFactsMatchContainer(file: Template)
     /// The pid written in `pidfile` is alive and runs the container's command.
     case processAlive(pidfile: Template)
+    /// Docker reports one of these storage drivers for the container
+    /// (external C/R rebuilds the root itself and serves only these).
+    case storageDriver([String])
 
     /// The line CRIU writes to dump.log when a dump succeeded.
     public static let dumpFinished = "Dumping finished successfully"

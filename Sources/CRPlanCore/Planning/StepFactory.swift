@@ -62,10 +62,18 @@ struct StepFactory {
         docker(["inspect", "--type", "container", "--", .value(Template(literal: plan.container.value))])
     }
 
-    /// `docker inspect` of the resolved container id.
-    var inspectByID: [Argument] {
-        docker(["inspect", "--type", "container", "--", .value(.containerID)])
+    /// `docker inspect` of the resolved container id, read as the container's state.
+    func inspectByID(purpose: String, pollInterval: PlanDuration? = nil) -> CommandTemplate {
+        CommandTemplate(
+            purpose: purpose, arguments: docker(["inspect", "--type", "container", "--", .value(.containerID)]),
+            output: .containerInspect, pollInterval: pollInterval
+        )
     }
+
+    /// How often `wait-container-exited` asks Docker (one `docker inspect` takes about 30 ms here).
+    static let pollInterval = PlanDuration(milliseconds: 100)
+    /// How long `wait-container-exited` waits for Docker by default.
+    static let exitWaitTimeout = PlanDuration(milliseconds: 60_000)
 
     /// A file in the image dir.
     func imageFile(_ name: String) -> Template {
@@ -79,6 +87,8 @@ struct StepFactory {
     }
 
     var rootfs: Template { .containerRootfs }
+    var dumpTimeout: PlanDuration { plan.timeouts.dump ?? Step.defaultTimeout }
+    var restoreTimeout: PlanDuration { plan.timeouts.restore ?? Step.defaultTimeout }
     var criuLogLevel: Argument { .value(Template(literal: "-v\(plan.criu.logLevel)")) }
     var extraArgs: [Argument] { plan.criu.extraArgs.map { .value(Template(literal: $0)) } }
 }

@@ -1,24 +1,29 @@
-/// A compiled plan: the steps in execution order, and everything the
-/// executor needs that the steps share (resolved settings, paths).
+/// A compiled plan: the steps, each carrying everything it needs (argv
+/// templates, paths, checks, timeout, undo), and what names the run.
 ///
-/// Pure data, printable without root and testable without a host. The
-/// dry run prints exactly the values `apply` runs.
+/// Pure data, printable without root and testable without a host. The dry
+/// run prints exactly the values `apply` runs; the executor reads nothing
+/// back from the plan, only from here.
 public struct StepGraph: Sendable, Hashable, Codable {
     public var planName: String
     public var operation: Plan.Operation
     public var mode: Plan.Mode
+    /// The container as the plan names it (the `inspect` step resolves it).
     public var container: ContainerReference
-    /// The plan with compile-time values substituted (digest input).
-    public var plan: Plan
-    /// Steps in an order that respects `dependsOn`.
+    /// The plan's storage driver (`auto` until `inspect` reads Docker's).
+    public var storageDriver: Storage.Driver
+    /// Steps in the planner's order; `executionOrder()` checks `dependsOn`.
     public var steps: [Step]
 
-    public init(planName: String, operation: Plan.Operation, mode: Plan.Mode, container: ContainerReference, plan: Plan, steps: [Step]) {
+    public init(
+        planName: String, operation: Plan.Operation, mode: Plan.Mode, container: ContainerReference,
+        storageDriver: Storage.Driver, steps: [Step]
+    ) {
         self.planName = planName
         self.operation = operation
         self.mode = mode
         self.container = container
-        self.plan = plan
+        self.storageDriver = storageDriver
         self.steps = steps
     }
 

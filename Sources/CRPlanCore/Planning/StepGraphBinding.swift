@@ -1,10 +1,14 @@
-/// Binding a whole compiled graph to container facts: the graph as it will
-/// run for this container, each runtime value made concrete and each
-/// per-driver choice made. Built only from `Step.commands(for:)`,
-/// `CommandTemplate.bind` and `Template.bind`, so a dry run with facts
-/// prints exactly what the executor runs.
+/// The one binding path: a compiled graph (or one step) with runtime values
+/// made concrete from the container facts known so far. `crplan plan
+/// --inspect` prints `graph.bound(to: facts)`; the executor binds each step
+/// with `Step.bound(to:)` when it runs it, with the facts the run has bound
+/// by then, so both print and run the same argv.
+///
+/// With no facts yet (before `inspect`), runtime values stay symbolic and
+/// per-driver alternatives stay open; the executor refuses to run a command
+/// that is still symbolic.
 extension StepGraph {
-    public func bound(to facts: ContainerFacts) throws(BindingError) -> StepGraph {
+    public func bound(to facts: ContainerFacts?) throws(BindingError) -> StepGraph {
         var result = self
         for index in result.steps.indices {
             result.steps[index] = try steps[index].bound(to: facts)
@@ -15,22 +19,26 @@ extension StepGraph {
 
 extension Step {
     /// The step with its driver alternative chosen and every template bound.
-    public func bound(to facts: ContainerFacts) throws(BindingError) -> Step {
-        let purpose = "show step \(kind.rawValue)"
+    public func bound(to facts: ContainerFacts?) throws(BindingError) -> Step {
+        let purpose = "run step \(kind.rawValue)"
+        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose) }
         var result = self
-        result.commands = []
-        for command in try commands(for: facts) {
-            result.commands.append(try command.bound(to: facts))
+        if let facts {
+            result.commands = []
+            for command in try commands(for: facts) {
+                result.commands.append(try command.bound(to: facts))
+            }
+            result.alternatives = []
+        } else {
+            result.commands = try commands.map { command throws(BindingError) in try command.bound(to: nil) }
         }
-        result.alternatives = []
-        result.inputs = try inputs.map { path throws(BindingError) in try path.bound(to: facts, purpose: purpose) }
-        result.produces = try produces.map { path throws(BindingError) in try path.bound(to: facts, purpose: purpose) }
-        result.checks = try checks.map { check throws(BindingError) in
-            try check.mapTemplates { path throws(BindingError) in try path.bound(to: facts, purpose: purpose) }
-        }
+        result.inputs = try inputs.map(bind)
+        result.produces = try produces.map(bind)
+        result.checks = try checks.map { check throws(BindingError) in try check.mapTemplates(bind) }
+        result.paths = try paths.mapTemplates(bind)
         switch undo {
-        case .unmount(let path): result.undo = .unmount(try path.bound(to: facts, purpose: purpose))
-        case .removeFile(let path): result.undo = .removeFile(try path.bound(to: facts, purpose: purpose))
+        case .unmount(let path): result.undo = .unmount(try bind(path))
+        case .removeFile(let path): result.undo = .removeFile(try bind(path))
         case .nothing, .irreversible: break
         }
         return result
@@ -38,23 +46,41 @@ extension Step {
 }
 
 extension CommandTemplate {
-    /// The command with its argv bound (one literal per argument) and its guards' paths bound.
-    public func bound(to facts: ContainerFacts) throws(BindingError) -> CommandTemplate {
+    /// The command with its argv, guards and working directory bound; with
+    /// facts, every argument is one literal.
+    public func bound(to facts: ContainerFacts?) throws(BindingError) -> CommandTemplate {
         let purpose = self.purpose
-        return CommandTemplate(
-            purpose: purpose,
-            arguments: try bind(facts).map { .value(Template(literal: $0)) },
-            guards: try guards.map { guardian throws(BindingError) in
-                try guardian.mapTemplates { path throws(BindingError) in try path.bound(to: facts, purpose: purpose) }
+        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose) }
+        var result = self
+        result.arguments = []
+        for argument in arguments {
+            switch argument {
+            case .value(let template):
+                result.arguments.append(.value(try bind(template)))
+            case .cgroupExtMounts(let phase):
+                guard let facts else {
+                    result.arguments.append(argument)
+                    continue
+                }
+                for mount in facts.cgroupMounts {
+                    result.arguments.append(.value(Template(literal: "--ext-mount-map")))
+                    result.arguments.append(.value(Template(literal: mount.path + ":" + (phase == .dump ? mount.path : mount.hostPath))))
+                }
             }
-        )
+        }
+        result.guards = try guards.map { guardian throws(BindingError) in try guardian.mapTemplates(bind) }
+        result.workingDirectory = try workingDirectory.map(bind)
+        return result
     }
-}
 
-extension Template {
-    /// `bind(_:purpose:)` as a literal template.
-    func bound(to facts: ContainerFacts, purpose: String) throws(BindingError) -> Template {
-        Template(literal: try bind(facts, purpose: purpose))
+    /// The argv, when every argument is bound to a literal; nil while one is symbolic.
+    public var literalArgv: [String]? {
+        var argv: [String] = []
+        for argument in arguments {
+            guard case .value(let template) = argument, let text = template.literalValue else { return nil }
+            argv.append(text)
+        }
+        return argv
     }
 }
 
@@ -75,7 +101,7 @@ extension StepCheck {
     /// The check with each template it names transformed.
     public func mapTemplates<E: Error>(_ transform: (Template) throws(E) -> Template) throws(E) -> StepCheck {
         switch self {
-        case .containerRunning, .containerNotRunning: self
+        case .containerRunning, .containerNotRunning, .storageDriver: self
         case .notMountPoint(let path): .notMountPoint(path: try transform(path))
         case .logContains(let log, let text): .logContains(log: try transform(log), text: text)
         case .savedFactsMatchContainer(let path): .savedFactsMatchContainer(file: try transform(path))

@@ -118,12 +118,6 @@ public enum DockerInspect {
         [docker] + (host.map { ["-H", $0] } ?? []) + ["inspect", "--type", "container", "--", reference]
     }
 
-    /// `docker [-H host] ps -a --no-trunc --format {{.ID}} {{.Names}}`: lists
-    /// every container, to name the candidates of an ambiguous prefix.
-    public static func listArgv(docker: String, host: String? = nil) -> [String] {
-        [docker] + (host.map { ["-H", $0] } ?? []) + ["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}}"]
-    }
-
     /// Decodes `docker inspect` output for `reference`.
     /// Exit 1 with "No such container" (or an empty array) is `notFound`;
     /// "Multiple IDs found" or more than one object is `ambiguous`.
@@ -156,15 +150,6 @@ public enum DockerInspect {
         }
     }
 
-    /// Ids (and names) from `docker ps -a --no-trunc --format '{{.ID}} {{.Names}}'`
-    /// output whose id starts with `prefix`, as "id (name)".
-    public static func candidates(fromList output: String, prefix: String) -> [String] {
-        output.split(separator: "\n").compactMap { line in
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard let id = parts.first, id.hasPrefix(prefix) else { return nil }
-            return parts.count > 1 ? "\(id) (\(parts[1]))" : String(id)
-        }
-    }
 
     static func describe(_ error: any Error) -> String {
         switch error {

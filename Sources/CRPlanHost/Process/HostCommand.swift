@@ -1,3 +1,5 @@
+import CRPlanCore
+
 /// One program run by the host: an argv array (never a shell line), where
 /// and with what environment it runs, how long it may take, and where its
 /// output goes. The value the executor hands to `CommandRunner`.
@@ -45,15 +47,7 @@ public struct HostCommand: Sendable, Hashable {
 
     /// The argv as a copy-pasteable line for messages (single-quoted where needed).
     public var displayLine: String {
-        argv.map(Self.quote).joined(separator: " ")
-    }
-
-    static func quote(_ argument: String) -> String {
-        let plain = argument.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./:=,+@%".unicodeScalars.contains($0)
-        }
-        if plain && !argument.isEmpty { return argument }
-        return "'" + argument.replacingAll("'", with: "'\\''") + "'"
+        ShellQuoting.line(argv)
     }
 }
 
@@ -175,11 +169,5 @@ public enum CommandError: Error, Sendable, Hashable, CustomStringConvertible {
         case .cancelled(let argv):
             "`\(HostCommand(argv: argv).displayLine)` was stopped because crplan was interrupted"
         }
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CRPlanCore
 
@@ -18,9 +19,10 @@ import Testing
         // The exact argv, bound from the facts (cgroup v1 mounts expanded).
         let dump = try #require(world.commandsRun.first { $0.starts(with: ["criu", "dump"]) })
         #expect(dump == [
-            "criu", "dump", "-v4", "-D", Scenario.imageDir, "-o", "dump.log", "-t", "4242", "--root", Scenario.rootfs,
-            "--manage-cgroups", "--evasive-devices", "--ext-mount-map", "/etc/hosts:/etc/hosts",
-            "--ext-mount-map", "/sys/fs/cgroup/cpu:/sys/fs/cgroup/cpu",
+            "criu", "dump", "-o", "dump.log", "-v4", "-t", "4242", "-D", Scenario.imageDir, "--root", Scenario.rootfs,
+            "--ext-mount-map", "/etc/resolv.conf:/etc/resolv.conf", "--ext-mount-map", "/etc/hosts:/etc/hosts",
+            "--ext-mount-map", "/etc/hostname:/etc/hostname", "--ext-mount-map", "/sys/fs/cgroup/cpu:/sys/fs/cgroup/cpu",
+            "--manage-cgroups", "--evasive-devices",
         ])
         let mount = try #require(world.commandsRun.first { $0.first == "mount" })
         #expect(mount.contains("lowerdir=/var/lib/docker/overlay2/f00d-init/diff:/var/lib/docker/overlay2/base/diff,upperdir=\(Scenario.layer)/diff,workdir=\(Scenario.layer)/work"))
@@ -36,7 +38,7 @@ import Testing
         #expect(saved.id == Scenario.containerID)
         #expect(saved.initCommandLine == Scenario.command)
         // Docker noticed the exit only after a poll: the executor waited.
-        #expect(world.calls.contains(.sleep(500)))
+        #expect(world.calls.contains(.sleep(100)))
         // Locks: plan, reference, full id; all released.
         #expect(world.heldLocks.isEmpty)
         #expect(world.calls.contains(.lock(Scenario.stateDir + "/runs/.locks/container-\(Scenario.containerID).lock")))
@@ -57,7 +59,7 @@ import Testing
         #expect(types.filter { $0 == "step-succeeded" }.count == 7)
         #expect(types.contains("facts-bound"))
         guard case .runStarted(let start) = records.first else { Issue.record("no run-started"); return }
-        #expect(start.planDigest == (try PlanDigest.of(Scenario.graph().plan)))
+        #expect(start.planDigest == (try PlanDigest.of(Scenario.graph())))
         #expect(start.steps.count == 7)
         // Every record went through a durable append.
         let appends = await host.world.calls.filter { $0 == .append(Scenario.journal) }.count
@@ -118,9 +120,12 @@ import Testing
         let report = try await Scenario.executor(host).apply(Scenario.graph(mode: .native))
         #expect(report.outcome == .succeeded, "\(report.error ?? "")")
         let world = await host.world
+        let inspectByID = ["docker", "inspect", "--type", "container", "--", Scenario.containerID]
         #expect(world.commandsRun == [
-            ["docker", "checkpoint", "create", Scenario.containerID, "crplan"],
-            ["docker", "start", "--checkpoint", "crplan", Scenario.containerID],
+            ["docker", "inspect", "--type", "container", "--", "web"],
+            ["docker", "checkpoint", "create", Scenario.containerID, "web"], inspectByID,
+            inspectByID,
+            ["docker", "start", "--checkpoint", "web", Scenario.containerID], inspectByID,
         ])
         let pid = try #require(world.containers[Scenario.containerID]?.facts.pid)
         #expect(world.text(Scenario.pidfile) == "\(pid)\n")
@@ -131,7 +136,7 @@ import Testing
         let report = try await Scenario.executor(host).apply(Scenario.graph())
         #expect(report.failedStep == .inspect)
         #expect(report.error?.contains("is not running") == true)
-        #expect(await host.world.commandsRun.isEmpty)
+        #expect(await host.world.commandsRun == [["docker", "inspect", "--type", "container", "--", "web"]])
     }
 
     @Test func inspectRefusesAnUnknownOrAmbiguousContainer() async throws {
@@ -147,17 +152,15 @@ import Testing
         other?.facts.name = "other"
         two.containers[other?.facts.id ?? ""] = other
         let ambiguousHost = FakeHost(two)
-        var graph = Scenario.graph()
-        graph.container = try #require(ContainerReference("ab"))
+        let graph = Scenario.compile(Scenario.planText().replacingOccurrences(of: "container: web", with: "container: ab"))
         let ambiguous = try await Scenario.executor(ambiguousHost).apply(graph)
         #expect(ambiguous.failedStep == .inspect)
         #expect(ambiguous.error?.contains("matches several containers") == true)
-        #expect(await ambiguousHost.world.commandsRun.isEmpty)
+        #expect(await ambiguousHost.world.commandsRun == [["docker", "inspect", "--type", "container", "--", "ab"]])
     }
 
     @Test func inspectRefusesAStorageDriverMismatch() async throws {
-        var graph = Scenario.graph()
-        graph.plan.storage.driver = .aufs
+        let graph = Scenario.graph(driver: "aufs")
         let host = FakeHost(Scenario.world())
         let report = try await Scenario.executor(host).apply(graph)
         #expect(report.failedStep == .inspect)

@@ -57,7 +57,7 @@ import Testing
         let report = try await Scenario.executor(host).apply(Scenario.graph())
         #expect(report.failedStep == .inspect)
         #expect(report.error?.contains("locked by crplan process 999") == true)
-        #expect(await host.world.commandsRun.isEmpty)
+        #expect(await host.world.commandsRun == [["docker", "inspect", "--type", "container", "--", "web"]])
     }
 
     @Test func locksAreTakenPlanFirstAndReleased() async throws {
@@ -101,7 +101,7 @@ import Testing
         world.directories[Scenario.stateDir + "/runs/web"] = 0o700
         let at = Timestamp(millisecondsSinceEpoch: 1)
         let records: [JournalRecord] = [
-            .runStarted(.init(runID: "r2", planName: "web", planDigest: try PlanDigest.of(graph.plan), operation: .checkpoint, mode: .external,
+            .runStarted(.init(runID: "r2", planName: "web", planDigest: try PlanDigest.of(graph), operation: .checkpoint, mode: .external,
                               container: "web", steps: graph.steps.map(\.kind), crplanVersion: "test", at: at)),
             .factsBound(.init(facts: Scenario.facts(), source: "inspect", at: at)),
             .stepSucceeded(.init(step: .inspect, outputs: [:], durationMilliseconds: 1, probed: false, at: at)),

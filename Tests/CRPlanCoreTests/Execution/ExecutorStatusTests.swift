@@ -18,7 +18,7 @@ import Testing
         #expect(dump.outputs["imageDir"] == Scenario.imageDir)
         #expect(dump.startedAt != nil && dump.finishedAt != nil)
         #expect(status.run[.rebuildRootfs]?.rollbackAction == "unmounted \(Scenario.rootfs)")
-        #expect(status.run.notes.contains { $0.contains("crplan resume web") })
+        #expect(status.run.notes.contains { $0.contains("resume the run to restore it") })
 
         // Codable for --format json.
         let encoder = JSONEncoder()

@@ -126,3 +126,10 @@ extension StepGraph {
         return try found.commands(for: facts).map { try $0.bind(facts) }
     }
 }
+
+extension CommandTemplate {
+    /// The argv bound to `facts` through the one binding path.
+    func bind(_ facts: ContainerFacts) throws -> [String] {
+        try #require(try bound(to: facts).literalArgv, "a runtime value stayed symbolic")
+    }
+}

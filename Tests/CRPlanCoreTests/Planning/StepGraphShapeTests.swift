@@ -64,7 +64,10 @@ import Testing
         for operation in Plan.Operation.allCases {
             let graph = try Planner(environment: [:]).compile(PlanningFixtures.counterPlan(operation: operation))
             let inspect = try #require(graph.step(.inspect))
-            #expect(inspect.checks == [operation == .restore ? .containerNotRunning : .containerRunning])
+            #expect(inspect.checks == [
+                operation == .restore ? .containerNotRunning : .containerRunning, .storageDriver(["aufs", "overlay", "overlay2", "vfs"]),
+            ])
+            #expect(inspect.commands.map(\.output) == [.containerInspect])
             #expect(try inspect.commands.map { try $0.bind(PlanningFixtures.overlay2Facts) } == [
                 ["docker", "inspect", "--type", "container", "--", "counter"],
             ])
@@ -79,7 +82,8 @@ import Testing
         let load = try #require(graph.step(.loadCheckpoint))
         let facts: Template = "/var/lib/docker/criu_img/${container.id}/crplan-facts.json"
         let log: Template = "/var/lib/docker/criu_img/${container.id}/dump.log"
-        #expect(load.inputs == [facts, log])
+        #expect(load.inputs == ["/var/lib/docker/criu_img/${container.id}"])
+        #expect(load.paths == StepPaths(imageDir: "/var/lib/docker/criu_img/${container.id}", factsFile: facts, log: log))
         #expect(load.checks == [.savedFactsMatchContainer(file: facts), .logContains(log: log, text: "Dumping finished successfully")])
         #expect(load.commands.isEmpty)
     }
@@ -103,11 +107,16 @@ import Testing
         let graph = try Planner(environment: [:]).compile(plan)
         #expect(graph.step(.dump)?.timeout == PlanDuration(milliseconds: 300_000))
         #expect(graph.step(.restore)?.timeout == PlanDuration(milliseconds: 90_000))
-        #expect(graph.steps.filter { $0.timeout != nil }.map(\.id) == ["dump", "restore"])
+        // Every other step gets the default, wait-container-exited its own minute.
+        #expect(graph.steps.filter { $0.timeout == Step.defaultTimeout }.map(\.id) == [
+            "inspect", "verify-dump-log", "rebuild-rootfs", "write-pidfile",
+        ])
+        #expect(graph.step(.waitContainerExited)?.timeout == PlanDuration(milliseconds: 60_000))
 
         plan.mode = .native
         let native = try Planner(environment: [:]).compile(plan)
-        #expect(native.steps.filter { $0.timeout != nil }.map(\.id) == ["checkpoint-create", "start-from-checkpoint"])
+        #expect(native.step(.checkpointCreate)?.timeout == PlanDuration(milliseconds: 300_000))
+        #expect(native.step(.startFromCheckpoint)?.timeout == PlanDuration(milliseconds: 90_000))
     }
 
     @Test func optionalCRIUFlagsAndExtraArgsFollowTheWikiFlags() throws {
@@ -160,16 +169,18 @@ import Testing
 
         let byName = try Planner(environment: [:]).compile(plan)
         #expect(try byName.argv(.inspect, facts: facts) == [dockerH + ["inspect", "--type", "container", "--", "counter"]])
-        #expect(try byName.argv(.checkpointCreate, facts: facts) == [dockerH + ["checkpoint", "create", id, "counter-roundtrip"]])
-        #expect(try byName.argv(.startFromCheckpoint, facts: facts) == [dockerH + ["start", "--checkpoint", "counter-roundtrip", id]])
-        #expect(try byName.argv(.writePidfile, facts: facts) == [dockerH + ["inspect", "--type", "container", "--", id]])
+        let inspectByID = dockerH + ["inspect", "--type", "container", "--", id]
+        #expect(try byName.argv(.checkpointCreate, facts: facts) == [dockerH + ["checkpoint", "create", id, "counter-roundtrip"], inspectByID])
+        #expect(try byName.argv(.startFromCheckpoint, facts: facts) == [dockerH + ["start", "--checkpoint", "counter-roundtrip", id], inspectByID])
+        #expect(try byName.argv(.waitContainerExited, facts: facts) == [inspectByID])
+        #expect(try byName.argv(.writePidfile, facts: facts) == [])
         #expect(byName.step(.startFromCheckpoint)?.checks == [.containerRunning])
         #expect(byName.step(.waitContainerExited)?.checks == [.containerNotRunning])
 
         plan.restore.checkpoint = "before-upgrade"
         let named = try Planner(environment: [:]).compile(plan)
-        #expect(try named.argv(.checkpointCreate, facts: facts) == [dockerH + ["checkpoint", "create", id, "before-upgrade"]])
-        #expect(try named.argv(.startFromCheckpoint, facts: facts) == [dockerH + ["start", "--checkpoint", "before-upgrade", id]])
+        #expect(try named.argv(.checkpointCreate, facts: facts).first == dockerH + ["checkpoint", "create", id, "before-upgrade"])
+        #expect(try named.argv(.startFromCheckpoint, facts: facts).first == dockerH + ["start", "--checkpoint", "before-upgrade", id])
     }
 
     @Test func nativeCheckpointCanLeaveTheContainerRunning() throws {
@@ -178,6 +189,10 @@ import Testing
         let graph = try Planner(environment: [:]).compile(plan)
         #expect(try graph.argv(.checkpointCreate, facts: PlanningFixtures.overlay2Facts) == [
             ["docker", "checkpoint", "create", "--leave-running", PlanningFixtures.overlayID, "counter-checkpoint"],
+            ["docker", "inspect", "--type", "container", "--", PlanningFixtures.overlayID],
         ])
+        // Leaving it running: Docker must still report it running, and nothing is a point of no return.
+        #expect(graph.step(.checkpointCreate)?.checks == [.containerRunning])
+        #expect(graph.step(.checkpointCreate)?.pointOfNoReturn == false)
     }
 }

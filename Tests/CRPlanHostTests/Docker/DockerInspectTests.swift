@@ -82,8 +82,6 @@ struct DockerInspectTests {
             try DockerInspect.decode(
                 standardOutput: Array("[\(one),\(two)]".utf8), standardError: "", status: .exited(0), reference: "crplan")
         }
-        let list = "\(FixtureIDs.overlayRunning) run\n\(FixtureIDs.overlayExited) exited\nab12 other\n"
-        #expect(DockerInspect.candidates(fromList: list, prefix: "a") == ["\(FixtureIDs.overlayRunning) (run)", "ab12 (other)"])
     }
 
     @Test("other failures keep Docker's message; bad JSON names what is wrong")

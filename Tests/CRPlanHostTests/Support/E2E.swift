@@ -1,3 +1,4 @@
+import CRPlanCore
 import CRPlanHost
 import Foundation
 import Testing
@@ -23,11 +24,30 @@ enum E2E {
     static var isRoot: Bool { getuid() == 0 }
 
     struct Daemon: Sendable {
-        var client: DockerClient
         var home: String
         var host: String
         var binary: String
         var image: String
+
+        /// The argv crplan's inspect step prints for `reference` on this daemon.
+        func inspectArgv(_ reference: String) -> [String] {
+            [binary, "-H", host, "inspect", "--type", "container", "--", reference]
+        }
+
+        /// Runs the inspect argv through `SystemHost` and decodes it, as the executor does.
+        func facts(_ reference: String, dockerHome: String? = nil) async throws -> ContainerFacts {
+            let host = SystemHost()
+            let result = try await host.run(CommandInvocation(argv: inspectArgv(reference), timeout: .seconds(30)))
+            return try await host.containerFacts(fromInspect: result, reference: reference, dockerHome: dockerHome ?? home)
+        }
+
+        /// The decoded `docker inspect` of `reference`.
+        func inspect(_ reference: String) async throws -> DockerContainerInspect {
+            let result = try await CommandRunner().run(HostCommand(argv: inspectArgv(reference), timeout: .seconds(30)))
+            return try DockerInspect.decode(
+                standardOutput: result.standardOutput.bytes, standardError: result.standardError.text, status: result.status,
+                reference: reference)
+        }
 
         /// `docker <args>` against this daemon, failing the test on a non-zero exit.
         @discardableResult
@@ -77,9 +97,7 @@ enum E2E {
             try Test.cancel("\(hostKey) is unset: source /var/lib/crplan-e2e/env")
         }
         let binary = environment["DOCKER_BINARY"] ?? "docker"
-        let daemon = Daemon(
-            client: DockerClient(binary: binary, host: host, home: home, timeout: .seconds(30)),
-            home: home, host: host, binary: binary, image: environment["CRPLAN_E2E_IMAGE"] ?? "busybox")
+        let daemon = Daemon(home: home, host: host, binary: binary, image: environment["CRPLAN_E2E_IMAGE"] ?? "busybox")
         let probe = try? await CommandRunner().run(HostCommand(
             argv: [binary, "-H", host, "version", "--format", "{{.Server.Version}}"], timeout: .seconds(20)))
         guard let probe, probe.succeeded else {

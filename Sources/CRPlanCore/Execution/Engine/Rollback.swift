@@ -20,13 +20,14 @@ extension RunSession {
         try await append(.rollbackStarted(.init(reason: reason, explicit: explicit, at: await host.now())))
         await emit(.rollbackStarted, message: reason)
         var notes: [String] = []
+        var next: [NextCommand] = []
 
         let pointOfNoReturn = lastPointOfNoReturn()
-        let workloadRuns = pointOfNoReturn.map { [.restore, .startFromCheckpoint].contains(graph.steps[$0].kind) } ?? false
+        let workloadRuns = pointOfNoReturn.map { [.restore, .startFromCheckpoint].contains(steps[$0].kind) } ?? false
         var incomplete = false
         if !workloadRuns {
-            for index in graph.steps.indices.reversed() where index > (pointOfNoReturn ?? -1) {
-                let step = graph.steps[index]
+            for index in steps.indices.reversed() where index > (pointOfNoReturn ?? -1) {
+                let step = steps[index]
                 guard let record = state[step.kind], [.succeeded, .failed, .rollbackFailed].contains(record.state) else { continue }
                 var work: UndoWork?
                 do {
@@ -51,9 +52,11 @@ extension RunSession {
             notes.append("the checkpoint images and logs in \(directory) are kept (crplan never deletes a checkpoint)")
         }
         if let pointOfNoReturn {
-            let step = graph.steps[pointOfNoReturn]
+            let step = steps[pointOfNoReturn]
             let context = context(for: step, attempt: state[step.kind]?.attempts ?? 1, started: await host.now())
-            notes.append(behavior(step.kind).rollForwardNote(context, explicit: explicit))
+            let way = step.kind.behavior.rollForward(context, explicit: explicit)
+            notes.append(way.note)
+            if let command = way.next { next.append(command) }
         }
         let rollForward = pointOfNoReturn != nil
         try await append(.rollbackFinished(.init(complete: !incomplete, rollForward: rollForward, notes: notes, at: await host.now())))
@@ -68,17 +71,17 @@ extension RunSession {
         for note in notes {
             await emit(.note, message: note)
         }
-        await emit(.runFinished, outcome: outcome.rawValue)
+        await emit(.runFinished, outcome: outcome.rawValue, next: next.isEmpty ? nil : next)
         let allNotes = (failed?.1.notes ?? []) + notes
-        return report(outcome, failedStep: failed?.0, error: failed?.1.message, notes: allNotes)
+        return report(outcome, failedStep: failed?.0, error: failed?.1.message, notes: allNotes, next: (failed?.1.next ?? []) + next)
     }
 
     /// The index of the last step whose effect must never be undone.
     private func lastPointOfNoReturn() -> Int? {
         var result: Int?
-        for (index, step) in graph.steps.enumerated() {
+        for (index, step) in steps.enumerated() {
             guard let record = state[step.kind] else { continue }
-            if record.state == .succeeded, behavior(step.kind).isPointOfNoReturn(step, in: graph) { result = index }
+            if record.state == .succeeded, step.pointOfNoReturn { result = index }
             if record.state == .failed, record.irreversibleFailure { result = index }
         }
         return result
@@ -96,19 +99,19 @@ extension RunSession {
     private func undoWork(for step: Step, record: StepRecord) throws -> UndoWork? {
         let context = context(for: step, attempt: record.attempts, started: Timestamp(millisecondsSinceEpoch: 0))
         let host = self.host
-        switch step.undo {
+        switch try context.bound().undo {
         case .nothing, .irreversible:
             return nil
         case .unmount(let template):
             guard record.outputs["mounted"] == "true" else { return nil }
-            let path = try context.resolve(template, purpose: "find what to unmount")
+            let path = try context.literal(template, "the path to unmount")
             return UndoWork(leftForOperator: "\(path) is still mounted: unmount it (`umount \(path)`) once nothing uses it") {
                 guard try await host.isMountPoint(path) else { return "\(path) was no longer mounted" }
                 try await host.unmount(path)
                 return "unmounted \(path)"
             }
         case .removeFile(let template):
-            let path = try context.resolve(template, purpose: "find the file to remove")
+            let path = try context.literal(template, "the file to remove")
             guard record.outputs["wroteFile"] == path else { return nil }
             let pid = record.outputs["pid"]
             return UndoWork(leftForOperator: "remove \(path) by hand") {

@@ -17,14 +17,19 @@ final class RunSession {
     /// Why a resume's probe found a step done; the sequencer reports it in
     /// the step's `step-skipped` event, in graph order, once.
     var probedDone: [StepKind: String] = [:]
+    /// The graph's steps in execution order (`StepGraph.executionOrder()`).
+    let steps: [Step]
+    /// True once the run's log folder was created.
+    var logDirectoryReady = false
 
     init(
-        host: any Host, graph: StepGraph, options: ExecutorOptions, observer: (any ExecutionObserver)?,
+        host: any Host, graph: StepGraph, steps: [Step], options: ExecutorOptions, observer: (any ExecutionObserver)?,
         folder: RunFolder, command: RunReport.Command, locks: LockSet, journal: JournalWriter,
         records: [JournalRecord], state: RunState
     ) {
         self.host = host
         self.graph = graph
+        self.steps = steps
         self.options = options
         self.observer = observer
         self.folder = folder
@@ -49,42 +54,28 @@ final class RunSession {
 
     func emit(
         _ kind: ExecutionEvent.Kind, step: StepKind? = nil, attempt: Int? = nil, duration: Int64? = nil,
-        message: String? = nil, outputs: [String: String]? = nil, outcome: String? = nil
+        message: String? = nil, outputs: [String: String]? = nil, outcome: String? = nil, next: [NextCommand]? = nil
     ) async {
         guard let observer else { return }
         let event = ExecutionEvent(
             kind: kind, planName: planName, runID: runID, step: step, attempt: attempt,
-            durationMilliseconds: duration, message: message, outputs: outputs, outcome: outcome, at: await host.now()
+            durationMilliseconds: duration, message: message, outputs: outputs, outcome: outcome, next: next, at: await host.now()
         )
         observer.handle(event)
     }
 
-    func behavior(_ kind: StepKind) -> any StepBehavior {
-        StepBehaviors.behavior(for: kind)
-    }
-
-    /// The step's time limit: the step's own, the plan's per-kind one, or the default.
-    func timeout(of step: Step) -> Duration {
-        if let timeout = step.timeout { return .milliseconds(timeout.milliseconds) }
-        switch step.kind {
-        case .dump, .checkpointCreate:
-            if let timeout = graph.plan.timeouts.dump { return .milliseconds(timeout.milliseconds) }
-        case .restore, .startFromCheckpoint:
-            if let timeout = graph.plan.timeouts.restore { return .milliseconds(timeout.milliseconds) }
-        case .waitContainerExited:
-            return options.exitWaitTimeout
-        default:
-            break
-        }
-        return options.defaultStepTimeout
-    }
 
     func context(for step: Step, attempt: Int, started: Timestamp) -> StepContext {
-        StepContext(session: self, step: step, attempt: attempt, deadline: started.adding(milliseconds: timeout(of: step).wholeMilliseconds))
+        StepContext(session: self, step: step, attempt: attempt, deadline: started.adding(milliseconds: Int64(step.timeout.milliseconds)))
     }
 
-    func report(_ outcome: RunReport.Outcome, failedStep: StepKind? = nil, error: String? = nil, notes: [String]) -> RunReport {
-        RunReport(command: command, planName: planName, runID: runID, outcome: outcome, failedStep: failedStep, error: error, notes: notes, run: state)
+    func report(
+        _ outcome: RunReport.Outcome, failedStep: StepKind? = nil, error: String? = nil, notes: [String], next: [NextCommand] = []
+    ) -> RunReport {
+        RunReport(
+            command: command, planName: planName, runID: runID, outcome: outcome, failedStep: failedStep, error: error, notes: notes,
+            next: next, run: state
+        )
     }
 }
 

@@ -1,9 +1,11 @@
-/// What a step's behaviour may use while it runs: the host, the graph, the
-/// facts bound so far, its own journaled outputs, and helpers that bind
-/// templates, run the step's commands with logs and a deadline, and journal
-/// progress before a side effect.
+/// What a step's behaviour may use while it runs: the host, the step bound
+/// with the facts known now (through `Step.bound(to:)`, the function the dry
+/// run prints with), its own journaled outputs, and helpers that run the
+/// step's commands with logs and a deadline and journal progress before a
+/// side effect.
 struct StepContext {
     let session: RunSession
+    /// The step as compiled (templates); `bound()` gives it with values.
     let step: Step
     let attempt: Int
     /// When the step's time limit runs out.
@@ -29,117 +31,100 @@ struct StepContext {
         return facts
     }
 
-    // MARK: Templates
+    // MARK: Binding
 
-    /// `template` with every variable bound: environment values the planner
-    /// left open, the plan name, Docker home and image dir, then the facts.
-    func resolve(_ template: Template, purpose: String) throws -> String {
-        try resolve(template, purpose: purpose, depth: 0)
-    }
-
-    private func resolve(_ template: Template, purpose: String, depth: Int) throws -> String {
-        guard depth < 4 else {
-            throw StepFailure("cannot \(purpose): the plan's docker.home and imageDir refer to each other")
-        }
-        let variables = template.variables
-        let dockerHome = variables.contains(.dockerHome) ? try resolve(graph.plan.docker.home, purpose: purpose, depth: depth + 1) : nil
-        let imageDir = variables.contains(.imageDir) ? try resolve(graph.plan.imageDir, purpose: purpose, depth: depth + 1) : nil
-        let environment = host.environment
-        let facts = self.facts
-        let graph = self.graph
-        let substituted = template.substituting { variable in
-            switch variable {
-            case .environment(let name, _): environment[name].map { Template(literal: $0) }
-            case .planName: Template(literal: graph.planName)
-            case .dockerHome: dockerHome.map { Template(literal: $0) }
-            case .imageDir: imageDir.map { Template(literal: $0) }
-            case .containerID where facts == nil && graph.container.kind == .fullID: Template(literal: graph.container.value)
-            default: nil
-            }
-        }
-        if facts == nil, substituted.hasRuntimeVariables {
-            throw StepFailure("cannot \(purpose): `\(template)` needs the container's facts, which no inspect or load-checkpoint step has bound yet")
-        }
+    /// The step bound with the facts known now: runtime values concrete once
+    /// `inspect` (or `load-checkpoint`) has bound facts, symbolic before.
+    func bound() throws -> Step {
         do {
-            return try substituted.bind(facts ?? RunSession.placeholderFacts, purpose: purpose)
+            return try step.bound(to: facts)
         } catch {
-            throw StepFailure(error.description)
+            throw StepFailure("step \(step.kind.rawValue): \(error.description)")
         }
     }
 
-    /// The image dir of the plan, bound.
-    func imageDirectory() throws -> String {
-        try resolve(graph.plan.imageDir, purpose: "find the image dir")
+    /// A bound path of the step (`\.imageDir`, `\.pidfile`, ...), which must be concrete by now.
+    func path(_ keyPath: KeyPath<StepPaths, Template?>, _ what: String) throws -> String {
+        guard let template = try bound().paths[keyPath: keyPath] else {
+            throw StepFailure("step \(step.kind.rawValue) has no \(what) (a crplan bug: please report it)")
+        }
+        return try literal(template, what)
     }
 
-    func dockerEndpoint() throws -> DockerEndpoint {
-        let docker = graph.plan.docker
-        return DockerEndpoint(
-            binary: try resolve(docker.binary, purpose: "find the docker binary"),
-            home: try resolve(docker.home, purpose: "find Docker's data root"),
-            host: try docker.host.map { try resolve($0, purpose: "find the Docker host") }
-        )
-    }
-
-    /// The argv of a compiled command, every value bound.
-    func argv(for command: CommandTemplate) throws -> [String] {
-        var bound = command
-        bound.arguments = try command.arguments.map { argument in
-            guard case .value(let template) = argument else { return argument }
-            return .value(Template(literal: try resolve(template, purpose: command.purpose)))
+    /// The text of a bound template, or a failure naming what is still symbolic.
+    func literal(_ template: Template, _ what: String) throws -> String {
+        guard let text = template.literalValue else {
+            throw StepFailure("step \(step.kind.rawValue) cannot use \(what) `\(template)` before the container's facts are bound")
         }
-        do {
-            return try bound.bind(facts ?? RunSession.placeholderFacts)
-        } catch {
-            throw StepFailure(error.description)
-        }
+        return text
     }
 
     // MARK: Commands
 
-    /// Runs the step's commands in order with its deadline, logging each
-    /// one's output in the run folder; stops at the first that fails.
+    /// Runs the step's bound commands in order with its deadline, logging
+    /// each one's output in the run folder; stops at the first that fails.
     func runCommands() async throws -> CommandRun {
-        let logDirectory = session.folder.logDirectory(runID: session.runID)
-        try await host.makeDirectory(at: logDirectory, mode: 0o700)
-        let commands: [CommandTemplate]
-        do {
-            commands = try step.commands(for: facts ?? RunSession.placeholderFacts)
-        } catch {
-            throw StepFailure("step \(step.kind.rawValue): \(error.description)")
-        }
-        let workingDirectory: String? =
-            switch step.kind {
-            case .dump, .restore: try imageDirectory()
-            default: nil
-            }
         var run = CommandRun()
-        for (index, command) in commands.enumerated() {
-            let argv = try argv(for: command)
-            guard !argv.isEmpty else {
-                throw StepFailure("step \(step.kind.rawValue): the command to \(command.purpose) is empty")
-            }
-            if let reason = try await skipReason(for: command) {
-                await note("not running `\(argv.joined(separator: " "))`: \(reason)")
-                continue
-            }
-            let remaining = deadline.millisecondsSinceEpoch - (await host.now()).millisecondsSinceEpoch
-            guard remaining > 0 else {
-                throw StepFailure("step \(step.kind.rawValue) ran out of time before it could \(command.purpose)")
-            }
-            let logBase = "\(logDirectory)/\(step.kind.rawValue)-\(attempt)-\(index + 1)"
-            let invocation = CommandInvocation(
-                argv: argv, timeout: .milliseconds(remaining),
-                standardOutputLog: logBase + ".stdout", standardErrorLog: logBase + ".stderr",
-                workingDirectory: workingDirectory
-            )
-            await session.emit(.commandStarted, step: step.kind, attempt: attempt, message: ShellQuoting.line(argv))
-            let result = try await host.run(invocation)
-            await session.emit(.commandFinished, step: step.kind, attempt: attempt, message: result.status.description)
-            run.completed.append(.init(invocation: invocation, purpose: command.purpose, result: result))
-            if !result.status.isSuccess { break }
+        for (index, command) in try bound().commands.enumerated() {
+            guard let completed = try await self.run(command, index: index) else { continue }
+            run.completed.append(completed)
+            if !completed.result.status.isSuccess { break }
         }
         return run
+    }
+
+    /// Runs the bound commands whose output the step reads as the container's
+    /// state (its `docker inspect`), for a probe or a post-condition.
+    func runStateQuery() async throws -> CommandRun.Completed {
+        let commands = try bound().commands
+        guard let index = commands.firstIndex(where: { $0.output == .containerInspect }),
+              let completed = try await run(commands[index], index: index) else {
+            throw StepFailure("step \(step.kind.rawValue) has no command that reads the container's state (a crplan bug: please report it)")
+        }
+        return completed
+    }
+
+    /// Runs one bound command (after its guards): nil when a guard skipped it.
+    func run(_ command: CommandTemplate, index: Int) async throws -> CommandRun.Completed? {
+        guard let argv = command.literalArgv else {
+            throw StepFailure("step \(step.kind.rawValue): cannot \(command.purpose) before the container's facts are bound")
+        }
+        guard !argv.isEmpty else {
+            throw StepFailure("step \(step.kind.rawValue): the command to \(command.purpose) is empty")
+        }
+        if let reason = try await skipReason(for: command) {
+            await note("not running `\(ShellQuoting.line(argv))`: \(reason)")
+            return nil
+        }
+        let remaining = deadline.millisecondsSinceEpoch - (await host.now()).millisecondsSinceEpoch
+        guard remaining > 0 else {
+            throw StepFailure("step \(step.kind.rawValue) ran out of time before it could \(command.purpose)")
+        }
+        let logDirectory = session.folder.logDirectory(runID: session.runID)
+        if !session.logDirectoryReady {
+            try await host.makeDirectory(at: logDirectory, mode: 0o700)
+            session.logDirectoryReady = true
+        }
+        let logBase = "\(logDirectory)/\(step.kind.rawValue)-\(attempt)-\(index + 1)"
+        let invocation = CommandInvocation(
+            argv: argv, timeout: .milliseconds(remaining),
+            standardOutputLog: logBase + ".stdout", standardErrorLog: logBase + ".stderr",
+            workingDirectory: try command.workingDirectory.map { try literal($0, "the working directory") }
+        )
+        await session.emit(.commandStarted, step: step.kind, attempt: attempt, message: ShellQuoting.line(argv))
+        let result = try await host.run(invocation)
+        await session.emit(.commandFinished, step: step.kind, attempt: attempt, message: result.status.description)
+        return .init(invocation: invocation, purpose: command.purpose, result: result)
+    }
+
+    /// The container's state from a completed `docker inspect` of the step.
+    func containerFacts(from completed: CommandRun.Completed, reference: String) async throws -> ContainerFacts {
+        if completed.result.status == .timedOut {
+            throw StepFailure("`\(ShellQuoting.line(completed.invocation.argv))` (to \(completed.purpose)) timed out")
+        }
+        return try await host.containerFacts(
+            fromInspect: completed.result, reference: reference, dockerHome: try path(\.dockerHome, "Docker data root")
+        )
     }
 
     /// Evaluates a command's guards: a reason to skip it, nil to run it, or
@@ -148,20 +133,23 @@ struct StepContext {
         for guardCheck in command.guards {
             switch guardCheck {
             case .skipIfMounted(let target, let fsType, _):
-                let path = try resolve(target, purpose: command.purpose)
+                let path = try literal(target, "the mount point")
                 if let entry = try await host.mountEntry(at: path) {
-                    guard entry.fileSystemType == fsType else {
-                        throw StepFailure("\(path) is already a mount point of type \(entry.fileSystemType), not \(fsType): refusing to mount over it")
+                    guard guardCheck.isSatisfied(by: entry) == true else {
+                        throw StepFailure(
+                            "\(path) is already a mount point (\(entry.fileSystemType) from \(entry.source)), but not the \(fsType) mount "
+                                + "this command makes: refusing to mount over it; unmount it or check the plan"
+                        )
                     }
-                    return "\(path) is already mounted (\(fsType))"
+                    return "\(path) is already mounted as wanted (\(fsType))"
                 }
             case .skipIfMountPoint(let target):
-                let path = try resolve(target, purpose: command.purpose)
+                let path = try literal(target, "the mount point")
                 if try await host.mountEntry(at: path) != nil {
                     return "\(path) is already a mount point"
                 }
             case .requireDirectory(let target):
-                let path = try resolve(target, purpose: command.purpose)
+                let path = try literal(target, "the directory")
                 guard try await host.fileType(at: path) == .directory else {
                     throw StepFailure("\(path) is not a directory: cannot \(command.purpose)")
                 }
@@ -169,7 +157,7 @@ struct StepContext {
                 // `RestoreStep` proves a stale pidfile stale (no live process of
                 // the container) and moves it aside, journaled, before its
                 // commands run; here only the outcome is checked.
-                let path = try resolve(target, purpose: command.purpose)
+                let path = try literal(target, "the pidfile")
                 if try await host.fileType(at: path) != nil {
                     throw StepFailure("\(path) is still there: cannot \(command.purpose), which opens it O_EXCL")
                 }
@@ -215,17 +203,13 @@ struct StepContext {
         return process.commandLine == expected
     }
 
-    /// `<path>.<time>` (with `-2`, `-3`... if taken): where something is moved aside to.
-    func asidePath(for path: String, label: String) async throws -> String {
-        let stamp = (await host.now()).compact
-        let base = label.isEmpty ? "\(path).\(stamp)" : "\(path).\(label)-\(stamp)"
-        var candidate = base
-        var counter = 2
-        while try await host.fileType(at: candidate) != nil {
-            candidate = "\(base)-\(counter)"
-            counter += 1
-        }
-        return candidate
+    /// Moves `path` aside to a free `<path>.<label>-<time>` name (journaled
+    /// first as `key`, so a probe finds it) and returns where it went.
+    func moveAside(_ path: String, label: String, key: String, progress extra: [String: String] = [:]) async throws -> String {
+        let aside = try await AsideName.free(for: path, label: label, stamp: (await host.now()).compact, host: host)
+        try await progress(extra.merging([key: aside]) { _, new in new })
+        try await host.move(from: path, to: aside)
+        return aside
     }
 }
 
@@ -248,23 +232,22 @@ struct CommandRun {
 
     /// "`criu dump …` (to dump the container) ended with exit status 1: <stderr tail>; output in <log>".
     var failureDescription: String? {
-        guard let failure else { return nil }
-        let command = failure.invocation.argv.joined(separator: " ")
-        var text = "`\(command)` (to \(failure.purpose)) ended with \(failure.result.status)"
-        let tail = failure.result.standardError.lastLines(5)
+        failure.map(\.failureDescription)
+    }
+}
+
+extension CommandRun.Completed {
+    /// How the command ended, with the tail of its standard error and where its full output is.
+    var failureDescription: String {
+        var text = "`\(ShellQuoting.line(invocation.argv))` (to \(purpose)) ended with \(result.status)"
+        let tail = result.standardError.lastLines(5)
         if !tail.isEmpty { text += ": " + tail }
-        if let log = failure.invocation.standardErrorLog { text += " (full output in \(log))" }
+        if let log = invocation.standardErrorLog { text += " (full output in \(log))" }
         return text
     }
 }
 
 extension RunSession {
-    /// Facts for binding templates that use no runtime variable.
-    static let placeholderFacts = ContainerFacts(
-        id: "", name: "", pid: 0, running: false, status: "", driver: "", graphDriverData: [:],
-        hostnamePath: "", hostsPath: "", resolvConfPath: "", rootfs: "", cgroupMounts: [], dockerHome: ""
-    )
-
     func lockContainer(_ key: String) async throws(ExecutorError) {
         try await locks.acquire(folder.containerLock(key), key: "container:" + key, what: "container \(key)")
     }

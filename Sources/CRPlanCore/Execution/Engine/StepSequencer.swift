@@ -9,7 +9,7 @@ extension RunSession {
     /// transition before and after its side effects. Stops at the first
     /// failure; a journal failure is thrown at once (fatal for the run).
     func runRemainingSteps() async throws(JournalError) -> SequenceResult {
-        for step in graph.steps {
+        for step in steps {
             if let record = state[step.kind], record.state == .succeeded {
                 let message = probedDone[step.kind].map { "found done: \($0)" } ?? (record.probed ? "found done" : "done earlier")
                 await emit(.stepSkipped, step: step.kind, message: message, outputs: record.outputs)
@@ -21,7 +21,9 @@ extension RunSession {
             await emit(.stepStarted, step: step.kind, attempt: attempt, message: step.summary)
             let context = context(for: step, attempt: attempt, started: started)
             do {
-                let outputs = try await behavior(step.kind).run(context)
+                try await context.requireInputs()
+                let outputs = try await step.kind.behavior.run(context)
+                try await context.requireProducts()
                 let finished = await host.now()
                 let duration = finished.milliseconds(since: started)
                 try await append(.stepSucceeded(.init(step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished)))
@@ -35,7 +37,10 @@ extension RunSession {
                 try await append(.stepFailed(.init(
                     step: step.kind, error: failure.message, durationMilliseconds: duration, irreversible: failure.irreversible, at: finished
                 )))
-                await emit(.stepFailed, step: step.kind, attempt: attempt, duration: duration, message: failure.message)
+                await emit(
+                    .stepFailed, step: step.kind, attempt: attempt, duration: duration, message: failure.message,
+                    next: failure.next.isEmpty ? nil : failure.next
+                )
                 for note in failure.notes {
                     await emit(.note, step: step.kind, message: note)
                 }
@@ -55,7 +60,7 @@ extension RunSession {
     /// failed (it left nothing), and an undecidable one as an irreversible
     /// failure (nothing before it is undone).
     func probeInterruptedSteps(forRollback: Bool) async throws(ExecutorError) {
-        for step in graph.steps {
+        for step in steps {
             guard let record = state[step.kind] else { continue }
             let interrupted = record.state == .running
             let irreversibleFailure = record.state == .failed && record.irreversibleFailure
@@ -63,7 +68,7 @@ extension RunSession {
             let context = context(for: step, attempt: record.attempts, started: record.startedAt ?? Timestamp(millisecondsSinceEpoch: 0))
             let decision: ProbeDecision
             do {
-                decision = try await behavior(step.kind).probe(context)
+                decision = try await step.kind.behavior.probe(context)
             } catch let error as JournalError {
                 throw .journal(error)
             } catch {
@@ -114,10 +119,11 @@ extension RunSession {
             if options.rollbackOnFailure {
                 return try await rollBack(explicit: false, failed: (kind, failure))
             }
-            let note = "nothing was undone (--no-rollback): continue with `crplan resume \(planName)` or undo with `crplan rollback \(planName)`"
-            await emit(.note, step: kind, message: note)
-            await emit(.runFinished, outcome: RunReport.Outcome.failed.rawValue)
-            return report(.failed, failedStep: kind, error: failure.message, notes: failure.notes + [note])
+            let note = "nothing was undone (--no-rollback)"
+            let next = [NextCommand(.resume, "to continue the run"), NextCommand(.rollback, "to undo it")]
+            await emit(.note, step: kind, message: note, next: next)
+            await emit(.runFinished, outcome: RunReport.Outcome.failed.rawValue, next: next)
+            return report(.failed, failedStep: kind, error: failure.message, notes: failure.notes + [note], next: failure.next + next)
         }
     }
 }
@@ -131,6 +137,28 @@ extension StepFailure {
         case let error as BindingError: self.init(error.description)
         case let error as ExecutorError: self.init(error.description)
         default: self.init(String(describing: error))
+        }
+    }
+}
+
+extension StepContext {
+    /// Refuses to run the step when a file it reads (`Step.inputs`, bound) is missing.
+    func requireInputs() async throws {
+        for input in try bound().inputs {
+            let path = try literal(input, "an input")
+            guard try await host.fileType(at: path) != nil else {
+                throw StepFailure("step \(step.kind.rawValue) reads \(path), which is not there (an earlier step or run should have left it)")
+            }
+        }
+    }
+
+    /// Fails the step when something it should have left (`Step.produces`, bound) is missing.
+    func requireProducts() async throws {
+        for product in try bound().produces {
+            let path = try literal(product, "a product")
+            guard try await host.fileType(at: path) != nil else {
+                throw StepFailure("step \(step.kind.rawValue) finished but \(path), which it should leave, is not there")
+            }
         }
     }
 }

@@ -25,13 +25,16 @@ public protocol Host: Sendable {
     /// result, not an error; only a program that cannot start throws.
     func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult
 
-    /// `docker inspect` of one container, decoded from JSON (Id, Name,
-    /// State.Pid/Running/Status, GraphDriver.Name/Data, HostnamePath,
-    /// HostsPath, ResolvConfPath), plus the root the driver mounts (for vfs:
-    /// `<home>/vfs/dir/<mount-id>`), and, when the container runs, the cgroup
-    /// v1 controller mounts read from `/proc/<pid>/mountinfo`.
-    /// Throws `.containerNotFound` / `.ambiguousContainer` for those cases.
-    func inspectContainer(_ reference: String, docker: DockerEndpoint) async throws(HostError) -> ContainerFacts
+    /// Decodes what a step's `docker inspect --type container -- REF`
+    /// command printed (the executor ran it with `run`, as the dry run shows
+    /// it) into facts: Id, Name, State.Pid/Running/Status,
+    /// GraphDriver.Name/Data, HostnamePath, HostsPath, ResolvConfPath; plus
+    /// the root the driver mounts (for vfs: `<home>/vfs/dir/<mount-id>`, read
+    /// from Docker's data root), and, when the container runs, the cgroup v1
+    /// controller mounts read from `/proc/<pid>/mountinfo`. Spawns nothing.
+    /// Throws `.containerNotFound` / `.ambiguousContainer` when the command's
+    /// output says so, `.docker` for anything else it cannot use.
+    func containerFacts(fromInspect result: CommandResult, reference: String, dockerHome: String) async throws(HostError) -> ContainerFacts
 
     // MARK: Files
 

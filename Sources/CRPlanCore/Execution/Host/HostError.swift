@@ -37,7 +37,9 @@ public enum HostError: Error, Sendable, Hashable, CustomStringConvertible {
         case .containerNotFound(let reference):
             "Docker knows no container `\(reference)`"
         case .ambiguousContainer(let reference, let candidates):
-            "`\(reference)` matches several containers (\(candidates.joined(separator: ", "))): use the full id"
+            candidates.isEmpty
+                ? "`\(reference)` matches several containers: use the full id (`docker ps -a --no-trunc` lists them)"
+                : "`\(reference)` matches several containers (\(candidates.joined(separator: ", "))): use the full id"
         case .docker(let message):
             "docker inspect failed: \(message)"
         }

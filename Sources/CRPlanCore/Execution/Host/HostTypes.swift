@@ -46,15 +46,19 @@ public enum TerminationStatus: Sendable, Hashable, Codable, CustomStringConverti
 /// What a finished command left: its status and (the tail of) its output.
 public struct CommandResult: Sendable, Hashable, Codable {
     public var status: TerminationStatus
-    /// Captured standard output; the host may keep only the last 64 KiB.
+    /// Captured standard output; the host keeps its first MiB.
     public var standardOutput: String
     /// Captured standard error; the host may keep only the last 64 KiB.
     public var standardError: String
+    /// True when the command printed more than the host keeps of its
+    /// standard output (its beginning is kept): such output is never decoded.
+    public var standardOutputTruncated: Bool
 
-    public init(status: TerminationStatus, standardOutput: String = "", standardError: String = "") {
+    public init(status: TerminationStatus, standardOutput: String = "", standardError: String = "", standardOutputTruncated: Bool = false) {
         self.status = status
         self.standardOutput = standardOutput
         self.standardError = standardError
+        self.standardOutputTruncated = standardOutputTruncated
     }
 }
 
@@ -106,22 +110,6 @@ public struct RunningProcess: Sendable, Hashable, Codable {
         self.pid = pid
         self.parentPID = parentPID
         self.commandLine = commandLine
-    }
-}
-
-/// How to reach Docker, with every plan template resolved.
-public struct DockerEndpoint: Sendable, Hashable, Codable {
-    /// The docker CLI program.
-    public var binary: String
-    /// Docker's data root (`/var/lib/docker`).
-    public var home: String
-    /// `-H` for every docker command; nil leaves DOCKER_HOST / docker's default.
-    public var host: String?
-
-    public init(binary: String, home: String, host: String? = nil) {
-        self.binary = binary
-        self.home = home
-        self.host = host
     }
 }
 

@@ -69,6 +69,6 @@ public enum JournalLine {
     }
 
     static func checksum(seq: Int, body: ArraySlice<UInt8>) -> String {
-        SHA256.hex(Array(String(seq).utf8) + [UInt8(ascii: ":")] + body)
+        SHA256Hex.of(Array(String(seq).utf8) + [UInt8(ascii: ":")] + body)
     }
 }

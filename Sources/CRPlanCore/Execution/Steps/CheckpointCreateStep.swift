@@ -1,27 +1,39 @@
 /// `checkpoint-create` (native mode): `docker checkpoint create CONTAINER
-/// NAME`. Without leave-running Docker stops the container, and the
-/// checkpoint (kept where Docker keeps them) is the only copy of its state.
+/// NAME`, then the step's `docker inspect` (run whatever the checkpoint
+/// did), checked against the step's checks: without leave-running Docker
+/// stops the container, and the checkpoint (kept where Docker keeps them) is
+/// the only copy of its state.
 struct CheckpointCreateStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let facts = try context.requireFacts()
+        let bound = try context.bound()
+        guard let create = bound.commands.first else {
+            throw StepFailure("step checkpoint-create has no command (a crplan bug: please report it)")
+        }
         try await context.progress(["pid": String(facts.pid)])
-        let run = try await context.runCommands()
-        let current = try await context.host.inspectContainer(facts.id, docker: try context.dockerEndpoint())
-        if let failed = run.failureDescription {
+        let created = try await context.run(create, index: 0)
+        let current = try await context.containerFacts(from: try await context.runStateQuery(), reference: facts.id)
+        if let created, !created.result.status.isSuccess {
             let state = current.running
                 ? "container \(facts.name) is still running (pid \(current.pid))"
                 : "WARNING: Docker reports container \(facts.name) `\(current.status)`: check `docker checkpoint ls \(facts.id)`"
-            throw StepFailure("docker checkpoint create failed: \(failed)", irreversible: !current.running, notes: [state])
+            throw StepFailure("docker checkpoint create failed: \(created.failureDescription)", irreversible: !current.running, notes: [state])
         }
-        if !context.graph.plan.criu.leaveRunning, current.running {
+        if bound.checks.contains(.containerNotRunning), current.running {
             throw StepFailure("docker checkpoint create succeeded but Docker still reports container \(facts.name) running", irreversible: true)
+        }
+        if bound.checks.contains(.containerRunning), !current.running {
+            throw StepFailure(
+                "docker checkpoint create --leave-running succeeded but Docker reports container \(facts.name) `\(current.status)`",
+                irreversible: true
+            )
         }
         return ["status": current.status]
     }
 
     func probe(_ context: StepContext) async throws -> ProbeDecision {
         let facts = try context.requireFacts()
-        let current = try await context.host.inspectContainer(facts.id, docker: try context.dockerEndpoint())
+        let current = try await context.containerFacts(from: try await context.runStateQuery(), reference: facts.id)
         if current.running, current.pid == facts.pid {
             return .rerun("the container still runs as pid \(facts.pid)")
         }
@@ -31,14 +43,11 @@ struct CheckpointCreateStep: StepBehavior {
         )
     }
 
-    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool {
-        !graph.plan.criu.leaveRunning
-    }
-
-    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String {
-        let way = explicit
-            ? "start it by hand with `docker start --checkpoint`"
-            : "continue with `crplan resume \(context.graph.planName)`"
-        return "docker checkpoint create succeeded and stopped the container: the checkpoint is the only copy of its state and is never deleted; \(way)"
+    func rollForward(_ context: StepContext, explicit: Bool) -> RollForward {
+        RollForward(
+            note: "docker checkpoint create succeeded and stopped the container: the checkpoint is the only copy of its state and is never deleted"
+                + (explicit ? "; start it by hand with `docker start --checkpoint`" : ""),
+            next: explicit ? nil : NextCommand(.resume, "to start the container from its checkpoint")
+        )
     }
 }

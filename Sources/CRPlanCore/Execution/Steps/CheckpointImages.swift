@@ -5,8 +5,11 @@ import Foundation
 /// succeeds), the log lines that prove success, the saved facts.
 enum CheckpointImages {
     static let inventory = "inventory.img"
-    static let dumpFinished = "Dumping finished successfully"
-    static let restoreFinished = "Restore finished successfully"
+
+    /// True when a CRIU log says `line` (`StepCheck.dumpFinished`, `.restoreFinished`).
+    static func says(_ log: String?, _ line: String) -> Bool {
+        log?.contains(line) ?? false
+    }
 
     /// True when `directory` holds a checkpoint CRIU finished (`stats-dump` and `inventory.img`).
     static func isComplete(_ directory: String, host: any Host) async throws -> Bool {

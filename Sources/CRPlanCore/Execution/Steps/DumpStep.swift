@@ -8,7 +8,7 @@ struct DumpStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let host = context.host
         let facts = try context.requireFacts()
-        let directory = try context.imageDirectory()
+        let directory = try context.path(\.imageDir, "image dir")
         if try await CheckpointImages.isComplete(directory, host: host) {
             throw StepFailure(
                 "\(directory) already holds a complete checkpoint; crplan never overwrites one: move it away, choose another imageDir, "
@@ -19,9 +19,9 @@ struct DumpStep: StepBehavior {
         try await context.progress(["imageDir": directory, "pid": String(facts.pid)])
 
         let run = try await context.runCommands()
-        let logPath = directory + "/" + ImageDirLayout.dumpLog
+        let logPath = try context.path(\.log, "dump log")
         let log = try await CheckpointImages.log(logPath, host: host)
-        let logFinished = log?.contains(CheckpointImages.dumpFinished) ?? false
+        let logFinished = CheckpointImages.says(log, StepCheck.dumpFinished)
         let hasStats = try await host.fileExists(directory + "/" + ImageDirLayout.statsDump)
         if run.succeeded, logFinished, hasStats {
             return ["imageDir": directory, "dumpLog": logPath, "pid": String(facts.pid)]
@@ -31,7 +31,7 @@ struct DumpStep: StepBehavior {
         if let failed = run.failureDescription {
             what = "criu dump failed: \(failed)"
         } else if !logFinished {
-            what = "criu dump exited 0 but \(logPath) does not say `\(CheckpointImages.dumpFinished)`"
+            what = "criu dump exited 0 but \(logPath) does not say `\(StepCheck.dumpFinished)`"
         } else {
             what = "criu dump exited 0 but wrote no \(directory)/\(ImageDirLayout.statsDump)"
         }
@@ -53,12 +53,11 @@ struct DumpStep: StepBehavior {
     func probe(_ context: StepContext) async throws -> ProbeDecision {
         let host = context.host
         let facts = try context.requireFacts()
-        let directory = try context.record?.outputs["imageDir"] ?? context.imageDirectory()
+        let directory = try context.record?.outputs["imageDir"] ?? context.path(\.imageDir, "image dir")
         let pid = context.record?.outputs["pid"].flatMap { Int($0) } ?? facts.pid
-        let logPath = directory + "/" + ImageDirLayout.dumpLog
+        let logPath = try context.path(\.log, "dump log")
         let log = try await CheckpointImages.log(logPath, host: host)
-        let logFinished = log?.contains(CheckpointImages.dumpFinished) ?? false
-        if logFinished, try await CheckpointImages.isComplete(directory, host: host) {
+        if CheckpointImages.says(log, StepCheck.dumpFinished), try await CheckpointImages.isComplete(directory, host: host) {
             return .done(
                 ["imageDir": directory, "dumpLog": logPath, "pid": String(pid)],
                 reason: "dump.log says the dump finished and the images are complete"
@@ -73,16 +72,13 @@ struct DumpStep: StepBehavior {
         )
     }
 
-    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool {
-        !graph.plan.criu.leaveRunning
-    }
-
-    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String {
-        let directory = context.outputs(of: .dump)["imageDir"] ?? (try? context.imageDirectory()) ?? "the image dir"
-        let way = explicit
-            ? "restore it with a restore plan for \(directory) or by hand (criu restore)"
-            : "continue with `crplan resume \(context.graph.planName)` to restore it, or restore it by hand"
-        return "the dump succeeded: the checkpoint in \(directory) is now the only copy of the workload (CRIU stopped the container's "
-            + "processes), so nothing before it is undone and the images are never deleted; \(way)"
+    func rollForward(_ context: StepContext, explicit: Bool) -> RollForward {
+        let directory = context.outputs(of: .dump)["imageDir"] ?? (try? context.path(\.imageDir, "image dir")) ?? "the image dir"
+        return RollForward(
+            note: "the dump succeeded: the checkpoint in \(directory) is now the only copy of the workload (CRIU stopped the container's "
+                + "processes), so nothing before it is undone and the images are never deleted; "
+                + (explicit ? "restore it with a restore plan for \(directory) or by hand (criu restore)" : "resume the run to restore it, or restore it by hand"),
+            next: explicit ? nil : NextCommand(.resume, "to restore the checkpoint")
+        )
     }
 }

@@ -1,38 +1,50 @@
-/// `inspect`: resolve the container to its full id, refuse what cannot be
-/// checkpointed (or restored), journal the facts, lock the container id, and
-/// for an external checkpoint prepare the image dir and save the facts there
-/// so a later restore-only run can use them.
+/// `inspect`: run the step's `docker inspect` (as printed), decode it into
+/// the container's facts, check them against the step's checks (running
+/// before a checkpoint, not running before a restore, a storage driver
+/// external C/R serves), journal the facts, lock the container id, and for
+/// an external checkpoint prepare the image dir and save the facts there so
+/// a later restore-only run can use them.
 struct InspectStep: StepBehavior {
-    static let supportedDrivers = ["aufs", "overlay", "overlay2", "vfs"]
-
     func run(_ context: StepContext) async throws -> [String: String] {
-        let graph = context.graph
-        let reference = graph.container.value
-        let docker = try context.dockerEndpoint()
+        let reference = context.graph.container.value
+        let run = try await context.runCommands()
+        guard let completed = run.completed.last else {
+            throw StepFailure("step inspect ran no docker inspect (a crplan bug: please report it)")
+        }
         var facts: ContainerFacts
         do {
-            facts = try await context.host.inspectContainer(reference, docker: docker)
-        } catch .containerNotFound {
+            facts = try await context.containerFacts(from: completed, reference: reference)
+        } catch HostError.containerNotFound {
             throw StepFailure("Docker knows no container `\(reference)`: check the plan's container with `docker ps -a`")
-        } catch {
-            throw StepFailure(error.description)
+        } catch let error as HostError {
+            throw StepFailure("\(completed.failureDescription): \(error)")
         }
         let label = "container \(reference)" + (facts.id == reference ? "" : " (\(facts.id))")
-        switch graph.operation {
-        case .checkpoint, .roundtrip:
-            guard facts.running, facts.pid > 0 else {
-                throw StepFailure("\(label) is not running (Docker status `\(facts.status)`): there is nothing to checkpoint")
+        for check in context.step.checks {
+            switch check {
+            case .containerRunning:
+                guard facts.running, facts.pid > 0 else {
+                    let state = facts.running ? "Docker reports it running but without a process (pid \(facts.pid))" : "Docker status `\(facts.status)`"
+                    throw StepFailure("\(label) is not running (\(state)): there is nothing to checkpoint")
+                }
+                if facts.initCommandLine == nil, let process = await context.host.process(facts.pid) {
+                    facts.initCommandLine = process.commandLine
+                }
+            case .containerNotRunning:
+                guard !facts.running else {
+                    throw StepFailure("\(label) is running: restoring its checkpoint would start a second copy; stop it first")
+                }
+            case .storageDriver(let drivers):
+                guard drivers.contains(facts.driver) else {
+                    throw StepFailure(
+                        drivers.count == 1
+                            ? "the plan says storage.driver `\(drivers[0])` but Docker reports `\(facts.driver)` for \(label): fix the plan or use `auto`"
+                            : "\(label) uses the storage driver `\(facts.driver)`, which external C/R cannot serve (supported: \(drivers.joined(separator: ", ")))"
+                    )
+                }
+            case .notMountPoint, .logContains, .savedFactsMatchContainer, .processAlive:
+                throw StepFailure("step inspect cannot check \(check) (a crplan bug: please report it)")
             }
-            if facts.initCommandLine == nil, let process = await context.host.process(facts.pid) {
-                facts.initCommandLine = process.commandLine
-            }
-        case .restore:
-            guard !facts.running else {
-                throw StepFailure("\(label) is running: restoring its checkpoint would start a second copy; stop it first")
-            }
-        }
-        if graph.mode == .external {
-            try checkDriver(facts, label: label, plan: graph.plan)
         }
         try await context.bindFacts(facts, source: "inspect")
 
@@ -40,30 +52,17 @@ struct InspectStep: StepBehavior {
             "containerID": facts.id, "containerName": facts.name, "pid": String(facts.pid),
             "status": facts.status, "driver": facts.driver, "rootfs": facts.rootfs,
         ]
-        if graph.mode == .external, graph.operation != .restore {
+        if context.step.paths.factsFile != nil {
             try await prepareImageDirectory(context, facts: facts, outputs: &outputs)
         }
         return outputs
-    }
-
-    private func checkDriver(_ facts: ContainerFacts, label: String, plan: Plan) throws {
-        switch plan.storage.driver {
-        case .auto:
-            guard Self.supportedDrivers.contains(facts.driver) else {
-                throw StepFailure("\(label) uses the storage driver `\(facts.driver)`, which external C/R cannot serve (supported: \(Self.supportedDrivers.joined(separator: ", ")))")
-            }
-        case let driver:
-            guard facts.driver == driver.rawValue else {
-                throw StepFailure("the plan says storage.driver `\(driver.rawValue)` but Docker reports `\(facts.driver)` for \(label): fix the plan or use `auto`")
-            }
-        }
     }
 
     /// Refuses (or, with keep-existing, moves aside) a complete checkpoint,
     /// creates the dir 0700 and saves the facts in it.
     private func prepareImageDirectory(_ context: StepContext, facts: ContainerFacts, outputs: inout [String: String]) async throws {
         let host = context.host
-        let directory = try context.imageDirectory()
+        let directory = try context.path(\.imageDir, "image dir")
         if try await CheckpointImages.isComplete(directory, host: host) {
             guard context.options.keepExistingCheckpoint else {
                 throw StepFailure(
@@ -71,14 +70,12 @@ struct InspectStep: StepBehavior {
                         + "move it away, choose another imageDir, or pass --keep-existing to keep it under a new name"
                 )
             }
-            let aside = try await context.asidePath(for: directory, label: "")
-            try await context.progress(["movedExistingCheckpointTo": aside])
-            try await host.move(from: directory, to: aside)
+            let aside = try await context.moveAside(directory, label: "", key: "movedExistingCheckpointTo")
             outputs["movedExistingCheckpointTo"] = aside
             await context.note("kept the earlier checkpoint of \(directory) as \(aside)")
         }
         try await host.makeDirectory(at: directory, mode: 0o700)
-        let factsPath = directory + "/" + ImageDirLayout.containerFacts
+        let factsPath = try context.path(\.factsFile, "facts file")
         try await host.writeFileAtomically(at: factsPath, contents: try CheckpointImages.encodeFacts(facts), mode: 0o600)
         outputs["imageDir"] = directory
         outputs["factsFile"] = factsPath

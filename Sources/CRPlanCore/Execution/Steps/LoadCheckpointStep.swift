@@ -4,7 +4,7 @@
 struct LoadCheckpointStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let host = context.host
-        let directory = try context.imageDirectory()
+        let directory = try context.path(\.imageDir, "image dir")
         guard try await host.fileType(at: directory) == .directory else {
             throw StepFailure("there is no checkpoint at \(directory): check the plan's imageDir")
         }
@@ -14,7 +14,7 @@ struct LoadCheckpointStep: StepBehavior {
                     + "the dump did not finish); see \(directory)/\(ImageDirLayout.dumpLog)"
             )
         }
-        let factsPath = directory + "/" + ImageDirLayout.containerFacts
+        let factsPath = try context.path(\.factsFile, "facts file")
         guard try await host.fileExists(factsPath) else {
             throw StepFailure("\(directory) has no \(ImageDirLayout.containerFacts): it was not made by a crplan checkpoint, so crplan cannot rebuild the container's root for it")
         }

@@ -1,15 +1,17 @@
 /// `rebuild-rootfs`: mount the container's root again for restore, with the
-/// compiled mount commands (overlay from the saved layers, aufs from the
-/// branch list, vfs bound onto itself). Idempotent: a root already mounted
-/// as wanted is left alone (and is not crplan's to unmount); `mounted`
-/// in the outputs says whether crplan mounted it.
+/// compiled mount commands of the driver's alternative (overlay from the
+/// saved layers, aufs from the branch list, vfs bound onto itself). The
+/// commands' own guards say what "mounted as wanted" means (file-system
+/// type and the mount options the command passes), so the step is
+/// idempotent: a root already mounted as wanted is left alone (and is not
+/// crplan's to unmount); `mounted` in the outputs says whether crplan mounted it.
 struct RebuildRootfsStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let host = context.host
-        let facts = try context.requireFacts()
-        let rootfs = facts.rootfs
+        let rootfs = try context.requireFacts().rootfs
+        let wanted = try mountGuard(context)
         if let entry = try await host.mountEntry(at: rootfs) {
-            guard MountExpectation.matches(entry, facts: facts) else {
+            guard wanted.isSatisfied(by: entry) == true else {
                 throw StepFailure(
                     "\(rootfs) is already mounted (\(entry.fileSystemType) from \(entry.source)) but not as the container's root: "
                         + "unmount it or check the plan"
@@ -20,7 +22,6 @@ struct RebuildRootfsStep: StepBehavior {
             await context.note("\(rootfs) is already mounted as wanted; leaving it as it is")
             return ["rootfs": rootfs, "mounted": ours ? "true" : "false"]
         }
-        try await host.makeDirectory(at: rootfs, mode: 0o700)
         try await context.progress(["rootfs": rootfs, "mountedBefore": "false"])
         let run = try await context.runCommands()
         let entry = try await host.mountEntry(at: rootfs)
@@ -33,20 +34,19 @@ struct RebuildRootfsStep: StepBehavior {
         guard let entry else {
             throw StepFailure("the mount commands succeeded but \(rootfs) is not a mount point")
         }
-        guard MountExpectation.matches(entry, facts: facts) else {
-            throw StepFailure("\(rootfs) is mounted (\(entry.fileSystemType) from \(entry.source)) but not as the \(facts.driver) root the facts describe")
+        guard wanted.isSatisfied(by: entry) == true else {
+            throw StepFailure("\(rootfs) is mounted (\(entry.fileSystemType) from \(entry.source)) but not with the options the mount command passed")
         }
         return ["rootfs": rootfs, "mounted": "true"]
     }
 
     func probe(_ context: StepContext) async throws -> ProbeDecision {
-        let facts = try context.requireFacts()
-        let rootfs = facts.rootfs
+        let rootfs = try context.requireFacts().rootfs
         let crplanWasMounting = context.record?.outputs["mountedBefore"] == "false"
         guard let entry = try await context.host.mountEntry(at: rootfs) else {
             return .rerun("\(rootfs) is not mounted")
         }
-        guard MountExpectation.matches(entry, facts: facts) else {
+        guard try mountGuard(context).isSatisfied(by: entry) == true else {
             return .operatorNeeded("\(rootfs) is mounted (\(entry.fileSystemType) from \(entry.source)) but not as the container's root; unmount it by hand, then resume")
         }
         return .done(
@@ -54,25 +54,15 @@ struct RebuildRootfsStep: StepBehavior {
             reason: "mountinfo shows \(rootfs) mounted as wanted"
         )
     }
-}
 
-/// Whether a mount at the root is the one the facts describe.
-enum MountExpectation {
-    static func matches(_ entry: MountEntry, facts: ContainerFacts) -> Bool {
-        switch facts.driver {
-        case "overlay", "overlay2":
-            guard entry.fileSystemType == "overlay" else { return false }
-            if let upper = facts.graphDriverData["UpperDir"], let mounted = entry.option("upperdir") {
-                return upper == mounted
+    /// The guard of the bound command that mounts the root.
+    private func mountGuard(_ context: StepContext) throws -> CommandGuard {
+        let rootfs = try context.requireFacts().rootfs
+        for command in try context.bound().commands {
+            for guardian in command.guards where guardian.mountTarget?.literalValue == rootfs {
+                return guardian
             }
-            return true
-        case "aufs":
-            return entry.fileSystemType == "aufs"
-        case "vfs":
-            // The directory bound onto itself: any mount exactly there.
-            return true
-        default:
-            return entry.fileSystemType == facts.driver
         }
+        throw StepFailure("step rebuild-rootfs has no command that mounts \(rootfs) (a crplan bug: please report it)")
     }
 }

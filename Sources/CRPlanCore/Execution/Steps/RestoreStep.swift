@@ -9,9 +9,9 @@ struct RestoreStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let host = context.host
         let facts = try context.requireFacts()
-        let directory = try context.imageDirectory()
-        let criuPidfile = try Self.criuPidfile(context, imageDir: directory)
-        let planPidfile = try context.resolve(context.graph.plan.restore.pidfile, purpose: "find the plan's pidfile")
+        let directory = try context.path(\.imageDir, "image dir")
+        let criuPidfile = try context.path(\.criuPidfile, "criu pidfile")
+        let planPidfile = try context.path(\.pidfile, "pidfile")
 
         for path in Set([criuPidfile, planPidfile]).sorted() {
             guard let pid = try await context.readPid(at: path), let process = await host.process(pid) else { continue }
@@ -23,12 +23,9 @@ struct RestoreStep: StepBehavior {
                     + "check that process, and remove \(path) if it is not the workload"
             )
         }
-        var progress = ["criuPidfile": criuPidfile, "imageDir": directory]
+        let progress = ["criuPidfile": criuPidfile, "imageDir": directory]
         if try await host.fileType(at: criuPidfile) != nil {
-            let aside = try await context.asidePath(for: criuPidfile, label: "stale")
-            progress["staleCriuPidfileMovedTo"] = aside
-            try await context.progress(progress)
-            try await host.move(from: criuPidfile, to: aside)
+            let aside = try await context.moveAside(criuPidfile, label: "stale", key: "staleCriuPidfileMovedTo", progress: progress)
             await context.note("moved the stale criu pidfile \(criuPidfile) (no live process) aside to \(aside): criu opens it O_EXCL")
         } else {
             try await context.progress(progress)
@@ -42,9 +39,9 @@ struct RestoreStep: StepBehavior {
         }
 
         let run = try await context.runCommands()
-        let logPath = directory + "/" + ImageDirLayout.restoreLog
+        let logPath = try context.path(\.log, "restore log")
         let log = try await CheckpointImages.log(logPath, host: host)
-        let logFinished = log?.contains(CheckpointImages.restoreFinished) ?? false
+        let logFinished = CheckpointImages.says(log, StepCheck.restoreFinished)
         let pid = try await context.readPid(at: criuPidfile)
         let alive = if let pid { await host.process(pid) != nil } else { false }
         if run.succeeded, logFinished, let pid, alive {
@@ -53,13 +50,13 @@ struct RestoreStep: StepBehavior {
 
         let what = run.failureDescription.map { "criu restore failed: \($0)" }
             ?? (logFinished ? "criu restore finished but the pid in \(criuPidfile) is not alive"
-                : "criu restore exited 0 but \(logPath) does not say `\(CheckpointImages.restoreFinished)`")
+                : "criu restore exited 0 but \(logPath) does not say `\(StepCheck.restoreFinished)`")
         let message = LogExcerpt.describe(what, logPath: logPath, text: log)
         if let pid, alive {
             throw StepFailure(message, irreversible: true, notes: [
                 "pid \(pid) from \(criuPidfile) is alive: the workload may run; crplan never kills it and undoes nothing before it. "
-                    + "Check it, then `crplan resume \(context.graph.planName)` adopts it if it is the container's process",
-            ])
+                    + "Check it, then resume the run: it adopts the process if it is the container's",
+            ], next: [NextCommand(.resume, "to adopt the restored process once you checked it")])
         }
         var notes = [
             "a failed restore kills the tasks it restored: nothing of container \(facts.name) runs; the checkpoint images in \(directory) are kept",
@@ -72,11 +69,11 @@ struct RestoreStep: StepBehavior {
 
     func probe(_ context: StepContext) async throws -> ProbeDecision {
         let host = context.host
-        let directory = try context.record?.outputs["imageDir"] ?? context.imageDirectory()
+        let directory = try context.record?.outputs["imageDir"] ?? context.path(\.imageDir, "image dir")
         guard let criuPidfile = context.record?.outputs["criuPidfile"] else {
             return .rerun("criu restore was not started")
         }
-        let logPath = directory + "/" + ImageDirLayout.restoreLog
+        let logPath = try context.path(\.log, "restore log")
         if let pid = try await context.readPid(at: criuPidfile), let process = await host.process(pid) {
             if context.runsContainerCommand(process) == false {
                 return .operatorNeeded("\(criuPidfile) names pid \(pid), which is alive but does not run the container's command; check it by hand")
@@ -87,7 +84,7 @@ struct RestoreStep: StepBehavior {
             )
         }
         let log = try await CheckpointImages.log(logPath, host: host)
-        if log?.contains(CheckpointImages.restoreFinished) == true {
+        if CheckpointImages.says(log, StepCheck.restoreFinished) {
             return .operatorNeeded(
                 "\(logPath) says the restore finished, but no process from \(criuPidfile) is alive: the workload exited after it "
                     + "was restored. Restoring again would start it from the old checkpoint; decide by hand"
@@ -96,14 +93,13 @@ struct RestoreStep: StepBehavior {
         return .rerun("the restore did not finish and no restored process is alive (a failed restore kills what it restored)")
     }
 
-    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool { true }
-
-    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String {
+    func rollForward(_ context: StepContext, explicit: Bool) -> RollForward {
         let pid = context.outputs(of: .restore)["pid"].map { " as pid \($0)" } ?? ""
-        let way = explicit
-            ? "stop it by hand if it must not run"
-            : "continue with `crplan resume \(context.graph.planName)` to finish the remaining steps"
-        return "the restore succeeded: the workload runs again\(pid); crplan never undoes a restore by killing it; \(way)"
+        return RollForward(
+            note: "the restore succeeded: the workload runs again\(pid); crplan never undoes a restore by killing it"
+                + (explicit ? "; stop it by hand if it must not run" : ""),
+            next: explicit ? nil : NextCommand(.resume, "to finish the remaining steps")
+        )
     }
 
     /// Removes the cgroup directories a failed `criu restore` created (they
@@ -119,25 +115,5 @@ struct RestoreStep: StepBehavior {
         }
         guard !left.isEmpty else { return nil }
         return "the failed restore left cgroup directories crplan could not remove: " + left.joined(separator: ", ")
-    }
-
-    /// The `--pidfile` of the compiled restore command (relative paths are
-    /// relative to the image dir, as for criu).
-    static func criuPidfile(_ context: StepContext, imageDir: String) throws -> String {
-        for command in context.step.commands {
-            let argv = try context.argv(for: command)
-            for (index, argument) in argv.enumerated() {
-                var value: String?
-                if argument == "--pidfile", index + 1 < argv.count {
-                    value = argv[index + 1]
-                } else if argument.hasPrefix("--pidfile=") {
-                    value = String(argument.dropFirst("--pidfile=".count))
-                }
-                if let value, !value.isEmpty {
-                    return value.hasPrefix("/") ? value : imageDir + "/" + value
-                }
-            }
-        }
-        throw StepFailure("the compiled restore command has no --pidfile: crplan could not learn the restored pid")
     }
 }

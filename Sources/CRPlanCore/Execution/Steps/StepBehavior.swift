@@ -10,12 +10,9 @@ protocol StepBehavior: Sendable {
     /// For a step journaled as started but not finished: did it finish?
     func probe(_ context: StepContext) async throws -> ProbeDecision
 
-    /// True when a success of this step must never be undone: after it, the
-    /// way on is forward (resume), never back.
-    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool
-
-    /// What to tell the operator when a rollback stops at this step.
-    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String
+    /// What to tell the operator when a rollback stops at this step, a
+    /// point of no return (`Step.pointOfNoReturn`).
+    func rollForward(_ context: StepContext, explicit: Bool) -> RollForward
 }
 
 extension StepBehavior {
@@ -23,14 +20,15 @@ extension StepBehavior {
         .rerun("it changes nothing, so it runs again")
     }
 
-    func isPointOfNoReturn(_ step: Step, in graph: StepGraph) -> Bool {
-        if case .irreversible = step.undo { return true }
-        return false
+    func rollForward(_ context: StepContext, explicit: Bool) -> RollForward {
+        RollForward(note: "step \(context.step.kind.rawValue) cannot be undone", next: explicit ? nil : NextCommand(.resume, "to finish the remaining steps"))
     }
+}
 
-    func rollForwardNote(_ context: StepContext, explicit: Bool) -> String {
-        "step \(context.step.kind.rawValue) cannot be undone"
-    }
+/// Why a rollback stopped at a point of no return, and the way on.
+struct RollForward {
+    var note: String
+    var next: NextCommand?
 }
 
 /// A probe's verdict on an interrupted step.
@@ -49,20 +47,23 @@ struct StepFailure: Error, Sendable, CustomStringConvertible {
     /// What it did must not be undone, nor anything before it (e.g. a restored process may run).
     var irreversible: Bool
     var notes: [String]
+    /// Commands that continue from the failure, when the notes suggest one.
+    var next: [NextCommand]
 
-    init(_ message: String, irreversible: Bool = false, notes: [String] = []) {
+    init(_ message: String, irreversible: Bool = false, notes: [String] = [], next: [NextCommand] = []) {
         self.message = message
         self.irreversible = irreversible
         self.notes = notes
+        self.next = next
     }
 
     var description: String { message }
 }
 
-/// The behaviour of each step kind.
-enum StepBehaviors {
-    static func behavior(for kind: StepKind) -> any StepBehavior {
-        switch kind {
+extension StepKind {
+    /// What a step of this kind does for real.
+    var behavior: any StepBehavior {
+        switch self {
         case .inspect: InspectStep()
         case .loadCheckpoint: LoadCheckpointStep()
         case .dump: DumpStep()

@@ -5,7 +5,7 @@
 struct WritePidfileStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let host = context.host
-        let path = try context.resolve(context.graph.plan.restore.pidfile, purpose: "find the plan's pidfile")
+        let path = try context.path(\.pidfile, "pidfile")
         guard let pid = try await restoredPid(context) else {
             throw StepFailure("no restored pid is known: neither the restore step's outputs nor its criu pidfile give one")
         }
@@ -31,13 +31,12 @@ struct WritePidfileStep: StepBehavior {
         return .rerun("\(path) does not hold pid \(pid) yet")
     }
 
+    /// The pid the step before reported, else the one in the step's criu pidfile.
     private func restoredPid(_ context: StepContext) async throws -> Int? {
-        for kind in [StepKind.restore, .startFromCheckpoint] {
+        for kind in context.step.dependsOn {
             if let pid = context.outputs(of: kind)["pid"].flatMap({ Int($0) }) { return pid }
         }
-        if let criuPidfile = context.outputs(of: .restore)["criuPidfile"] {
-            return try await context.readPid(at: criuPidfile)
-        }
-        return nil
+        guard let criuPidfile = try context.bound().paths.criuPidfile else { return nil }
+        return try await context.readPid(at: try context.literal(criuPidfile, "criu pidfile"))
     }
 }

@@ -1,14 +1,20 @@
 /// Prints argv the way `docker_cr.sh -v` shows its commands: one line,
 /// arguments separated by spaces, single quotes around those a shell would
-/// split or expand. Display only: crplan never runs a shell.
-enum ShellQuoting {
+/// split or expand. Display only: crplan never runs a shell. The one quoter
+/// for display: the dry run, progress lines, error messages.
+public enum ShellQuoting {
     static func commandLine(_ arguments: [Argument]) -> String {
         arguments.map(word).joined(separator: " ")
     }
 
     /// A bound argv as one readable line (progress output, events).
-    static func line(_ argv: [String]) -> String {
-        argv.map { $0.isEmpty ? "''" : isSafe($0) ? $0 : "'" + $0.replacing("'", with: #"'\''"#) + "'" }.joined(separator: " ")
+    public static func line(_ argv: [String]) -> String {
+        argv.map(word).joined(separator: " ")
+    }
+
+    /// One argument, single-quoted when a shell would split or expand it.
+    public static func word(_ text: String) -> String {
+        text.isEmpty ? "''" : isSafe(text) ? text : "'" + text.replacing("'", with: #"'\''"#) + "'"
     }
 
     /// `${...}` variables print bare: they are placeholders, not shell syntax.

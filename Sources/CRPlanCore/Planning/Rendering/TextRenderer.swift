@@ -7,9 +7,8 @@ struct TextRenderer {
 
     func render(_ graph: StepGraph) -> String {
         var lines: [String] = []
-        let plan = graph.plan
         lines.append("plan \(graph.planName): \(graph.operation.rawValue) of container \(graph.container.value)"
-            + " (\(graph.mode.rawValue) mode, storage driver \(plan.storage.driver.rawValue))")
+            + " (\(graph.mode.rawValue) mode, storage driver \(graph.storageDriver.rawValue))")
         if symbolic {
             lines.append("runtime values such as ${container.pid} are bound when the inspect step runs")
         }
@@ -25,12 +24,11 @@ struct TextRenderer {
         var lines = ["\(number). \(step.id)", indent + step.summary]
         let dependencies = step.dependsOn.map(\.rawValue).joined(separator: ", ")
         lines.append(indent + "depends on: " + (dependencies.isEmpty ? "nothing" : dependencies))
-        if let timeout = step.timeout {
-            lines.append(indent + "timeout: \(timeout)")
-        }
+        lines.append(indent + "timeout: \(step.timeout)" + (step.pointOfNoReturn ? "; point of no return: once it succeeds it is never undone" : ""))
         for input in step.inputs {
             lines.append(indent + "reads: \(input)")
         }
+        lines += describe(step.paths).map { indent + $0 }
         lines += step.commands.flatMap { render($0, indent: indent) }
         for alternative in step.alternatives {
             let drivers = alternative.drivers.map(\.rawValue).joined(separator: " or ")
@@ -49,7 +47,17 @@ struct TextRenderer {
     }
 
     private func render(_ command: CommandTemplate, indent: String) -> [String] {
-        var lines = [indent + "$ " + ShellQuoting.commandLine(command.arguments)]
+        var lines: [String] = []
+        if let directory = command.workingDirectory {
+            lines.append(indent + "in \(directory):")
+        }
+        lines.append(indent + "$ " + ShellQuoting.commandLine(command.arguments))
+        if let interval = command.pollInterval {
+            lines.append(indent + "  polled: run again every \(interval) until the checks below hold")
+        }
+        if command.output == .containerInspect {
+            lines.append(indent + "  its output is read as the container's state")
+        }
         for guardian in command.guards {
             lines.append(indent + "  " + describe(guardian))
         }
@@ -78,7 +86,19 @@ struct TextRenderer {
         case .logContains(let log, let text): "\(log) contains `\(text)`"
         case .savedFactsMatchContainer(let file): "\(file) names the inspected container"
         case .processAlive(let pidfile): "the pid in \(pidfile) is alive and runs the container's command"
+        case .storageDriver(let drivers): "Docker reports storage driver " + drivers.joined(separator: " or ")
         }
+    }
+
+    private func describe(_ paths: StepPaths) -> [String] {
+        var lines: [String] = []
+        if let imageDir = paths.imageDir { lines.append("image dir: \(imageDir)") }
+        if let facts = paths.factsFile { lines.append("facts file: \(facts)") }
+        if let home = paths.dockerHome { lines.append("docker home: \(home)") }
+        if let pidfile = paths.pidfile { lines.append("pidfile: \(pidfile)") }
+        if let criuPidfile = paths.criuPidfile { lines.append("criu pidfile: \(criuPidfile)") }
+        if let log = paths.log { lines.append("log: \(log)") }
+        return lines
     }
 
     private func describe(_ undo: UndoAction) -> String {

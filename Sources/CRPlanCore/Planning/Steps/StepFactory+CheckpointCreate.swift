@@ -6,14 +6,21 @@ extension StepFactory {
         var argv = docker(["checkpoint", "create"])
         if plan.criu.leaveRunning { argv.append("--leave-running") }
         argv += [.value(.containerID), .value(Template(literal: checkpointName))]
+        let leaveRunning = plan.criu.leaveRunning
         return Step(
             kind: .checkpointCreate,
             summary: "Checkpoint the container with Docker as `\(checkpointName)`"
-                + (plan.criu.leaveRunning ? ", leaving it running" : "; Docker stops it"),
+                + (leaveRunning ? ", leaving it running" : "; Docker stops it"),
             dependsOn: [previous],
-            commands: [CommandTemplate(purpose: "checkpoint the container with docker checkpoint create", arguments: argv)],
-            undo: .irreversible("the checkpoint images are the only copy of the workload; roll forward with resume"),
-            timeout: plan.timeouts.dump
+            commands: [
+                CommandTemplate(purpose: "checkpoint the container with docker checkpoint create", arguments: argv),
+                inspectByID(purpose: "read the container's state after the checkpoint (run also when it failed)"),
+            ],
+            checks: [leaveRunning ? .containerRunning : .containerNotRunning],
+            undo: leaveRunning ? .nothing : .irreversible("the checkpoint images are the only copy of the workload; roll forward with resume"),
+            pointOfNoReturn: !leaveRunning,
+            paths: StepPaths(dockerHome: plan.docker.home),
+            timeout: dumpTimeout
         )
     }
 }

@@ -27,10 +27,15 @@ extension StepFactory {
                 ? "Checkpoint the container's process tree into the image dir with CRIU, leaving it running"
                 : "Checkpoint the container's process tree into the image dir with CRIU; the tasks exit and the images become the only copy of the workload",
             dependsOn: [previous],
-            commands: [CommandTemplate(purpose: "checkpoint the container with criu dump", arguments: argv)],
+            commands: [
+                CommandTemplate(purpose: "checkpoint the container with criu dump", arguments: argv, workingDirectory: plan.imageDir),
+            ],
             produces: [plan.imageDir, imageFile(ImageDirLayout.dumpLog), imageFile(ImageDirLayout.statsDump)],
-            undo: .irreversible("the checkpoint images are the only copy of the workload; roll forward with resume"),
-            timeout: plan.timeouts.dump
+            undo: criu.leaveRunning
+                ? .nothing : .irreversible("the checkpoint images are the only copy of the workload; roll forward with resume"),
+            pointOfNoReturn: !criu.leaveRunning,
+            paths: StepPaths(imageDir: plan.imageDir, log: imageFile(ImageDirLayout.dumpLog)),
+            timeout: dumpTimeout
         )
     }
 }

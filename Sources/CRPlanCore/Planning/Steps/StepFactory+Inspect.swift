@@ -1,4 +1,7 @@
 extension StepFactory {
+    /// The storage drivers whose root external C/R can rebuild.
+    static let externalDrivers = ["aufs", "overlay", "overlay2", "vfs"]
+
     /// `inspect`: resolve the plan's reference to one container and read its
     /// facts. Before a dump the container must be running; before a
     /// restore-only run it must not be (Docker marked it exited at the dump).
@@ -6,28 +9,41 @@ extension StepFactory {
         let reference = "`\(plan.container.value)`"
         let savesFacts = plan.mode == .external && plan.operation != .restore
         let summary: String
-        let check: StepCheck
+        var checks: [StepCheck]
         switch plan.operation {
         case .checkpoint, .roundtrip:
-            check = .containerRunning
+            checks = [.containerRunning]
             summary = savesFacts
                 ? "Resolve container \(reference) to its full id, check that it is running, read its facts "
                     + "(pid, root, storage driver and layers, external mounts from /proc/<pid>/mountinfo) "
                     + "and save them in the image dir"
                 : "Resolve container \(reference) to its full id and check that it is running"
         case .restore:
-            check = .containerNotRunning
+            checks = [.containerNotRunning]
             summary = "Resolve container \(reference) to its full id and check that it is not running "
                 + "(Docker marked it exited at the dump; a running container cannot be restored over)"
+        }
+        if plan.mode == .external {
+            let drivers = plan.storage.driver == .auto ? Self.externalDrivers : [plan.storage.driver.rawValue]
+            checks.append(.storageDriver(drivers))
         }
         return Step(
             kind: .inspect,
             summary: summary,
             dependsOn: [],
-            commands: [CommandTemplate(purpose: "read the container's state from Docker", arguments: inspectByReference)],
+            commands: [
+                CommandTemplate(
+                    purpose: "read the container's state from Docker", arguments: inspectByReference, output: .containerInspect
+                ),
+            ],
             produces: savesFacts ? [imageFile(ImageDirLayout.containerFacts)] : [],
-            checks: [check],
-            undo: .nothing
+            checks: checks,
+            undo: .nothing,
+            paths: StepPaths(
+                imageDir: savesFacts ? plan.imageDir : nil,
+                factsFile: savesFacts ? imageFile(ImageDirLayout.containerFacts) : nil,
+                dockerHome: plan.docker.home
+            )
         )
     }
 }

@@ -10,9 +10,10 @@ extension StepFactory {
             summary: "Read the container facts the checkpoint run saved in the image dir (root, storage driver "
                 + "and layers, cgroup mounts), check they belong to the inspected container and that the dump finished",
             dependsOn: [previous],
-            inputs: [facts, dumpLog],
+            inputs: [plan.imageDir],
             checks: [.savedFactsMatchContainer(file: facts), .logContains(log: dumpLog, text: StepCheck.dumpFinished)],
-            undo: .nothing
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir, factsFile: facts, log: dumpLog)
         )
     }
 }

@@ -32,14 +32,17 @@ extension StepFactory {
                 CommandTemplate(
                     purpose: "restore the container with criu restore",
                     arguments: argv,
-                    guards: [.clearStaleFile(path: criuPidfile)]
+                    guards: [.clearStaleFile(path: criuPidfile)],
+                    workingDirectory: plan.imageDir
                 ),
             ],
             inputs: [plan.imageDir],
             produces: [log, criuPidfile],
             checks: [.logContains(log: log, text: StepCheck.restoreFinished)],
             undo: .irreversible("the restored workload is live; never killed by rollback"),
-            timeout: plan.timeouts.restore
+            pointOfNoReturn: true,
+            paths: StepPaths(imageDir: plan.imageDir, pidfile: plan.restore.pidfile, criuPidfile: criuPidfile, log: log),
+            timeout: restoreTimeout
         )
     }
 }

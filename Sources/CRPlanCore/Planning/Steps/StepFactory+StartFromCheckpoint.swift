@@ -7,10 +7,15 @@ extension StepFactory {
             kind: .startFromCheckpoint,
             summary: "Start the container from checkpoint `\(checkpointName)` with Docker",
             dependsOn: [previous],
-            commands: [CommandTemplate(purpose: "restore the container with docker start --checkpoint", arguments: argv)],
+            commands: [
+                CommandTemplate(purpose: "restore the container with docker start --checkpoint", arguments: argv),
+                inspectByID(purpose: "read the restored container's state and State.Pid (run also when the start failed)"),
+            ],
             checks: [.containerRunning],
             undo: .irreversible("the restored workload is live; never killed by rollback"),
-            timeout: plan.timeouts.restore
+            pointOfNoReturn: true,
+            paths: StepPaths(dockerHome: plan.docker.home),
+            timeout: restoreTimeout
         )
     }
 }

@@ -9,7 +9,8 @@ extension StepFactory {
             dependsOn: [previous],
             inputs: [log],
             checks: [.logContains(log: log, text: StepCheck.dumpFinished)],
-            undo: .nothing
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir, log: log)
         )
     }
 }

@@ -15,9 +15,11 @@ extension StepFactory {
             kind: .waitContainerExited,
             summary: summary,
             dependsOn: [previous],
-            commands: [CommandTemplate(purpose: "poll the container's State.Running and State.Status", arguments: inspectByID)],
+            commands: [inspectByID(purpose: "poll the container's State.Running and State.Status", pollInterval: Self.pollInterval)],
             checks: checks,
-            undo: .nothing
+            undo: .nothing,
+            paths: StepPaths(dockerHome: plan.docker.home),
+            timeout: Self.exitWaitTimeout
         )
     }
 }

@@ -16,17 +16,18 @@ extension StepFactory {
                 inputs: [criuPidfile],
                 produces: [pidfile],
                 checks: [.processAlive(pidfile: criuPidfile)],
-                undo: .removeFile(pidfile)
+                undo: .removeFile(pidfile),
+                paths: StepPaths(pidfile: pidfile, criuPidfile: criuPidfile)
             )
         case .native:
             return Step(
                 kind: .writePidfile,
-                summary: "Read the restored container's State.Pid from Docker and write it to the plan's pidfile atomically",
+                summary: "Check that the State.Pid Docker reported after the start is alive and runs the container's command, "
+                    + "then write it to the plan's pidfile atomically",
                 dependsOn: [previous],
-                commands: [CommandTemplate(purpose: "read the restored container's State.Pid", arguments: inspectByID)],
                 produces: [pidfile],
-                checks: [.containerRunning],
-                undo: .removeFile(pidfile)
+                undo: .removeFile(pidfile),
+                paths: StepPaths(pidfile: pidfile)
             )
         }
     }

@@ -1,8 +1,9 @@
+import Foundation
 @testable import CRPlanCore
 
 /// The recording test double of `Host`: runs nothing, simulates a
 /// `FakeWorld`, and records every call. Runs instantly (a fake clock).
-actor FakeHost: Host {
+actor FakeHost: CRPlanCore.Host {
     var world: FakeWorld
     nonisolated let environment: [String: String]
 
@@ -41,6 +42,11 @@ actor FakeHost: Host {
     func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
         try sideEffect(.run(invocation.argv), .run, invocation.argv.joined(separator: " "))
         world.clock += world.commandDuration
+        if let reference = FakeWorld.inspectedReference(invocation.argv) {
+            let result = world.inspect(reference)
+            if let log = invocation.standardOutputLog { world.write(log, result.standardOutput) }
+            return result
+        }
         for handler in world.handlers where handler.matches(invocation.argv) {
             let result = handler.respond(&world, invocation)
             if let log = invocation.standardErrorLog { world.write(log, result.standardError) }
@@ -50,19 +56,22 @@ actor FakeHost: Host {
         throw .launchFailed(program: invocation.argv.first ?? "", message: "the fake host has no handler for \(invocation.argv)")
     }
 
-    func inspectContainer(_ reference: String, docker: DockerEndpoint) async throws(HostError) -> ContainerFacts {
-        world.calls.append(.inspect(reference))
-        if let error = world.injectedFailure(.inspect, reference) { throw error }
-        let id = try world.container(matching: reference)
-        if let remaining = world.containers[id]?.exitNoticedAfterInspects {
-            if remaining <= 0 {
-                world.dockerNoticesExit(id)
-            } else {
-                world.containers[id]?.exitNoticedAfterInspects = remaining - 1
+    /// Decodes what the fake `docker inspect` printed: the facts as JSON.
+    nonisolated func containerFacts(
+        fromInspect result: CommandResult, reference: String, dockerHome: String
+    ) async throws(HostError) -> ContainerFacts {
+        guard result.status == .exited(0) else {
+            if result.standardError.contains("No such container") { throw .containerNotFound(reference: reference) }
+            if result.standardError.contains("Multiple IDs found") {
+                throw .ambiguousContainer(reference: reference, candidates: [])
             }
+            throw .docker(message: result.standardError)
         }
-        guard let container = world.containers[id] else { throw .containerNotFound(reference: reference) }
-        return container.facts
+        do {
+            return try JSONDecoder().decode(ContainerFacts.self, from: Data(result.standardOutput.utf8))
+        } catch {
+            throw .docker(message: "cannot decode the fake inspect output: \(error)")
+        }
     }
 
     // MARK: Files

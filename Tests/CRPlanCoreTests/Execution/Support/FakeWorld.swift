@@ -1,3 +1,4 @@
+import Foundation
 @testable import CRPlanCore
 
 /// Everything the recording test double simulates: an in-memory file
@@ -95,6 +96,41 @@ struct FakeWorld: Sendable {
     }
 
     // MARK: Docker
+
+    /// The reference of a `docker [-H HOST] inspect --type container -- REF` argv, nil for other commands.
+    static func inspectedReference(_ argv: [String]) -> String? {
+        guard let index = argv.firstIndex(of: "inspect"), argv.first?.hasSuffix("docker") == true,
+              argv.count == index + 5, argv[index + 1] == "--type", argv[index + 3] == "--" else { return nil }
+        return argv[index + 4]
+    }
+
+    /// What `docker inspect` prints: the facts as JSON, or Docker's errors.
+    /// An injected `.inspect` failure makes Docker fail with its message.
+    mutating func inspect(_ reference: String) -> CommandResult {
+        calls.append(.inspect(reference))
+        if let error = injectedFailure(.inspect, reference) {
+            return CommandResult(status: .exited(1), standardError: "Error response from daemon: \(error)")
+        }
+        let id: String
+        do {
+            id = try container(matching: reference)
+        } catch .ambiguousContainer {
+            return CommandResult(status: .exited(1), standardError: "Error: Multiple IDs found with provided prefix: \(reference)")
+        } catch {
+            return CommandResult(status: .exited(1), standardError: "Error: No such container: \(reference)")
+        }
+        if let remaining = containers[id]?.exitNoticedAfterInspects {
+            if remaining <= 0 {
+                dockerNoticesExit(id)
+            } else {
+                containers[id]?.exitNoticedAfterInspects = remaining - 1
+            }
+        }
+        guard let container = containers[id], let json = try? JSONEncoder().encode(container.facts) else {
+            return CommandResult(status: .exited(1), standardError: "Error: No such container: \(reference)")
+        }
+        return CommandResult(status: .exited(0), standardOutput: String(decoding: json, as: UTF8.self))
+    }
 
     func container(matching reference: String) throws(HostError) -> String {
         if containers[reference] != nil { return reference }

@@ -59,7 +59,7 @@ enum Scenario {
             world.directories[rootfs] = 0o755
             world.mounts.append(overlayMount())
         }
-        world.handlers = [criuDump(), criuRestore(), mount(), dockerCheckpointCreate(), dockerStartCheckpoint()]
+        world.handlers = [criuDump(), criuRestore(), mount(), makeDirectory(), dockerCheckpointCreate(), dockerStartCheckpoint()]
         return world
     }
 
@@ -161,6 +161,20 @@ enum Scenario {
         }
     }
 
+    /// `mkdir -p PATH`.
+    static func makeDirectory() -> FakeWorld.CommandHandler {
+        .init(name: "mkdir", matches: { isCommand($0, "mkdir", "-p") }) { world, invocation in
+            guard let path = invocation.argv.last else { return CommandResult(status: .exited(1)) }
+            var current = path
+            while world.directories[current] == nil, current.count > 1 {
+                world.directories[current] = 0o755
+                current = String(current[..<(current.lastIndex(of: "/") ?? current.startIndex)])
+                if current.isEmpty { break }
+            }
+            return CommandResult(status: .exited(0))
+        }
+    }
+
     static func failingMount() -> FakeWorld.CommandHandler {
         .init(name: "failing mount", matches: { $0.first == "mount" }) { _, _ in
             CommandResult(status: .exited(32), standardError: "mount: wrong fs type, bad option, bad superblock on overlay")
@@ -191,79 +205,62 @@ enum Scenario {
 
     // MARK: Plans and graphs
 
-    static func plan(operation: Plan.Operation = .roundtrip, mode: Plan.Mode = .external, leaveRunning: Bool = false) -> Plan {
-        Plan(
-            name: planName, container: ContainerReference(name) ?? ContainerReference("abcd")!, operation: operation, mode: mode,
-            criu: CRIUSettings(leaveRunning: leaveRunning), imageDir: "/images/${container.id}",
-            restore: RestoreSettings(pidfile: Template(literal: pidfile))
-        )
+    /// The plan text of the scenario: container `web`, images under `/images`.
+    static func planText(
+        operation: Plan.Operation = .roundtrip, mode: Plan.Mode = .external, leaveRunning: Bool = false, driver: String = "overlay2"
+    ) -> String {
+        """
+        version: 1
+        name: \(planName)
+        container: \(name)
+        operation: \(operation.rawValue)
+        mode: \(mode.rawValue)
+        storage:
+          driver: \(mode == .native ? "auto" : driver)
+        imageDir: /images/${container.id}
+        criu:
+          leaveRunning: \(leaveRunning)
+        restore:
+          pidfile: \(pidfile)
+
+        """
     }
 
-    static func command(_ purpose: String, _ arguments: [String], cgroups: Bool = false) -> CommandTemplate {
-        var argv = arguments.map { Argument.value(Template(stringLiteral: $0)) }
-        if cgroups { argv.append(.cgroupExtMounts(purpose.contains("restore") ? .restore : .dump)) }
-        return CommandTemplate(purpose: purpose, arguments: argv)
+    /// The graph the planner compiles for the scenario's plan (an empty
+    /// environment: docker, criu and /var/lib/docker by default).
+    static func graph(
+        operation: Plan.Operation = .roundtrip, mode: Plan.Mode = .external, leaveRunning: Bool = false, driver: String = "overlay2"
+    ) -> StepGraph {
+        guard leaveRunning, operation == .roundtrip else {
+            return compile(planText(operation: operation, mode: mode, leaveRunning: leaveRunning, driver: driver))
+        }
+        // Hand-built: the planner refuses a leave-running roundtrip (lint rule
+        // leave-running-roundtrip), but the rollback tests need a dump that is
+        // no point of no return followed by steps that leave something to undo.
+        var graph = compile(planText(operation: operation, mode: mode, leaveRunning: false, driver: driver))
+        if let index = graph.steps.firstIndex(where: { $0.kind == .dump }) {
+            graph.steps[index].commands[0].arguments.append("--leave-running")
+            graph.steps[index].pointOfNoReturn = false
+            graph.steps[index].undo = .nothing
+        }
+        return graph
     }
 
-    static let dumpStep = Step(
-        kind: .dump, summary: "criu dump", dependsOn: [.inspect],
-        commands: [command("dump the container", [
-            "criu", "dump", "-v4", "-D", "${imageDir}", "-o", "dump.log", "-t", "${container.pid}", "--root", "${container.rootfs}",
-            "--manage-cgroups", "--evasive-devices", "--ext-mount-map", "/etc/hosts:/etc/hosts",
-        ], cgroups: true)],
-        undo: .irreversible("the images are the only copy of the workload")
-    )
-    static let rebuildStep = Step(
-        kind: .rebuildRootfs, summary: "mount the root again", dependsOn: [.waitContainerExited],
-        commands: [command("mount the container's root", [
-            "mount", "-t", "overlay", "overlay", "-o",
-            "lowerdir=${rootfs.lowerdir},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}", "${container.rootfs}",
-        ])],
-        undo: .unmount("${container.rootfs}")
-    )
-    static let restoreStep = Step(
-        kind: .restore, summary: "criu restore", dependsOn: [.rebuildRootfs],
-        commands: [command("restore the container", [
-            "criu", "restore", "-d", "-v4", "-D", "${imageDir}", "-o", "restore.log", "--root", "${container.rootfs}",
-            "--manage-cgroups", "--evasive-devices", "--ext-mount-map", "/etc/hosts:${container.dir}/hosts",
-            "--pidfile", "${imageDir}/criu-restore.pid",
-        ], cgroups: true)],
-        undo: .irreversible("a restored workload is never killed")
-    )
-
-    static func graph(operation: Plan.Operation = .roundtrip, mode: Plan.Mode = .external, leaveRunning: Bool = false) -> StepGraph {
-        let plan = plan(operation: operation, mode: mode, leaveRunning: leaveRunning)
-        let inspect = Step(kind: .inspect, summary: "inspect the container", dependsOn: [])
-        let verify = Step(kind: .verifyDumpLog, summary: "check dump.log", dependsOn: [.dump])
-        let wait = Step(kind: .waitContainerExited, summary: "wait for Docker", dependsOn: [.verifyDumpLog])
-        let load = Step(kind: .loadCheckpoint, summary: "read the saved facts", dependsOn: [.inspect])
-        let writePidfile = Step(kind: .writePidfile, summary: "write the pidfile", dependsOn: [.restore], undo: .removeFile(Template(literal: pidfile)))
-        var dump = dumpStep
-        if leaveRunning {
-            dump.commands[0].arguments.append(.value("--leave-running"))
-            dump.undo = .nothing
+    /// Lints and compiles plan text; a test plan that does not compile is a test bug.
+    static func compile(_ text: String) -> StepGraph {
+        let result = Linter.lint(text: text, file: "scenario.yaml")
+        guard let plan = result.plan else {
+            fatalError("scenario plan does not lint: \(result.diagnostics.map(\.message))")
         }
-        let steps: [Step]
-        switch (mode, operation) {
-        case (.external, .roundtrip): steps = [inspect, dump, verify, wait, rebuildStep, restoreStep, writePidfile]
-        case (.external, .checkpoint): steps = [inspect, dump, verify]
-        case (.external, .restore): steps = [inspect, load, rebuildStep, restoreStep, writePidfile]
-        case (.native, _):
-            steps = [
-                inspect,
-                Step(kind: .checkpointCreate, summary: "docker checkpoint create", dependsOn: [.inspect],
-                     commands: [command("checkpoint the container", ["docker", "checkpoint", "create", "${container.id}", "crplan"])],
-                     undo: .irreversible("the checkpoint is the only copy")),
-                Step(kind: .startFromCheckpoint, summary: "docker start --checkpoint", dependsOn: [.checkpointCreate],
-                     commands: [command("start from the checkpoint", ["docker", "start", "--checkpoint", "crplan", "${container.id}"])],
-                     undo: .irreversible("a restored workload is never killed")),
-            ]
+        do {
+            return try Planner(environment: [:]).compile(plan)
+        } catch {
+            fatalError("scenario plan does not compile: \(error)")
         }
-        return StepGraph(planName: planName, operation: operation, mode: mode, container: plan.container, plan: plan, steps: steps)
     }
 
     static func executor(_ host: FakeHost, observer: EventRecorder? = nil, configure: (inout ExecutorOptions) -> Void = { _ in }) -> Executor {
-        var options = ExecutorOptions(stateDirectory: stateDir, pollInterval: .milliseconds(500), crplanVersion: "test")
+        var options = ExecutorOptions(stateDirectory: stateDir, crplanVersion: "test")
         configure(&options)
         return Executor(host: host, options: options, observer: observer)
     }

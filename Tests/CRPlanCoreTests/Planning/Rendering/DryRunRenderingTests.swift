@@ -69,8 +69,8 @@ import Testing
                 #expect(command.arguments.allSatisfy { if case .value(let t) = $0 { t.isLiteral } else { false } })
             }
         }
-        // The plan itself stays as compiled: it is the digest input.
-        #expect(graph.plan.imageDir == "/var/lib/docker/criu_img/${container.id}")
+        // Every path the steps use is bound too.
+        #expect(graph.step(.dump)?.paths.imageDir?.isLiteral == true)
     }
 
     @Test func bindingErrorsAreReported() throws {

@@ -3,20 +3,20 @@ import CRPlanHost
 import Foundation
 import Testing
 
-@Suite("DockerClient against the real daemons", .tags(.e2e), .enabled(if: E2E.enabled, E2E.skipReason))
-struct DockerClientE2ETests {
+@Suite("docker inspect decoded by SystemHost against the real daemons", .tags(.e2e), .enabled(if: E2E.enabled, E2E.skipReason))
+struct DockerInspectE2ETests {
     @Test("overlay2: facts of a running container match the kernel's view", .enabled(if: E2E.isRoot, "reads another process's mountinfo"))
     func overlayRunning() async throws {
         let daemon = try await E2E.daemon()
         let name = E2E.uniqueName("ov")
         try await daemon.withContainers { track in
             let id = track(try await daemon.startContainer(name))
-            let facts = try await daemon.client.facts(name)
+            let facts = try await daemon.facts(name)
             #expect(facts.id == id)
             #expect(facts.name == name)
             #expect(facts.running && facts.pid > 0)
             #expect(facts.driver == "overlay2")
-            #expect(try await daemon.client.facts(String(id.prefix(12))).id == id)
+            #expect(try await daemon.facts(String(id.prefix(12))).id == id)
 
             let host = try MountTable.read()
             #expect(host.isMountPoint(facts.rootfs))
@@ -35,7 +35,7 @@ struct DockerClientE2ETests {
 
             let proc = ProcFS()
             #expect(proc.isAlive(Int32(facts.pid)))
-            let inspect = try await daemon.client.inspect(id)
+            let inspect = try await daemon.inspect(id)
             #expect(try proc.commandLine(Int32(facts.pid)) == inspect.commandLine)
         }
     }
@@ -46,7 +46,7 @@ struct DockerClientE2ETests {
         let name = E2E.uniqueName("vfs")
         try await daemon.withContainers { track in
             _ = track(try await daemon.startContainer(name))
-            let facts = try await daemon.client.facts(name)
+            let facts = try await daemon.facts(name)
             #expect(facts.driver == "vfs")
             #expect(facts.graphDriverData.isEmpty)
             #expect(facts.rootfs.hasPrefix("\(daemon.home)/vfs/dir/"))
@@ -63,10 +63,10 @@ struct DockerClientE2ETests {
         let name = E2E.uniqueName("stopped")
         try await daemon.withContainers { track in
             let id = track(try await daemon.startContainer(name, script: "exit 0"))
-            var facts = try await daemon.client.facts(id)
+            var facts = try await daemon.facts(id)
             for _ in 0..<100 where facts.running {
                 try await Task.sleep(for: .milliseconds(50))
-                facts = try await daemon.client.facts(id)
+                facts = try await daemon.facts(id)
             }
             #expect(!facts.running && facts.pid == 0 && facts.status == "exited")
             #expect(facts.cgroupMounts.isEmpty)
@@ -78,12 +78,15 @@ struct DockerClientE2ETests {
     func notFound() async throws {
         let daemon = try await E2E.daemon()
         let name = E2E.uniqueName("missing")
-        await #expect(throws: DockerClientError.inspect(.notFound(reference: name))) {
-            try await daemon.client.inspect(name)
+        await #expect(throws: DockerInspectError.notFound(reference: name)) {
+            try await daemon.inspect(name)
+        }
+        await #expect(throws: HostError.containerNotFound(reference: name)) {
+            try await daemon.facts(name)
         }
     }
 
-    @Test("an id prefix shared by several containers is ambiguous and lists them")
+    @Test("an id prefix shared by several containers is ambiguous")
     func ambiguous() async throws {
         let daemon = try await E2E.daemon()
         try await daemon.withContainers { track in
@@ -99,15 +102,9 @@ struct DockerClientE2ETests {
                 prefix = created.map { String($0.prefix(1)) }.first { first in created.filter { $0.hasPrefix(first) }.count >= 2 }
             }
             let shared = try #require(prefix)
-            let error = await #expect(throws: DockerClientError.self) { try await daemon.client.inspect(shared) }
-            guard case .inspect(.ambiguous(let reference, let candidates)) = error else {
-                Issue.record("expected ambiguous, got \(String(describing: error))")
-                return
+            await #expect(throws: HostError.ambiguousContainer(reference: shared, candidates: [])) {
+                try await daemon.facts(shared)
             }
-            #expect(reference == shared)
-            #expect(candidates.count >= 2)
-            #expect(candidates.allSatisfy { $0.hasPrefix(shared) })
-            #expect(created.filter { $0.hasPrefix(shared) }.allSatisfy { id in candidates.contains { $0.hasPrefix(id) } })
         }
     }
 }
