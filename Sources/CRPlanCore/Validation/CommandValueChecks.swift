@@ -25,7 +25,7 @@ enum CommandValueChecks {
         return nil
     }
 
-    static func controlCharacterProblem(_ value: String, path: FieldPath) -> Problem? {
+    static func controlCharacterProblem(_ value: String, subject: String) -> Problem? {
         guard let offset = controlCharacterOffset(value) else { return nil }
         let byte = Array(value.utf8)[offset]
         let what = switch byte {
@@ -35,37 +35,38 @@ enum CommandValueChecks {
         default: "the control character \\u{\(String(byte, radix: 16))}"
         }
         return Problem(
-            rule: .controlCharacter, message: "`\(path)` holds \(what)",
+            rule: .controlCharacter, message: "\(subject) holds \(what)",
             hint: "remove it; values become command arguments and paths", offset: offset
         )
     }
 
     /// `docker.binary`, `criu.binary`: a bare name looked up in PATH, or an
     /// absolute path; never an option.
-    static func binaryProblems(_ value: String, path: FieldPath, expected: String) -> [Problem] {
-        if let problem = controlCharacterProblem(value, path: path) { return [problem] }
+    /// `subject` names the value in messages: "`docker.binary`", or "it".
+    static func binaryProblems(_ value: String, subject: String, expected: String) -> [Problem] {
+        if let problem = controlCharacterProblem(value, subject: subject) { return [problem] }
         if value.hasPrefix("-") {
             return [Problem(
-                rule: .optionLikeValue, message: "`\(path)` must not begin with `-`: `\(shown(value))` would be read as an option",
+                rule: .optionLikeValue, message: "\(subject) must not begin with `-`: `\(shown(value))` would be read as an option",
                 hint: "write `\(expected)` or the program's absolute path"
             )]
         }
         if value.contains("/"), !value.hasPrefix("/") {
             return [Problem(
-                rule: .relativePath, message: "`\(path)` must be a program name or an absolute path, found `\(shown(value))`",
+                rule: .relativePath, message: "\(subject) must be a program name or an absolute path, found `\(shown(value))`",
                 hint: "a relative path depends on the directory crplan runs in; write it from `/`"
             )]
         }
         if value.hasSuffix("/") {
             return [Problem(
-                rule: .relativePath, message: "`\(path)` must name a program, found the directory `\(shown(value))`",
+                rule: .relativePath, message: "\(subject) must name a program, found the directory `\(shown(value))`",
                 hint: "write the program's absolute path, e.g. `/usr/bin/\(expected)`"
             )]
         }
         let basename = value.split(separator: "/").last.map(String.init) ?? value
         if !basename.hasPrefix(expected) {
             return [Problem(
-                rule: .unusualBinary, message: "`\(path)` runs `\(shown(value))`, whose name does not start with `\(expected)`; crplan runs it as root with \(expected)'s arguments",
+                rule: .unusualBinary, message: "\(subject) runs `\(shown(value))`, whose name does not start with `\(expected)`; crplan runs it as root with \(expected)'s arguments",
                 hint: "write `\(expected)` or the absolute path of the \(expected) program"
             )]
         }
@@ -74,20 +75,20 @@ enum CommandValueChecks {
 
     /// `docker.host`: `unix:///absolute/path`, `tcp://host[:port]`,
     /// `ssh://[user@]host[:port]` or `fd://[N]`, as docker's `-H` takes.
-    static func hostProblems(_ value: String, path: FieldPath) -> [Problem] {
-        if let problem = controlCharacterProblem(value, path: path) { return [problem] }
+    static func hostProblems(_ value: String, subject: String) -> [Problem] {
+        if let problem = controlCharacterProblem(value, subject: subject) { return [problem] }
         let hint = "write `unix:///var/run/docker.sock`, `tcp://HOST:PORT`, `ssh://USER@HOST` or `fd://`"
         if value.hasPrefix("-") {
-            return [Problem(rule: .optionLikeValue, message: "`\(path)` must not begin with `-`: `\(shown(value))` would be read as an option", hint: hint)]
+            return [Problem(rule: .optionLikeValue, message: "\(subject) must not begin with `-`: `\(shown(value))` would be read as an option", hint: hint)]
         }
         if let space = value.utf8.firstIndex(of: UInt8(ascii: " ")) {
             return [Problem(
-                rule: .invalidDockerHost, message: "`\(path)` must not contain spaces, found `\(shown(value))`", hint: hint,
+                rule: .invalidDockerHost, message: "\(subject) must not contain spaces, found `\(shown(value))`", hint: hint,
                 offset: value.utf8.distance(from: value.utf8.startIndex, to: space)
             )]
         }
         if isValidHost(value) { return [] }
-        return [Problem(rule: .invalidDockerHost, message: "`\(path)` is not a Docker daemon address: `\(shown(value))`", hint: hint)]
+        return [Problem(rule: .invalidDockerHost, message: "\(subject) is not a Docker daemon address: `\(shown(value))`", hint: hint)]
     }
 
     static func isValidHost(_ value: String) -> Bool {

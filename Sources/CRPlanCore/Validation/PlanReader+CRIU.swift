@@ -79,7 +79,7 @@ extension PlanReader {
                 valid = false
                 continue
             }
-            if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, path: itemPath) {
+            if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, subject: "`\(itemPath)`") {
                 report(problem, in: scalar)
                 hasControlCharacter = true
             }

@@ -66,7 +66,7 @@ extension PlanReader {
     /// handles itself.
     private mutating func readContainerPath(_ node: YAMLNode, path: FieldPath) -> YAMLScalar? {
         guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
-        if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, path: path) {
+        if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, subject: "`\(path)`") {
             report(problem, in: scalar)
             return nil
         }

@@ -27,7 +27,7 @@ extension PlanReader {
     @discardableResult
     mutating func checkWritten(_ scalar: YAMLScalar, path: FieldPath, kind: ValueKind) -> Bool {
         let value = scalar.value
-        if let problem = CommandValueChecks.controlCharacterProblem(value, path: path) {
+        if let problem = CommandValueChecks.controlCharacterProblem(value, subject: "`\(path)`") {
             report(problem, in: scalar)
             return false
         }
@@ -42,12 +42,12 @@ extension PlanReader {
             }
         case .binary(let expected):
             guard complete else { return true }
-            let problems = CommandValueChecks.binaryProblems(value, path: path, expected: expected)
+            let problems = CommandValueChecks.binaryProblems(value, subject: "`\(path)`", expected: expected)
             for problem in problems { report(problem, in: scalar) }
             return !problems.contains { $0.rule != .unusualBinary }
         case .dockerHost:
             guard complete || value.hasPrefix("-") else { return true }
-            let problems = CommandValueChecks.hostProblems(value, path: path)
+            let problems = CommandValueChecks.hostProblems(value, subject: "`\(path)`")
             for problem in problems { report(problem, in: scalar) }
             return problems.isEmpty
         }
@@ -245,7 +245,7 @@ extension PlanReader {
                 fail(.wrongType, "it is empty", "check the environment variables it uses")
                 return false
             }
-            for problem in CommandValueChecks.binaryProblems(value, path: field.path, expected: expected) {
+            for problem in CommandValueChecks.binaryProblems(value, subject: "it", expected: expected) {
                 fail(problem.rule, problem.message, problem.hint, severity: problem.rule == .unusualBinary ? .warning : .error)
             }
             return valid
@@ -254,7 +254,7 @@ extension PlanReader {
                 fail(.wrongType, "it is empty", "check the environment variables it uses")
                 return false
             }
-            for problem in CommandValueChecks.hostProblems(value, path: field.path) {
+            for problem in CommandValueChecks.hostProblems(value, subject: "it") {
                 fail(problem.rule, problem.message, problem.hint)
             }
             return valid

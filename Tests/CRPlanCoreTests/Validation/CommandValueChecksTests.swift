@@ -2,10 +2,9 @@ import Testing
 @testable import CRPlanCore
 
 @Suite struct CommandValueChecksTests {
-    let binary = FieldPath("docker").child("binary")
 
     func rules(_ value: String) -> [RuleID] {
-        CommandValueChecks.binaryProblems(value, path: binary, expected: "docker").map(\.rule)
+        CommandValueChecks.binaryProblems(value, subject: "`docker.binary`", expected: "docker").map(\.rule)
     }
 
     @Test func binaries() {
@@ -25,7 +24,7 @@ import Testing
         "tcp://[::1]:2375", "tcp://localhost", "ssh://me@host", "ssh://host:22", "fd://", "fd://3",
     ])
     func validHosts(_ host: String) {
-        #expect(CommandValueChecks.hostProblems(host, path: FieldPath("docker.host")).isEmpty)
+        #expect(CommandValueChecks.hostProblems(host, subject: "`docker.host`").isEmpty)
     }
 
     @Test(arguments: [
@@ -33,7 +32,7 @@ import Testing
         "ssh://@host", "http://host", "/var/run/docker.sock", "unix:///a b", "fd://x", "unix:///run/docker.sock\nx",
     ])
     func invalidHosts(_ host: String) {
-        #expect(!CommandValueChecks.hostProblems(host, path: FieldPath("docker.host")).isEmpty)
+        #expect(!CommandValueChecks.hostProblems(host, subject: "`docker.host`").isEmpty)
     }
 
     @Test func controlCharacters() {
@@ -41,6 +40,6 @@ import Testing
         #expect(CommandValueChecks.controlCharacterOffset("é/ü") == nil)
         #expect(CommandValueChecks.controlCharacterOffset("ab\u{0}c") == 2)
         #expect(CommandValueChecks.controlCharacterOffset("a\u{7F}") == 1)
-        #expect(CommandValueChecks.controlCharacterProblem("a\tb", path: FieldPath("x"))?.rule == .controlCharacter)
+        #expect(CommandValueChecks.controlCharacterProblem("a\tb", subject: "`x`")?.rule == .controlCharacter)
     }
 }

@@ -27,6 +27,7 @@ import Testing
         let result = lint("docker:\n  host: ${env.DOCKER_HOST}\n", environment: environment)
         #expect(summary(result) == ["1:1 system-path", "1:1 option-like-value", "1:1 unusual-binary", "5:9 option-like-value"])
         #expect(result.diagnostics[0].message.hasPrefix("`docker.home` (by default `${env.DOCKER_HOME:-/var/lib/docker}`) becomes `/` after substituting variables"))
+        #expect(result.diagnostics[1].message == "`docker.binary` (by default `${env.DOCKER_BINARY:-docker}`) becomes `-rf` after substituting variables: it must not begin with `-`: `-rf` would be read as an option")
         #expect(result.diagnostics[3].message.hasPrefix("`docker.host` becomes `-v` after substituting variables"))
     }
 
