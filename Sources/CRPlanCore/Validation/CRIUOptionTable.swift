@@ -5,7 +5,8 @@
 ///
 /// Taken from `criu --help` and from probing CRIU 4.1.1's own parser
 /// (`criu check --PREFIX=` prints the possibilities of an ambiguous prefix,
-/// `doesn't allow an argument` for flags, `requires an argument` otherwise).
+/// `doesn't allow an argument` for flags, `requires an argument` otherwise);
+/// `CRIUOptionTableTests` repeats the probes against the installed CRIU.
 enum CRIUOptionTable {
     /// Whether an option takes a value, as getopt_long's `has_arg`.
     enum Argument: Equatable {
@@ -126,13 +127,12 @@ enum CRIUOptionTable {
         table += bool("mntns-compat-mode")
         table += bool("unprivileged")
         table += bool("ghost-fiemap")
-        // Short-only letters: `-S` is `--restore-sibling`, `-j` `--shell-job`,
-        // `-l` `--file-locks`, `-d` `--restore-detached`.
         return table
     }()
 
     /// Short letters CRIU's optstring (`dSsRt:hD:o:v::x::Vr:jJ:lW:L:M:`)
-    /// maps to long options.
+    /// maps to long options; `-S`, `-j`, `-l` and `-d` stand for `BOOL_OPT`
+    /// options, whose table entries have no letter.
     static let shortOptions: [Character: String] = {
         var map: [Character: String] = ["S": "restore-sibling", "j": "shell-job", "l": "file-locks", "d": "restore-detached"]
         for option in options {

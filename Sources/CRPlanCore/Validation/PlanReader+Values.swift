@@ -140,7 +140,7 @@ extension PlanReader {
     /// a path relative, non-canonical or a system path, a binary or host that
     /// reads as an option. Without an environment (`nil`), variables count
     /// as unset and only their defaults are checked.
-    mutating func checkResolvedValues(plan fields: [ResolvableField], planName: String, root: SourceLocation) {
+    mutating func checkResolvedValues(_ fields: [ResolvableField], planName: String, root: SourceLocation) {
         var values = CompileTimeSubstitution(environment: environment ?? [:], planName: planName)
         for field in fields {
             let runtimeAllowed: Bool

@@ -55,7 +55,7 @@ struct PlanReader {
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         checkMode(fields)
         if !context.hasErrors, let name {
-            checkResolvedValues(plan: resolvableFields(extMounts: extMounts), planName: name, root: root.location)
+            checkResolvedValues(resolvableFields(), planName: name, root: root.location)
         }
 
         guard buildsPlan, !context.hasErrors, let version, let name, let container else { return nil }
@@ -78,7 +78,7 @@ struct PlanReader {
 
     /// The compile-time values in the order `Planner` resolves them, the
     /// written ones or the defaults.
-    private func resolvableFields(extMounts: [ExternalMount]?) -> [ResolvableField] {
+    private func resolvableFields() -> [ResolvableField] {
         func field(_ path: String, _ kind: ValueKind, default value: Template?) -> ResolvableField? {
             if let read = reads[path] { return ResolvableField(path: FieldPath(path), kind: kind, template: read.template, read: read) }
             return value.map { ResolvableField(path: FieldPath(path), kind: kind, template: $0, read: nil) }
