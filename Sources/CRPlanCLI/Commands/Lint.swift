@@ -9,7 +9,9 @@ extension CRPlan {
             discussion: """
                 Folders are searched recursively for *.yaml and *.yml files (sorted; hidden \
                 files and folders are skipped). Files are linted in parallel; output keeps \
-                the order of the files.
+                the order of the files. Environment variables the plans use (${env.NAME}) \
+                are read now, as `crplan plan` reads them, so a plan that lints clean here \
+                also compiles here.
 
                 Exit status:
                   0  no errors (warnings are allowed unless --strict)

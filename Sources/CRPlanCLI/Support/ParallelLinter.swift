@@ -1,5 +1,6 @@
 import CRPlanCore
 import Dispatch
+import Foundation
 
 /// Lints many files on every core in one process, keeping input order.
 enum ParallelLinter {
@@ -9,7 +10,9 @@ enum ParallelLinter {
         var readable: Bool
     }
 
-    static func lint(_ found: [PlanFiles.Found]) -> [Outcome] {
+    /// `environment`: what `crplan plan` would substitute; by default this
+    /// process's own, so a plan that lints clean here compiles here.
+    static func lint(_ found: [PlanFiles.Found], environment: [String: String] = ProcessInfo.processInfo.environment) -> [Outcome] {
         let slots = Slots(count: found.count)
         let chunkSize = 32
         let chunks = (found.count + chunkSize - 1) / chunkSize
@@ -17,13 +20,13 @@ enum ParallelLinter {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             let end = min(found.count, (chunk + 1) * chunkSize)
             for index in (chunk * chunkSize)..<end {
-                slots.set(index, outcome(for: found[index], buffer: &buffer))
+                slots.set(index, outcome(for: found[index], buffer: &buffer, environment: environment))
             }
         }
         return slots.finish()
     }
 
-    static func outcome(for found: PlanFiles.Found, buffer: inout [UInt8]) -> Outcome {
+    static func outcome(for found: PlanFiles.Found, buffer: inout [UInt8], environment: [String: String]) -> Outcome {
         switch found {
         case .unreadable(let path, let reason):
             return Outcome(diagnostics: [ioError(path, reason)], readable: false)
@@ -33,7 +36,7 @@ enum ParallelLinter {
                 return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
             case .success(let count):
                 let diagnostics = buffer.withUnsafeBytes { bytes in
-                    Linter.diagnostics(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path)
+                    Linter.diagnostics(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path, environment: environment)
                 }
                 return Outcome(diagnostics: diagnostics, readable: true)
             }

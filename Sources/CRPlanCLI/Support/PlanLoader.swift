@@ -20,7 +20,7 @@ enum PlanLoader {
             Console.writeError("\(file): error: cannot read the plan: \(error.localizedDescription)\n")
             throw ExitCode(ExitStatus.usageOrIOError)
         }
-        let result = Linter.lint(text: text, file: file)
+        let result = Linter.lint(text: text, file: file, environment: environment)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(invalidPlanStatus) }
         do {

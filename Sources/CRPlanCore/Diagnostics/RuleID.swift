@@ -42,6 +42,35 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case ambiguousScalar = "ambiguous-scalar"
     /// `restore.checkpoint` is not a valid Docker checkpoint name.
     case invalidCheckpointName = "invalid-checkpoint-name"
+    /// A `criu.extraArgs` entry abbreviates more than one CRIU option
+    /// (CRIU accepts unique prefixes of long options, as getopt_long does).
+    case ambiguousCRIUArgument = "ambiguous-criu-arg"
+    /// A CRIU option that defeats crplan's checks or the run itself
+    /// (`--config`, `--exec-cmd`, `--help`, `--version`).
+    case unsafeCRIUArgument = "unsafe-criu-arg"
+    /// A warning: a CRIU option that makes CRIU, running as root, run a
+    /// program or load a library (`--action-script`, `--libdir`).
+    case criuArgumentRunsCode = "criu-arg-runs-code"
+    /// A NUL, line break or other control character in a value that
+    /// becomes a command argument or a path.
+    case controlCharacter = "control-character"
+    /// A path with `//`, a `.` segment or a trailing `/`.
+    case nonCanonicalPath = "non-canonical-path"
+    /// A path crplan writes (`imageDir`, `restore.pidfile`), or
+    /// `docker.home`, in or at a system directory.
+    case systemPath = "system-path"
+    /// An `extMounts` entry that would mount `/`, `/proc`, `/sys`, `/dev`,
+    /// a secret or the Docker socket, or whose value CRIU cannot parse.
+    case unsafeExtMount = "unsafe-ext-mount"
+    /// A value that would begin with `-`, so a command reads it as an option.
+    case optionLikeValue = "option-like-value"
+    /// A warning: `docker.binary` or `criu.binary` names a program that is
+    /// not called like docker or criu.
+    case unusualBinary = "unusual-binary"
+    /// `docker.host` is not a `unix://`, `tcp://`, `ssh://` or `fd://` address.
+    case invalidDockerHost = "invalid-docker-host"
+    /// `${env.NAME}` without a default, and NAME is not set where lint runs.
+    case unsetEnvironment = "unset-environment"
 }
 
 extension RuleID {

@@ -1,63 +1,183 @@
 /// Which `criu.extraArgs` entries crplan passes through, and why not.
 ///
 /// crplan builds the `criu dump`/`criu restore` command lines itself, so
-/// options it sets (or that have a plan field) must not be repeated, and
-/// `--auto-dedup` would make a failed restore destroy the checkpoint.
+/// options it sets (or that have a plan field) must not be repeated,
+/// `--auto-dedup` would make a failed restore destroy the checkpoint, and
+/// options that run code or read more options are flagged. The entries are
+/// first read the way CRIU's getopt_long reads them (`resolve`), so an
+/// abbreviation or a short option meets the rules of the option it means.
 enum CRIUArguments {
-    enum Verdict: Equatable {
-        case accepted
-        /// Does not start with `--`; the hint says what to write instead.
-        case notLongOption(hint: String)
-        /// crplan sets this option itself.
-        case reserved(option: String)
-        /// A plan field sets this option.
-        case planField(option: String, field: String)
-        case destructive(option: String)
+    typealias Option = CRIUOptionTable.Option
+
+    /// One option as CRIU will read it.
+    struct Use: Equatable {
+        /// The entry holding the option.
+        var index: Int
+        /// The option as written: `--auto-dedu` (without `=value`), `-vvvv`.
+        var written: String
+        var option: Option
+        /// Its value: after `=`, the rest of a short cluster, or the next entry.
+        var value: String?
+        /// The entry holding the value when it is the next one.
+        var valueIndex: Int?
+        /// `--flag=value` for an option that takes no value.
+        var valueNotAllowed = false
+        /// True when written as a short option (`-D`, `-vvvv`).
+        var isShort: Bool { !written.hasPrefix("--") }
+        /// True when written as neither the full long name nor a short option.
+        var isAbbreviated: Bool { !isShort && written != "--" + option.name }
     }
 
-    /// Long options crplan always sets.
-    static let reservedLong: Set<String> = [
-        "--images-dir", "--tree", "--root", "--pidfile", "--log-file", "--verbosity",
-        "--ext-mount-map", "--restore-detached",
+    /// What resolving the entries found, entry by entry.
+    enum Finding: Equatable {
+        case option(Use)
+        /// No CRIU option has this name or starts with it.
+        case unknown(index: Int, written: String)
+        case ambiguous(index: Int, written: String, candidates: [String])
+        /// A value where an option was expected (CRIU would take it as an operand).
+        case notAnOption(index: Int)
+        /// `--` alone: CRIU would stop reading options.
+        case endOfOptions(index: Int)
+        /// The option needs a value and no entry follows.
+        case missingValue(index: Int, written: String, option: String)
+    }
+
+    /// Reads `entries` as getopt_long does: an exact long name, else a
+    /// unique prefix (prefixes of one option's aliases are unique);
+    /// `--opt=value` or `--opt value` for options that need a value, only
+    /// `--opt=value` for optional values; short clusters letter by letter
+    /// until a letter takes the rest (or the next entry) as its value.
+    static func resolve(_ entries: [String]) -> [Finding] {
+        var findings: [Finding] = []
+        var index = 0
+        while index < entries.count {
+            let entry = entries[index]
+            defer { index += 1 }
+            if entry == "--" {
+                findings.append(.endOfOptions(index: index))
+                continue
+            }
+            if entry.hasPrefix("--") {
+                let body = entry.dropFirst(2)
+                let name = String(body.prefix { $0 != "=" })
+                let attached: String? = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
+                let written = "--" + name
+                switch CRIUOptionTable.match(long: name) {
+                case .unknown:
+                    findings.append(.unknown(index: index, written: written))
+                case .ambiguous(let candidates):
+                    findings.append(.ambiguous(index: index, written: written, candidates: candidates))
+                case .found(let option):
+                    var use = Use(index: index, written: written, option: option, value: attached)
+                    switch option.argument {
+                    case .none:
+                        use.valueNotAllowed = attached != nil
+                    case .optional:
+                        break
+                    case .required where attached == nil:
+                        guard index + 1 < entries.count else {
+                            findings.append(.missingValue(index: index, written: written, option: option.name))
+                            continue
+                        }
+                        index += 1
+                        use.value = entries[index]
+                        use.valueIndex = index
+                    case .required:
+                        break
+                    }
+                    findings.append(.option(use))
+                }
+                continue
+            }
+            guard entry.hasPrefix("-"), entry.count >= 2 else {
+                findings.append(.notAnOption(index: index))
+                continue
+            }
+            // A cluster of short options: `-Rj`, `-vvvv`, `-Dimages`.
+            var letters = entry.dropFirst()
+            while let letter = letters.first {
+                letters = letters.dropFirst()
+                guard let name = CRIUOptionTable.shortOptions[letter], let option = CRIUOptionTable.byName[name] else {
+                    findings.append(.unknown(index: index, written: "-" + String(letter)))
+                    break
+                }
+                var use = Use(index: index, written: entry, option: option)
+                if option.argument == .none {
+                    findings.append(.option(use))
+                    continue
+                }
+                if !letters.isEmpty {
+                    use.value = String(letters)
+                } else if option.argument == .required {
+                    guard index + 1 < entries.count else {
+                        findings.append(.missingValue(index: index, written: entry, option: option.name))
+                        break
+                    }
+                    index += 1
+                    use.value = entries[index]
+                    use.valueIndex = index
+                }
+                findings.append(.option(use))
+                break
+            }
+        }
+        return findings
+    }
+
+    enum Verdict: Equatable {
+        case accepted
+        /// crplan sets this option itself.
+        case reserved
+        /// A plan field sets this option.
+        case planField(String)
+        case destructive
+        /// The option defeats crplan's checks or the run (error).
+        case unsafe(reason: String)
+        /// CRIU, as root, runs a program or loads a library (warning).
+        case runsCode(reason: String)
+    }
+
+    /// Options crplan always sets (by their long names; aliases too).
+    static let reserved: Set<String> = [
+        "tree", "images-dir", "root", "pidfile", "log-file", "verbosity", "ext-mount-map",
+        "restore-detached", "daemon", "work-dir",
     ]
 
-    /// Short options crplan always sets (`-v` also as `-v4`, `-vvv`).
-    static let reservedShort: Set<Character> = ["D", "t", "o", "v", "d"]
-
-    /// Options that plan fields set.
+    /// Options that plan fields set, with their negations.
     static let fieldOptions: [String: String] = [
-        "--manage-cgroups": "criu.manageCgroups",
-        "--evasive-devices": "criu.evasiveDevices",
-        "--leave-running": "criu.leaveRunning",
-        "--tcp-established": "criu.tcpEstablished",
-        "--shell-job": "criu.shellJob",
-        "--file-locks": "criu.fileLocks",
+        "manage-cgroups": "criu.manageCgroups",
+        "evasive-devices": "criu.evasiveDevices", "no-evasive-devices": "criu.evasiveDevices",
+        "leave-running": "criu.leaveRunning",
+        "tcp-established": "criu.tcpEstablished", "no-tcp-established": "criu.tcpEstablished",
+        "shell-job": "criu.shellJob", "no-shell-job": "criu.shellJob",
+        "file-locks": "criu.fileLocks", "no-file-locks": "criu.fileLocks",
+        "no-restore-detached": "restore.detach", "no-daemon": "restore.detach",
     ]
 
-    /// Short spellings of options that have a plan field.
-    static let fieldShortOptions: [Character: String] = [
-        "R": "criu.leaveRunning", "j": "criu.shellJob", "l": "criu.fileLocks",
+    static let unsafe: [String: String] = [
+        "config": "it makes CRIU read more options from a file that crplan cannot check",
+        "exec-cmd": "it makes CRIU run the command after `--`, which crplan never passes, as the restored tree's parent",
+        "help": "it makes CRIU print its help and exit without checkpointing or restoring",
+        "version": "it makes CRIU print its version and exit without checkpointing or restoring",
     ]
 
-    static func check(_ argument: String) -> Verdict {
-        if argument.hasPrefix("--") {
-            let option = String(argument.prefix { $0 != "=" })
-            if option == "--" {
-                return .notLongOption(hint: "`--` alone would end CRIU's options; remove it")
-            }
-            if reservedLong.contains(option) { return .reserved(option: option) }
-            if let field = fieldOptions[option] { return .planField(option: option, field: field) }
-            if option == "--auto-dedup" { return .destructive(option: option) }
-            return .accepted
-        }
-        if argument.hasPrefix("-"), argument.count >= 2 {
-            let letter = argument[argument.index(after: argument.startIndex)]
-            if reservedShort.contains(letter) { return .reserved(option: argument) }
-            if let field = fieldShortOptions[letter] {
-                return .notLongOption(hint: "set `\(field): true` instead")
-            }
-            return .notLongOption(hint: "use CRIU's long option name, `--option` or `--option=value`")
-        }
-        return .notLongOption(hint: "write an option with its value as one entry, `--option=value`")
+    static let runsCode: [String: String] = [
+        "action-script": "CRIU, running as root, runs this program at every stage of the dump and the restore",
+        "libdir": "CRIU, running as root, loads every plugin library in this directory",
+    ]
+
+    static func verdict(for option: Option) -> Verdict {
+        if reserved.contains(option.name) { return .reserved }
+        if let field = fieldOptions[option.name] { return .planField(field) }
+        if option.name == "auto-dedup" { return .destructive }
+        if let reason = unsafe[option.name] { return .unsafe(reason: reason) }
+        if let reason = runsCode[option.name] { return .runsCode(reason: reason) }
+        return .accepted
+    }
+
+    /// The option as messages name it: `--auto-dedup`, or `--auto-dedu`
+    /// (CRIU's `--auto-dedup`) for an abbreviation or a short option.
+    static func described(_ use: Use) -> String {
+        use.isShort || use.isAbbreviated ? "`\(shown(use.written))` (CRIU's `--\(use.option.name)`)" : "`\(use.written)`"
     }
 }

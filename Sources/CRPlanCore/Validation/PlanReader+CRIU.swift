@@ -30,7 +30,7 @@ extension PlanReader {
         var settings = CRIUSettings()
         var valid = true
         if let node = fields.value(CRIUKey.binary) {
-            if let read = readSettingTemplate(node, path: path.child("binary")) { settings.binary = read.template } else { valid = false }
+            if let read = readSettingTemplate(node, path: path.child("binary"), kind: .binary("criu")) { settings.binary = read.template } else { valid = false }
         }
         if let node = fields.value(CRIUKey.logLevel) {
             if let level = ScalarReaders.integer(node, path: path.child("logLevel"), context: &context) {
@@ -70,40 +70,119 @@ extension PlanReader {
             )
             return nil
         }
-        var arguments: [String] = []
+        var scalars: [(scalar: YAMLScalar, path: FieldPath)] = []
         var valid = true
+        var hasControlCharacter = false
         for (index, item) in sequence.items.enumerated() {
             let itemPath = path.index(index)
             guard let scalar = ScalarReaders.string(item, path: itemPath, context: &context) else {
                 valid = false
                 continue
             }
-            let argument = scalar.value
-            switch CRIUArguments.check(argument) {
-            case .accepted:
-                arguments.append(argument)
-                continue
-            case .notLongOption(let hint):
-                context.error(.invalidCRIUArgument, at: scalar.location, "`\(itemPath)` must be a long option starting with `--`, found `\(shown(argument))`", hint: hint)
-            case .reserved(let option):
-                context.error(
-                    .reservedCRIUArgument, at: scalar.location, "`\(option)` in `\(itemPath)` is set by crplan itself",
-                    hint: "remove it; `crplan plan` shows the command lines crplan builds"
-                )
-            case .planField(let option, let field):
-                context.error(
-                    .reservedCRIUArgument, at: scalar.location, "`\(option)` in `\(itemPath)` is set through the plan field `\(field)`",
-                    hint: "remove it and set `\(field)` instead"
-                )
-            case .destructive(let option):
-                context.error(
-                    .destructiveCRIUArgument, at: scalar.location,
-                    "`\(option)` in `\(itemPath)` punches dumped pages out of the images, so a failed restore would destroy the checkpoint",
-                    hint: "remove it"
-                )
+            if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, subject: "`\(itemPath)`") {
+                report(problem, in: scalar)
+                hasControlCharacter = true
             }
-            valid = false
+            scalars.append((scalar, itemPath))
         }
-        return valid ? arguments : nil
+        // Read as CRIU will: entries that were no strings are left out. A
+        // control character is reason enough to stop: the kernel cuts at NUL.
+        guard !hasControlCharacter else { return nil }
+        let before = context.diagnostics.count
+        for finding in CRIUArguments.resolve(scalars.map(\.scalar.value)) {
+            report(finding, in: scalars)
+        }
+        guard valid, context.noErrors(since: before) else { return nil }
+        return scalars.map(\.scalar.value)
+    }
+
+    private mutating func report(_ finding: CRIUArguments.Finding, in entries: [(scalar: YAMLScalar, path: FieldPath)]) {
+        let longHint = "write an option with its value as one entry, `--option=value`"
+        switch finding {
+        case .option(let use):
+            report(use, in: entries)
+        case .unknown(let index, let written):
+            let (scalar, path) = entries[index]
+            let names = CRIUOptionTable.options.map { "--" + $0.name }
+            context.error(
+                .invalidCRIUArgument, at: scalar.location, "`\(shown(written))` in `\(path)` is not an option of CRIU 4.1.1",
+                hint: Suggestions.closest(to: written, in: names).map { "did you mean `\($0)`?" } ?? "`criu --help` lists the options"
+            )
+        case .ambiguous(let index, let written, let candidates):
+            let (scalar, path) = entries[index]
+            context.error(
+                .ambiguousCRIUArgument, at: scalar.location,
+                "`\(shown(written))` in `\(path)` is ambiguous: CRIU reads unique prefixes of its options, and this one starts \(candidates.map { "`--\($0)`" }.joined(separator: ", "))",
+                hint: "write the full option name"
+            )
+        case .notAnOption(let index):
+            let (scalar, path) = entries[index]
+            context.error(.invalidCRIUArgument, at: scalar.location, "`\(path)` must be a long option starting with `--`, found `\(shown(scalar.value))`", hint: longHint)
+        case .endOfOptions(let index):
+            let (scalar, path) = entries[index]
+            context.error(
+                .invalidCRIUArgument, at: scalar.location, "`\(path)` must be a long option starting with `--`, found `--`",
+                hint: "`--` alone would end CRIU's options; remove it"
+            )
+        case .missingValue(let index, let written, let option):
+            let (scalar, path) = entries[index]
+            context.error(
+                .invalidCRIUArgument, at: scalar.location, "`\(shown(written))` in `\(path)` needs a value, and no entry follows it",
+                hint: "write `--\(option)=VALUE`"
+            )
+        }
+    }
+
+    private mutating func report(_ use: CRIUArguments.Use, in entries: [(scalar: YAMLScalar, path: FieldPath)]) {
+        let (scalar, path) = entries[use.index]
+        let option = CRIUArguments.described(use)
+        switch CRIUArguments.verdict(for: use.option) {
+        case .reserved:
+            context.error(
+                .reservedCRIUArgument, at: scalar.location, "\(option) in `\(path)` is set by crplan itself",
+                hint: "remove it; `crplan plan` shows the command lines crplan builds"
+            )
+            return
+        case .planField(let field):
+            context.error(
+                .reservedCRIUArgument, at: scalar.location, "\(option) in `\(path)` is set through the plan field `\(field)`",
+                hint: "remove it and set `\(field)` instead"
+            )
+            return
+        case .destructive:
+            context.error(
+                .destructiveCRIUArgument, at: scalar.location,
+                "\(option) in `\(path)` punches dumped pages out of the images, so a failed restore would destroy the checkpoint",
+                hint: "remove it"
+            )
+            return
+        case .unsafe(let reason):
+            context.error(.unsafeCRIUArgument, at: scalar.location, "\(option) in `\(path)` cannot be used: \(reason)", hint: "remove it")
+            return
+        case .runsCode(let reason):
+            context.warning(
+                .criuArgumentRunsCode, at: scalar.location, "\(option) in `\(path)`: \(reason)",
+                hint: "keep it only if you trust what it runs or loads, and who can change it"
+            )
+        case .accepted:
+            break
+        }
+        if use.isShort {
+            context.error(
+                .invalidCRIUArgument, at: scalar.location, "`\(path)` must be a long option starting with `--`, found `\(shown(use.written))`",
+                hint: "write CRIU's long name, `--\(use.option.name)`, so the dry run reads plainly"
+            )
+        } else if use.valueNotAllowed {
+            context.error(
+                .invalidCRIUArgument, at: scalar.location, "\(option) in `\(path)` takes no value, found `\(shown(scalar.value))`",
+                hint: "write `--\(use.option.name)` alone"
+            )
+        } else if let valueIndex = use.valueIndex, let value = use.value, value.hasPrefix("-") {
+            context.error(
+                .invalidCRIUArgument, at: entries[valueIndex].scalar.location,
+                "\(option) in `\(path)` takes the next entry, `\(shown(value))`, as its value",
+                hint: "write `--\(use.option.name)=VALUE` as one entry"
+            )
+        }
     }
 }

@@ -61,16 +61,41 @@ extension PlanReader {
         return valid ? mounts : nil
     }
 
+    /// A mount point or dump key inside the container: literal, absolute,
+    /// normalised, without CRIU's separators, and not a file system CRIU
+    /// handles itself.
     private mutating func readContainerPath(_ node: YAMLNode, path: FieldPath) -> YAMLScalar? {
-        guard let scalar = ScalarReaders.string(node, path: path, context: &context),
-              PathChecks.checkLiteralAbsolute(scalar, path: path, context: &context) else { return nil }
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
+        if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, subject: "`\(path)`") {
+            report(problem, in: scalar)
+            return nil
+        }
+        guard PathChecks.checkLiteralAbsolute(scalar, path: path, context: &context),
+              checkCanonical(scalar, path: path),
+              checkMountSeparators(scalar, path: path) else { return nil }
+        if PathPolicy.containerMountPoints.contains(scalar.value) {
+            context.error(
+                .unsafeExtMount, at: scalar.location,
+                "`\(path)` must not be `\(scalar.value)`: CRIU dumps and restores the container's `\(scalar.value)` itself, it is no external bind mount",
+                hint: "list only bind mounts and volumes; `docker inspect --format '{{json .Mounts}}' CONTAINER` shows them"
+            )
+            return nil
+        }
         return scalar
     }
 
+    /// The host path bound at restore: absolute, normalised, without CRIU's
+    /// separators, and nothing that hands the host to the container.
     private mutating func readRestoreSource(_ node: YAMLNode, path: FieldPath) -> Template? {
         guard let scalar = ScalarReaders.string(node, path: path, context: &context),
               let read = TemplateReader.read(scalar, path: path, context: &context) else { return nil }
+        let before = context.diagnostics.count
         PathChecks.checkAbsolute(read, path: path, context: &context)
+        if context.noErrors(since: before), checkMountSeparators(scalar, path: path) {
+            checkWritten(scalar, path: path, kind: .mountSource)
+        }
+        guard context.noErrors(since: before) else { return nil }
+        mountSources.append(read)
         return read.template
     }
 

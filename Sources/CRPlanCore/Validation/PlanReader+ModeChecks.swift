@@ -23,6 +23,15 @@ extension PlanReader {
     /// Native mode: Docker drives CRIU, so crplan's image directory, mount
     /// and storage settings do not apply.
     private mutating func checkNative(_ fields: SectionFields) {
+        // Without `restore.checkpoint` the Docker checkpoint is named after the plan.
+        if !namesCheckpoint, let scalar = nameScalar, PlanNameRule.problem(with: scalar.value) == nil,
+           !ContainerReference.isDockerName(Array(scalar.value.utf8)) {
+            context.error(
+                .invalidCheckpointName, at: scalar.location,
+                "native mode names the Docker checkpoint after the plan, and `\(shown(scalar.value))` is too short for a checkpoint name (at least 2 characters)",
+                hint: "set `restore.checkpoint`, or give the plan a longer name"
+            )
+        }
         if let entry = fields.entry(TopLevelKey.imageDir) {
             context.warning(
                 .nativeImageDir, at: entry.key.location,

@@ -11,7 +11,10 @@ extension PlanReader {
             reason: "the image directory must be known before the container runs and after it is gone",
             hint: "build it from `${docker.home}`, `${container.id}`, `${container.name}`, `${plan.name}` or `${env.NAME}`"
         )
+        let before = context.diagnostics.count
         PathChecks.checkAbsolute(read, path: path, context: &context)
+        checkWritten(scalar, path: path, kind: .writtenPath)
+        if valid, context.noErrors(since: before) { reads[path.text] = read }
         return valid ? read.template : nil
     }
 }

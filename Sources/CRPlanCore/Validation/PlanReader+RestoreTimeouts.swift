@@ -8,7 +8,10 @@ extension PlanReader {
             let pidPath = path.child("pidfile")
             if let scalar = ScalarReaders.string(node, path: pidPath, context: &context),
                let read = TemplateReader.read(scalar, path: pidPath, context: &context) {
+                let before = context.diagnostics.count
                 PathChecks.checkAbsolute(read, path: pidPath, context: &context)
+                checkWritten(scalar, path: pidPath, kind: .writtenPath)
+                if context.noErrors(since: before) { reads[pidPath.text] = read }
                 settings.pidfile = read.template
             } else {
                 valid = false
@@ -22,6 +25,7 @@ extension PlanReader {
             }
         }
         if let node = fields.value(RestoreKey.checkpoint) {
+            namesCheckpoint = true
             if let entry = fields.entry(RestoreKey.checkpoint), mode == .external {
                 context.warning(
                     .externalIgnoredField, at: entry.key.location,

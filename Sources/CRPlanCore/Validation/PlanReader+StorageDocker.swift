@@ -28,25 +28,34 @@ extension PlanReader {
         let path = FieldPath("docker")
         guard let fields = SectionFields.read(node, path: path, keys: DockerKey.self, context: &context) else { return nil }
         var settings = DockerSettings()
+        var valid = true
         if let node = fields.value(DockerKey.binary) {
-            guard let read = readSettingTemplate(node, path: path.child("binary")) else { return nil }
-            settings.binary = read.template
+            if let read = readSettingTemplate(node, path: path.child("binary"), kind: .binary("docker")) {
+                settings.binary = read.template
+            } else {
+                valid = false
+            }
         }
         if let node = fields.value(DockerKey.home) {
-            guard let read = readSettingTemplate(node, path: path.child("home")) else { return nil }
-            PathChecks.checkAbsolute(read, path: path.child("home"), context: &context)
-            settings.home = read.template
+            if let read = readSettingTemplate(node, path: path.child("home"), kind: .dockerHome) {
+                settings.home = read.template
+            } else {
+                valid = false
+            }
         }
         if let node = fields.value(DockerKey.host) {
-            guard let read = readSettingTemplate(node, path: path.child("host")) else { return nil }
-            settings.host = read.template
+            if let read = readSettingTemplate(node, path: path.child("host"), kind: .dockerHost) {
+                settings.host = read.template
+            } else {
+                valid = false
+            }
         }
-        return settings
+        return valid ? settings : nil
     }
 
     /// A Docker or CRIU setting: resolved before any container is known,
     /// so only `${env.*}` variables make sense in it.
-    mutating func readSettingTemplate(_ node: YAMLNode, path: FieldPath) -> ReadTemplate? {
+    mutating func readSettingTemplate(_ node: YAMLNode, path: FieldPath, kind: ValueKind) -> ReadTemplate? {
         guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
         if scalar.value.isEmpty {
             context.error(.wrongType, at: scalar.location, "`\(path)` must not be empty", hint: "remove the key to use the default")
@@ -59,6 +68,12 @@ extension PlanReader {
             reason: "it is resolved before the container and the plan's paths are known",
             hint: "only `${env.NAME}` and `${env.NAME:-default}` can be used here"
         )
-        return valid ? read : nil
+        guard valid else { return nil }
+        let before = context.diagnostics.count
+        if case .dockerHome = kind { PathChecks.checkAbsolute(read, path: path, context: &context) }
+        checkWritten(scalar, path: path, kind: kind)
+        guard context.noErrors(since: before) else { return nil }
+        reads[path.text] = read
+        return read
     }
 }

@@ -11,6 +11,17 @@ struct PlanReader {
     var leaveRunning: YAMLScalar?
     /// False when only the diagnostics are wanted (`crplan lint`).
     var buildsPlan = true
+    /// The environment `crplan plan` would substitute; nil when unknown.
+    var environment: [String: String]?
+    /// `name`, for checks that depend on it.
+    var nameScalar: YAMLScalar?
+    /// True when `restore.checkpoint` is set.
+    var namesCheckpoint = false
+    /// Compile-time values as written (by field path), for the check of
+    /// their substituted values.
+    var reads: [String: ReadTemplate] = [:]
+    /// `extMounts[].restore` as written, in order.
+    var mountSources: [ReadTemplate] = []
 
     init(context: ValidationContext) {
         self.context = context
@@ -43,6 +54,9 @@ struct PlanReader {
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         checkMode(fields)
+        if !context.hasErrors, let name {
+            checkResolvedValues(resolvableFields(), planName: name, root: root.location)
+        }
 
         guard buildsPlan, !context.hasErrors, let version, let name, let container else { return nil }
         return Plan(
@@ -60,6 +74,27 @@ struct PlanReader {
             restore: restore ?? RestoreSettings(),
             timeouts: timeouts ?? Timeouts()
         )
+    }
+
+    /// The compile-time values in the order `Planner` resolves them, the
+    /// written ones or the defaults.
+    private func resolvableFields() -> [ResolvableField] {
+        func field(_ path: String, _ kind: ValueKind, default value: Template?) -> ResolvableField? {
+            if let read = reads[path] { return ResolvableField(path: FieldPath(path), kind: kind, template: read.template, read: read) }
+            return value.map { ResolvableField(path: FieldPath(path), kind: kind, template: $0, read: nil) }
+        }
+        var fields = [
+            field("docker.home", .dockerHome, default: DockerSettings.defaultHome),
+            field("imageDir", .writtenPath, default: Plan.defaultImageDir),
+            field("docker.binary", .binary("docker"), default: DockerSettings.defaultBinary),
+            field("docker.host", .dockerHost, default: nil),
+            field("criu.binary", .binary("criu"), default: CRIUSettings.defaultBinary),
+        ].compactMap { $0 }
+        for (index, read) in mountSources.enumerated() {
+            fields.append(ResolvableField(path: FieldPath("extMounts").index(index).child("restore"), kind: .mountSource, template: read.template, read: read))
+        }
+        if let pidfile = field("restore.pidfile", .writtenPath, default: RestoreSettings.defaultPidfile) { fields.append(pidfile) }
+        return fields
     }
 
     // MARK: - version, name, container
@@ -81,6 +116,7 @@ struct PlanReader {
     private mutating func readName(_ fields: SectionFields) -> String? {
         guard let node = fields.require(TopLevelKey.name, example: "my-plan", context: &context),
               let scalar = ScalarReaders.string(node, path: FieldPath("name"), context: &context) else { return nil }
+        nameScalar = scalar
         if let problem = PlanNameRule.problem(with: scalar.value) {
             let suggestion = PlanNameRule.suggestion(for: scalar.value)
             context.error(

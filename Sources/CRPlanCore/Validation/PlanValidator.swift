@@ -16,13 +16,15 @@ public struct ValidationResult: Sendable, Hashable {
 /// Turns loaded YAML documents into a validated `Plan`, reporting every
 /// problem of the file instead of stopping at the first one.
 public enum PlanValidator {
-    public static func validate(_ documents: [YAMLNode], file: String) -> ValidationResult {
+    public static func validate(_ documents: [YAMLNode], file: String, environment: [String: String]? = nil) -> ValidationResult {
         var context = ValidationContext(file: file)
-        let plan = validate(documents, context: &context)
+        let plan = validate(documents, context: &context, environment: environment)
         return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: sorted(context.diagnostics))
     }
 
-    static func validate(_ documents: [YAMLNode], context: inout ValidationContext, buildingPlan: Bool = true) -> Plan? {
+    static func validate(
+        _ documents: [YAMLNode], context: inout ValidationContext, buildingPlan: Bool = true, environment: [String: String]? = nil
+    ) -> Plan? {
         guard let root = documents.first else {
             context.error(.emptyDocument, at: nil, "the file holds no plan", hint: "start with `version: 1`")
             return nil
@@ -40,6 +42,7 @@ public enum PlanValidator {
         }
         var reader = PlanReader(context: context)
         reader.buildsPlan = buildingPlan
+        reader.environment = environment
         let plan = reader.read(root)
         context = reader.context
         return plan

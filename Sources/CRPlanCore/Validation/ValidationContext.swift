@@ -20,6 +20,11 @@ struct ValidationContext {
         diagnostics.append(Diagnostic(file: file, location: location, severity: .warning, rule: rule, message: message, hint: hint))
     }
 
+    /// True when no error was reported after the first `count` diagnostics.
+    func noErrors(since count: Int) -> Bool {
+        !diagnostics[count...].contains { $0.severity == .error }
+    }
+
     mutating func append(contentsOf other: [Diagnostic]) {
         for diagnostic in other {
             if diagnostic.severity == .error { hasErrors = true }

@@ -4,8 +4,12 @@ import Testing
 
 /// Every file in `Fixtures/lint/invalid` gives exactly the diagnostics in
 /// its `.expected` file; every file in `Fixtures/lint/valid` gives none.
+/// Both are linted with `environment`, as `crplan lint` reads its own.
 @Suite struct LintFixtureTests {
     static let root = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/lint")
+
+    /// The environment the fixtures are linted (and compiled) with.
+    static let environment = ["CRIU_IMG_DIR": "/srv/criu-images", "RELATIVE_DIR": "relative/dir", "TRAILING_SLASH": "/srv/images/", "SYSTEM_DIR": "/etc"]
 
     static func plans(in folder: String) -> [String] {
         let directory = root.appendingPathComponent(folder)
@@ -29,9 +33,9 @@ import Testing
         let expectedURL = url.deletingPathExtension().appendingPathExtension("expected")
         let text = try String(contentsOf: url, encoding: .utf8)
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)
-        let result = Linter.lint(text: text, file: "plan.yaml")
+        let result = Linter.lint(text: text, file: "plan.yaml", environment: Self.environment)
         #expect(Self.render(result.diagnostics) == expected)
-        let diagnosticsOnly = Array(text.utf8).withUnsafeBytes { Linter.diagnostics(bytes: $0, file: "plan.yaml") }
+        let diagnosticsOnly = Array(text.utf8).withUnsafeBytes { Linter.diagnostics(bytes: $0, file: "plan.yaml", environment: Self.environment) }
         #expect(diagnosticsOnly == result.diagnostics)
         #expect(!result.diagnostics.isEmpty)
         #expect((result.plan == nil) == result.hasErrors)
@@ -40,7 +44,7 @@ import Testing
     @Test(arguments: plans(in: "valid"))
     func validPlan(_ name: String) throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("valid/\(name)"), encoding: .utf8)
-        let result = Linter.lint(text: text, file: name)
+        let result = Linter.lint(text: text, file: name, environment: Self.environment)
         #expect(result.diagnostics == [])
         #expect(result.plan != nil)
     }

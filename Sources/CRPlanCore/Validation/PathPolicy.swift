@@ -1,0 +1,127 @@
+/// Where crplan, running as root, may write and what it may bind into a
+/// container: the places a plan value must never name.
+///
+/// Works on the literal start of a path (up to its first variable), so
+/// `/etc/${container.id}` is judged and `${container.dir}/hosts` is not.
+enum PathPolicy {
+    /// Top-level directories holding the system or the kernel's interfaces:
+    /// nothing crplan writes may land in or below them.
+    static let systemTrees: Set<String> = ["proc", "sys", "dev", "etc", "boot", "usr", "bin", "sbin"]
+
+    /// Other top-level directories: files may go below them, but the
+    /// directory itself is no image directory, pid file or Docker home.
+    static let topLevelDirectories: Set<String> = [
+        "var", "run", "root", "home", "opt", "srv", "tmp", "mnt", "media", "snap", "lost+found",
+    ]
+
+    /// Why a path is no place to write, or nil.
+    enum Problem: Equatable {
+        case root
+        case systemTree(String)
+        case topLevelDirectory(String)
+        case sshDirectory
+
+        var description: String {
+            switch self {
+            case .root: "`/` itself"
+            case .systemTree(let name): "in the system directory `/\(name)`"
+            case .topLevelDirectory(let name): "the top-level directory `/\(name)` itself"
+            case .sshDirectory: "in an `.ssh` directory, which holds login keys"
+            }
+        }
+    }
+
+    /// The known components of `path`'s literal start; `complete` is true
+    /// when the path has no variable, so its last component is known too.
+    static func components(_ literal: String, complete: Bool) -> [Substring] {
+        var parts = literal.split(separator: "/", omittingEmptySubsequences: true)
+        if !complete, !literal.hasSuffix("/"), !parts.isEmpty { parts.removeLast() }
+        return parts
+    }
+
+    /// For paths crplan writes: `imageDir`, `restore.pidfile`.
+    static func writtenPathProblem(_ literal: String, complete: Bool) -> Problem? {
+        let parts = components(literal, complete: complete)
+        if complete, parts.isEmpty, literal.hasPrefix("/") { return .root }
+        if let first = parts.first {
+            if isSystemTree(first) { return .systemTree(String(first)) }
+            if complete, parts.count == 1, topLevelDirectories.contains(String(first)) { return .topLevelDirectory(String(first)) }
+        }
+        if parts.contains(".ssh") { return .sshDirectory }
+        return nil
+    }
+
+    /// For `docker.home`: not `/`, a system directory or a top-level
+    /// directory, nor anything under `/proc`, `/sys`, `/dev`.
+    static func dockerHomeProblem(_ literal: String, complete: Bool) -> Problem? {
+        let parts = components(literal, complete: complete)
+        if complete, parts.isEmpty, literal.hasPrefix("/") { return .root }
+        guard let first = parts.first else { return nil }
+        let name = String(first)
+        if ["proc", "sys", "dev"].contains(name) { return .systemTree(name) }
+        if complete, parts.count == 1 {
+            if isSystemTree(first) { return .systemTree(name) }
+            if topLevelDirectories.contains(name) { return .topLevelDirectory(name) }
+        }
+        if parts.contains(".ssh") { return .sshDirectory }
+        return nil
+    }
+
+    /// `lib`, `lib32`, `lib64`, `libx32` and the other trees above.
+    static func isSystemTree(_ name: Substring) -> Bool {
+        systemTrees.contains(String(name)) || name.hasPrefix("lib")
+    }
+
+    /// Mount points inside the container CRIU must not treat as external.
+    static let containerMountPoints: Set<String> = ["/", "/proc", "/sys", "/dev"]
+
+    /// Why binding the host path `literal` into a container is unsafe, or nil.
+    static func mountSourceProblem(_ literal: String, complete: Bool) -> String? {
+        let parts = components(literal, complete: complete)
+        if complete, parts.isEmpty, literal.hasPrefix("/") { return "it would bind the host's whole file system into the container" }
+        guard let first = parts.first.map(String.init) else { return nil }
+        if ["proc", "sys"].contains(first) { return "it would give the container the host's `/\(first)`, the kernel's controls" }
+        if complete, parts.count == 1, ["dev", "etc", "boot", "root"].contains(first) {
+            return "it would give the container the host's whole `/\(first)`"
+        }
+        if first == "root" { return "it would give the container root's home directory" }
+        if parts.contains(".ssh") { return "it would give the container login keys" }
+        let joined = "/" + parts.joined(separator: "/")
+        if complete, secretFiles.contains(joined) { return "it would give the container the host's `\(joined)`" }
+        if complete, let last = parts.last, ["docker.sock", "containerd.sock"].contains(last) {
+            return "it would give the container the Docker socket, which controls the host as root"
+        }
+        return nil
+    }
+
+    static let secretFiles: Set<String> = [
+        "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh",
+        "/etc/crplan", "/var/lib/crplan",
+    ]
+
+    /// `path` without `//`, `.` segments and a trailing `/` (`..` stays:
+    /// resolving it needs the file system).
+    static func canonical(_ path: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    /// Byte offset and a description of the first non-canonical spot in a
+    /// literal piece of a path: `//`, a `.` segment, or a trailing `/`.
+    /// `isStart`/`isEnd`: the piece starts/ends the path.
+    static func nonCanonicalOffset(_ text: String, isStart: Bool, isEnd: Bool) -> (offset: Int, what: String)? {
+        let bytes = Array(text.utf8)
+        let slash = UInt8(ascii: "/")
+        for index in bytes.indices {
+            if bytes[index] == slash, index + 1 < bytes.count, bytes[index + 1] == slash { return (index, "`//`") }
+            if bytes[index] == UInt8(ascii: "."), index > 0, bytes[index - 1] == slash,
+               index + 1 == bytes.count ? isEnd : bytes[index + 1] == slash {
+                return (index, "a `.` segment")
+            }
+        }
+        if isEnd, bytes.last == slash, !(isStart && bytes.count == 1) {
+            return (bytes.count - 1, "a trailing `/`")
+        }
+        return nil
+    }
+}
