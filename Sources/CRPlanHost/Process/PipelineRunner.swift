@@ -179,8 +179,9 @@ public struct PipelineRunner: Sendable {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return pread(fd, base + done, count - done, off_t(offset + done))
             }
             if n < 0, errno == EINTR { continue }
             if n <= 0 { break }
