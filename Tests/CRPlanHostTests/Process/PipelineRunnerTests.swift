@@ -108,3 +108,22 @@ struct PipelineRunnerTests {
         #expect(result.failureDescription?.contains("nonexistent-crplan-dir") == true)
     }
 }
+
+@Suite("PipelineRunner over ssh: sending a file")
+struct PipelineFileTransferTests {
+    @Test("a file piped into a remote `dd of=F` arrives byte for byte")
+    func sendsAFile() async throws {
+        let target = try SSHEnvironment.target()
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let local = temp.appending("archive.tar.zst"), remote = temp.appending("received it's.tar.zst")
+        let payload = Data((0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 9) })
+        _ = FileManager.default.createFile(atPath: local, contents: payload)
+        let pipeline = try CommandPipeline(
+            stages: [try PipelineStage.remote(["dd", "of=" + remote, "bs=1M", "status=none"], on: target)],
+            input: .file(local), timeoutMilliseconds: 60_000)
+        let result = try await PipelineRunner().run(pipeline)
+        #expect(result.succeeded, "\(result.failureDescription ?? "")")
+        #expect(FileManager.default.contents(atPath: remote) == payload)
+    }
+}
