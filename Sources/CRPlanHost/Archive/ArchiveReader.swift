@@ -25,6 +25,12 @@ public struct ArchiveReader: Sendable {
 
     static let zstdMagic: [UInt8] = [0x28, 0xb5, 0x2f, 0xfd]
 
+    /// The largest tar the limits allow: the files, plus per member a header,
+    /// a pax header, padding and folder entries, plus the manifest and the end.
+    var maximumTarSize: Int64 {
+        limits.maximumTotalSize + Int64(limits.maximumFiles) * 4 * 512 + Int64(limits.maximumManifestSize) + (1 << 20)
+    }
+
     @discardableResult
     public func unpack(_ archive: String, into destination: String) async throws(ArchiveError) -> ArchiveManifest {
         guard destination.hasPrefix("/"), archive.hasPrefix("/") else {
@@ -71,10 +77,14 @@ public struct ArchiveReader: Sendable {
         let head = (try? source.read(upTo: 4)) ?? []
         close(fd)
         guard head == Self.zstdMagic else { return archive }
+        // `head -c` bounds what a decompression bomb can write: one byte more than the
+        // largest tar the limits allow, which then stops zstd with SIGPIPE.
+        let bound = maximumTarSize + 1
         let pipeline: CommandPipeline
         do {
             pipeline = try CommandPipeline(
-                stages: [PipelineStage([zstd, "-d", "-q", "-c", "--", archive])], output: .file(temporary, replace: false))
+                stages: [PipelineStage([zstd, "-d", "-q", "-c", "--", archive]), PipelineStage(["head", "-c", String(bound)])],
+                output: .file(temporary, replace: false))
         } catch {
             throw .readFailed(error.description)
         }
@@ -83,6 +93,9 @@ public struct ArchiveReader: Sendable {
             result = try await runner.run(pipeline)
         } catch {
             throw .readFailed(error.description)
+        }
+        if let (_, size) = ArchiveFiles.kind(temporary), size >= bound {
+            throw .limitExceeded("\(archive) decompresses to more than \(maximumTarSize) bytes")
         }
         guard result.succeeded else {
             throw .readFailed("\(archive) is not a valid zstd stream (corrupt or truncated): \(result.failureDescription ?? "zstd failed")")

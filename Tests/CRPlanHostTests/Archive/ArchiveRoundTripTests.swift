@@ -179,3 +179,23 @@ struct ArchiveRoundTripTests {
         #expect(throws: ArchiveError.unlistedMember("checkpoint/extra")) { try StagingDirectoryLister.verify(dir, against: manifest) }
     }
 }
+
+@Suite("portable archive limits")
+struct ArchiveLimitTests {
+    @Test("a zstd archive that decompresses beyond the limits is refused without writing it all")
+    func decompressionBomb() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let zeros = temp.appending("zeros"), bomb = temp.appending("bomb.tar.zst")
+        _ = FileManager.default.createFile(atPath: zeros, contents: Data(count: 8 << 20))
+        try await ArchiveRoundTripTests.run(["zstd", "-q", zeros, "-o", bomb])
+        let limits = ArchiveLimits(maximumFiles: 10, maximumTotalSize: 1 << 20, maximumManifestSize: 1 << 10)
+        do {
+            try await ArchiveReader(limits: limits).unpack(bomb, into: temp.appending("out"))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains("decompresses to more than"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: temp.appending("out")))
+    }
+}
