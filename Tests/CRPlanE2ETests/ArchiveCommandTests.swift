@@ -3,7 +3,14 @@ import Testing
 
 /// `crplan export` / `crplan import` as an operator runs them, on a
 /// synthetic image dir (no Docker needed; zstd must be installed).
-@Suite("crplan export and import", .serialized)
+@Suite(
+    "crplan export and import", .serialized,
+    .enabled(
+        if: ProcessInfo.processInfo.environment["CRPLAN_E2E"] == "1"
+            || (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+                FileManager.default.isExecutableFile(atPath: $0 + "/zstd")
+            },
+        "zstd is not installed (scripts/provision installs it)"))
 struct ArchiveCommandTests {
     func crplan(_ arguments: [String], in workspace: Workspace) async throws -> CommandOutput {
         try await LaunchedCommand([CommandLineTests.binary] + arguments, environment: ProcessInfo.processInfo.environment, directory: workspace.path)

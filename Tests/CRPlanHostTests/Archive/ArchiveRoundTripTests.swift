@@ -6,7 +6,7 @@ import Testing
 
 /// `ArchiveWriter` + `ArchiveReader` on a small synthetic image dir, with
 /// real zstd and GNU tar for the hostile archives.
-@Suite("portable archive round trip")
+@Suite("portable archive round trip", .enabled(if: Zstd.enabled, Zstd.skipReason))
 struct ArchiveRoundTripTests {
     /// An image dir as crplan leaves it after a dump (contents synthetic).
     static func makeImageDirectory(in temp: TemporaryDirectory) throws -> String {
@@ -180,7 +180,7 @@ struct ArchiveRoundTripTests {
     }
 }
 
-@Suite("portable archive limits")
+@Suite("portable archive limits", .enabled(if: Zstd.enabled, Zstd.skipReason))
 struct ArchiveLimitTests {
     @Test("a zstd archive that decompresses beyond the limits is refused without writing it all")
     func decompressionBomb() async throws {

@@ -1,4 +1,5 @@
 import CRPlanCore
+import CRPlanHost
 import Foundation
 import Testing
 
@@ -23,4 +24,14 @@ enum SSHEnvironment {
             destination: destination, port: port, identityFile: identity, knownHostsFile: knownHosts,
             options: [try SSHOption(key: "ConnectTimeout", value: "20")], multiplexing: multiplexing)
     }
+}
+
+/// Whether `zstd` is on PATH: the archive tests need it; they are skipped
+/// without it, except under `CRPLAN_E2E=1` (where scripts/provision installed it).
+enum Zstd {
+    static var available: Bool {
+        (try? CommandRunner.resolveExecutable("zstd", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "")) != nil
+    }
+    static var enabled: Bool { available || E2E.required }
+    static let skipReason: Comment = "zstd is not installed (scripts/provision installs it)"
 }
