@@ -27,6 +27,7 @@ let package = Package(
             name: "CRPlanCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
+                // SHA-256: journal line checksums, plan digest, archive members.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

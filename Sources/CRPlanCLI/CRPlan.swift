@@ -16,6 +16,8 @@ struct CRPlan: AsyncParsableCommand {
             Resume.self,
             Rollback.self,
             Status.self,
+            Export.self,
+            Import.self,
         ]
     )
 

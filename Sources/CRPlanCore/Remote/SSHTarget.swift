@@ -1,0 +1,210 @@
+/// Where and how crplan reaches another machine over ssh: the destination
+/// (`user@host`), port, key, known-hosts file, a few allow-listed `-o`
+/// options and optional connection multiplexing. Validated on creation, so
+/// a value of this type can always be turned into an ssh argv
+/// (`SSHTarget.argv(running:)`). Host-key checking is always on and ssh never
+/// prompts (`BatchMode=yes`, `StrictHostKeyChecking=yes`).
+public struct SSHTarget: Sendable, Hashable, Codable {
+    /// `user@host` or `host`.
+    public let destination: String
+    /// TCP port; nil: ssh's default (22 or the ssh config's).
+    public let port: Int?
+    /// Private key file (`-i`, with `IdentitiesOnly=yes`); nil: ssh's defaults.
+    public let identityFile: String?
+    /// Known-hosts file that must hold the host's key; nil: ssh's defaults.
+    public let knownHostsFile: String?
+    /// Extra `-o Key=Value` options, from `SSHOption.allowedKeys` only.
+    public let options: [SSHOption]
+    /// One shared connection for many commands (`ControlMaster=auto`).
+    public let multiplexing: SSHMultiplexing?
+
+    public init(
+        destination: String, port: Int? = nil, identityFile: String? = nil, knownHostsFile: String? = nil,
+        options: [SSHOption] = [], multiplexing: SSHMultiplexing? = nil
+    ) throws(SSHTargetError) {
+        try Self.validateDestination(destination)
+        if let port, !(1...65_535).contains(port) { throw .invalidPort(port) }
+        if let identityFile { try Self.validatePath(identityFile, field: "identityFile") }
+        if let knownHostsFile { try Self.validatePath(knownHostsFile, field: "knownHostsFile") }
+        guard options.count <= Self.maximumOptions else { throw .tooManyOptions(options.count, limit: Self.maximumOptions) }
+        var seen: Set<String> = []
+        for option in options where !seen.insert(option.key.lowercased()).inserted {
+            throw .duplicateOption(option.key)
+        }
+        if let multiplexing {
+            try Self.validatePath(multiplexing.controlDirectory, field: "controlDirectory")
+            guard multiplexing.trimmedDirectory.utf8.count <= SSHMultiplexing.maximumDirectoryLength else {
+                throw .controlDirectoryTooLong(multiplexing.controlDirectory, limit: SSHMultiplexing.maximumDirectoryLength)
+            }
+        }
+        self.destination = destination
+        self.port = port
+        self.identityFile = identityFile
+        self.knownHostsFile = knownHostsFile
+        self.options = options
+        self.multiplexing = multiplexing
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            destination: container.decode(String.self, forKey: .destination),
+            port: container.decodeIfPresent(Int.self, forKey: .port),
+            identityFile: container.decodeIfPresent(String.self, forKey: .identityFile),
+            knownHostsFile: container.decodeIfPresent(String.self, forKey: .knownHostsFile),
+            options: container.decodeIfPresent([SSHOption].self, forKey: .options) ?? [],
+            multiplexing: container.decodeIfPresent(SSHMultiplexing.self, forKey: .multiplexing))
+    }
+
+    static let maximumOptions = 16
+    static let maximumUserLength = 32
+    static let maximumHostLength = 253
+    static let maximumPathLength = 1024
+
+    /// `user@host`: the user a POSIX login name (`[A-Za-z_][A-Za-z0-9_.-]*`),
+    /// the host a DNS name, IPv4 or IPv6 address (letters, digits, `.`, `-`,
+    /// `:`); neither may start with `-` (it would read as an ssh option).
+    static func validateDestination(_ destination: String) throws(SSHTargetError) {
+        let parts = destination.split(separator: "@", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { throw .invalidDestination(destination, reason: "more than one '@'") }
+        let host = String(parts[parts.count - 1])
+        if parts.count == 2 {
+            let user = String(parts[0])
+            guard !user.isEmpty, user.utf8.count <= maximumUserLength else {
+                throw .invalidDestination(destination, reason: "the user name must have 1 to \(maximumUserLength) characters")
+            }
+            guard let first = user.unicodeScalars.first, isLetter(first) || first == "_",
+                user.unicodeScalars.allSatisfy({ isLetter($0) || isDigit($0) || "_.-".unicodeScalars.contains($0) })
+            else {
+                throw .invalidDestination(destination, reason: "the user name may hold only letters, digits, '_', '.', '-' and must start with a letter or '_'")
+            }
+        }
+        guard !host.isEmpty, host.utf8.count <= maximumHostLength else {
+            throw .invalidDestination(destination, reason: "the host must have 1 to \(maximumHostLength) characters")
+        }
+        guard !host.hasPrefix("-"), !host.hasPrefix("."),
+            host.unicodeScalars.allSatisfy({ isLetter($0) || isDigit($0) || ".-:".unicodeScalars.contains($0) })
+        else {
+            throw .invalidDestination(destination, reason: "the host may hold only letters, digits, '.', '-', ':' and must not start with '-' or '.'")
+        }
+    }
+
+    /// Absolute, at most 1024 bytes, and only characters ssh takes literally
+    /// in an option value: letters, digits and `/._-+@,=:` (ssh splits option
+    /// values at spaces and expands `%` and `~` in file names).
+    static func validatePath(_ path: String, field: String) throws(SSHTargetError) {
+        guard path.hasPrefix("/") else { throw .invalidPath(field: field, path: path, reason: "it must be absolute") }
+        guard path.utf8.count <= maximumPathLength else {
+            throw .invalidPath(field: field, path: String(path.prefix(80)) + "…", reason: "it is longer than \(maximumPathLength) bytes")
+        }
+        guard path.unicodeScalars.allSatisfy({ isLetter($0) || isDigit($0) || "/._-+@,=:".unicodeScalars.contains($0) }) else {
+            throw .invalidPath(field: field, path: RemoteShellQuoting.display(path), reason: "only letters, digits and / . _ - + @ , = : are allowed (no spaces, quotes, % or ~)")
+        }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard !components.contains(where: { $0 == ".." || $0 == "." }) else {
+            throw .invalidPath(field: field, path: path, reason: "it must not contain '.' or '..' components")
+        }
+    }
+
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+    static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+}
+
+/// One `-o Key=Value` ssh option. Only keys in `allowedKeys` are accepted:
+/// options that run local commands (`ProxyCommand`, `LocalCommand`,
+/// `KnownHostsCommand`), forward anything, or weaken host-key checking are
+/// not, and the fixed ones (`BatchMode`, `StrictHostKeyChecking`, files,
+/// `Control*`) come from `SSHTarget`'s own fields.
+public struct SSHOption: Sendable, Hashable, Codable {
+    public let key: String
+    public let value: String
+
+    /// Keys (as ssh spells them) an `SSHTarget` may set.
+    public static let allowedKeys: [String] = [
+        "ConnectTimeout", "ConnectionAttempts", "ServerAliveInterval", "ServerAliveCountMax", "TCPKeepAlive",
+        "Compression", "Ciphers", "MACs", "KexAlgorithms", "HostKeyAlgorithms", "HostKeyAlias", "CheckHostIP",
+        "LogLevel", "IPQoS", "AddressFamily", "RekeyLimit",
+    ]
+    static let maximumValueLength = 256
+
+    public init(key: String, value: String) throws(SSHTargetError) {
+        guard let canonical = Self.allowedKeys.first(where: { $0.lowercased() == key.lowercased() }) else {
+            throw .optionNotAllowed(key: RemoteShellQuoting.display(key), allowed: Self.allowedKeys)
+        }
+        guard !value.isEmpty, value.utf8.count <= Self.maximumValueLength,
+            value.unicodeScalars.allSatisfy({
+                SSHTarget.isLetter($0) || SSHTarget.isDigit($0) || "._,:@+-".unicodeScalars.contains($0)
+            })
+        else {
+            throw .invalidOptionValue(key: canonical, value: RemoteShellQuoting.display(value))
+        }
+        self.key = canonical
+        self.value = value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(key: container.decode(String.self, forKey: .key), value: container.decode(String.self, forKey: .value))
+    }
+
+    /// `Key=Value`, the argument after `-o`.
+    public var argument: String { key + "=" + value }
+}
+
+/// Connection multiplexing: the first command opens a master connection
+/// with its control socket in `controlDirectory` (a root-owned 0700 folder),
+/// later ones reuse it; the master stays `persistSeconds` after the last.
+public struct SSHMultiplexing: Sendable, Hashable, Codable {
+    public var controlDirectory: String
+    public var persistSeconds: Int
+
+    public init(controlDirectory: String, persistSeconds: Int = 60) {
+        self.controlDirectory = controlDirectory
+        self.persistSeconds = max(1, min(persistSeconds, 3600))
+    }
+
+    /// ssh's `%C` (40 hex digits) plus the 17-character suffix ssh adds while
+    /// it creates the socket must fit a unix socket path (107 bytes).
+    static let maximumDirectoryLength = 107 - 1 - 40 - 17
+
+    /// The directory without a trailing `/`.
+    var trimmedDirectory: String {
+        controlDirectory.count > 1 && controlDirectory.hasSuffix("/") ? String(controlDirectory.dropLast()) : controlDirectory
+    }
+}
+
+/// Why an `SSHTarget` (or its command) is refused. Messages name the field.
+public enum SSHTargetError: Error, Sendable, Hashable, CustomStringConvertible {
+    case invalidDestination(String, reason: String)
+    case invalidPort(Int)
+    case invalidPath(field: String, path: String, reason: String)
+    case optionNotAllowed(key: String, allowed: [String])
+    case invalidOptionValue(key: String, value: String)
+    case duplicateOption(String)
+    case tooManyOptions(Int, limit: Int)
+    case controlDirectoryTooLong(String, limit: Int)
+    case command(RemoteShellQuotingError)
+
+    public var description: String {
+        switch self {
+        case .invalidDestination(let destination, let reason):
+            "ssh destination \"\(RemoteShellQuoting.display(destination))\" is invalid: \(reason); write it as user@host"
+        case .invalidPort(let port):
+            "ssh port \(port) is out of range; use 1-65535"
+        case .invalidPath(let field, let path, let reason):
+            "ssh \(field) \"\(path)\" is invalid: \(reason)"
+        case .optionNotAllowed(let key, let allowed):
+            "ssh option \"\(key)\" is not allowed; allowed: \(allowed.joined(separator: ", ")) (BatchMode, host-key checking, key files and multiplexing have their own fields)"
+        case .invalidOptionValue(let key, let value):
+            "ssh option \(key) has an invalid value \"\(value)\": use 1-256 letters, digits and . _ , : @ + -"
+        case .duplicateOption(let key):
+            "ssh option \(key) is given twice; keep one"
+        case .tooManyOptions(let count, let limit):
+            "\(count) ssh options given; at most \(limit) are accepted"
+        case .controlDirectoryTooLong(let directory, let limit):
+            "ssh control directory \"\(directory)\" is longer than \(limit) bytes, too long for ssh's control socket path; use a shorter folder"
+        case .command(let error):
+            error.description
+        }
+    }
+}
