@@ -13,6 +13,9 @@ public struct DockerClient: Sendable {
     public var home: String
     public var runner: CommandRunner
     public var timeout: Duration
+    /// The most of a docker command's output crplan reads (one container's
+    /// inspect JSON is tens of KiB); more is refused as malformed, never parsed.
+    public static let maximumOutputBytes = 4 << 20
 
     public init(
         binary: String = "docker", host: String? = nil, home: String, runner: CommandRunner = CommandRunner(),
@@ -75,7 +78,7 @@ public struct DockerClient: Sendable {
         do {
             result = try await runner.run(HostCommand(
                 argv: argv, timeout: timeout, standardOutputLog: standardOutputLog, standardErrorLog: standardErrorLog,
-                standardOutputCapture: .head(64 << 20), standardErrorCapture: .tail(64 << 10)))
+                standardOutputCapture: .head(Self.maximumOutputBytes), standardErrorCapture: .tail(64 << 10)))
         } catch {
             throw .command(error)
         }
