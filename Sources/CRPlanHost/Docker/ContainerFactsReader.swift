@@ -139,9 +139,14 @@ public struct ContainerFactsReader: Sendable {
             graphDriverData: inspect.graphDriver.data ?? [:], hostnamePath: inspect.hostnamePath,
             hostsPath: inspect.hostsPath, resolvConfPath: inspect.resolvConfPath, rootfs: "", cgroupMounts: [],
             dockerHome: dockerHome)
+        do throws(FactsValidationError) {
+            try ContainerFacts.validateID(inspect.id)
+        } catch {
+            throw .invalid(error)
+        }
         // A wrong docker.home is said better with the home Docker uses.
         try checkDockerHome(inspect)
-        do {
+        do throws(FactsValidationError) {
             try reported.validate(dockerHome: dockerHome)
         } catch {
             throw .invalid(error)
@@ -213,11 +218,12 @@ public struct ContainerFactsReader: Sendable {
     /// was pointed at the wrong `docker.home` and every derived path would be wrong.
     func checkDockerHome(_ inspect: DockerContainerInspect) throws(ContainerFactsError) {
         let containerDir = "\(dockerHome)/containers/\(inspect.id)/"
-        for path in [inspect.hostnamePath, inspect.hostsPath, inspect.resolvConfPath] where !path.isEmpty {
-            guard path.hasPrefix(containerDir) else {
-                let marker = "/containers/\(inspect.id)/"
-                let implied = path.firstRange(of: marker).map { String(path[..<$0.lowerBound]) } ?? path
-                throw .dockerHomeMismatch(configured: dockerHome, reported: implied)
+        let marker = "/containers/\(inspect.id)/"
+        for path in [inspect.hostnamePath, inspect.hostsPath, inspect.resolvConfPath]
+        where !path.isEmpty && !path.hasPrefix(containerDir) {
+            // Only a path that names another data root says so; any other is refused by `validate`.
+            if let range = path.firstRange(of: marker) {
+                throw .dockerHomeMismatch(configured: dockerHome, reported: String(path[..<range.lowerBound]))
             }
         }
     }

@@ -158,3 +158,96 @@ struct CommandRunnerTests {
             == "criu dump -t 42 --root '/a b' 'it'\\''s' ''")
     }
 }
+
+/// Children run in their own process group and die with crplan.
+@Suite("CommandRunner: process groups, parent death, spawn reports")
+struct CommandRunnerChildrenTests {
+    /// Pids a `sh` child printed, one per line.
+    func pids(_ text: String) -> [Int32] {
+        text.split(separator: "\n").compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    @Test("on timeout the whole process group is stopped: a grandchild that ignores SIGTERM is killed too")
+    func timeoutKillsTheGroup() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let out = temp.appending("out")
+        // The grandchild ignores SIGTERM; the parent waits for it.
+        let result = try await CommandRunner().run(HostCommand(
+            argv: ["sh", "-c", "sh -c 'trap \"\" TERM; echo $$; while :; do sleep 0.05; done' & echo $$; wait"],
+            timeout: .milliseconds(300), terminationGrace: .milliseconds(300), standardOutputLog: out))
+        #expect(result.timedOut)
+        let printed = pids(try DurableFiles.readText(out))
+        try #require(printed.count == 2, "expected the two shells' pids, got \(printed)")
+        #expect(printed.contains(result.pid))
+        let gone = await poll { printed.allSatisfy { !ProcFS().isAlive($0) } }
+        for pid in printed where ProcFS().isAlive(pid) { kill(pid, SIGKILL) }
+        #expect(gone, "a process of the group outlived the timeout: \(printed)")
+    }
+
+    @Test("each child leads its own session and process group")
+    func ownSession() async throws {
+        let result = try await CommandRunner().run(HostCommand(
+            argv: ["sh", "-c", "echo $$; ps -o pgid= -o sid= -p $$ 2>/dev/null || cut -d' ' -f5,6 /proc/$$/stat"]))
+        let lines = result.standardOutput.text.split(separator: "\n").map(String.init)
+        try #require(lines.count == 2, "\(result.standardOutput.text)")
+        let ids = lines[1].split(separator: " ").compactMap { Int32($0) }
+        #expect(ids == [result.pid, result.pid], "pgid and sid must be the child's pid: \(lines)")
+        #expect(getpgrp() != result.pid)
+    }
+
+    @Test("onStart reports the child's pid and start time while it runs")
+    func onStartReportsTheChild() async throws {
+        let seen = Reported()
+        let result = try await CommandRunner().run(HostCommand(argv: ["sleep", "0.3"])) { child in
+            seen.set(child, alive: ProcFS().isAlive(child.pid), stat: try? ProcFS().startTime(child.pid))
+        }
+        let reported = try #require(seen.value)
+        #expect(reported.child.pid == result.pid)
+        #expect(reported.alive, "reported while the child runs")
+        #expect(reported.child.startTime != nil && reported.child.startTime == reported.stat)
+    }
+
+    @Test("a child outlives the task and threads that started it while crplan lives (parent-death signal is per thread)")
+    func childSurvivesSpawningTask() async throws {
+        try #require(CommandRunner.defaultDeathSignalWrapper != nil, "setpriv (util-linux) is needed")
+        let seen = Reported()
+        let running = Task.detached {
+            try await CommandRunner().run(HostCommand(argv: ["sleep", "3"], timeout: .seconds(10))) { child in
+                seen.set(child, alive: true, stat: nil)
+            }
+        }
+        try #require(await poll { seen.value != nil })
+        let pid = try #require(seen.value).child.pid
+        // Churn the cooperative pool and create and end plain threads meanwhile.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<64 { group.addTask { try? await Task.sleep(for: .milliseconds(5)) } }
+        }
+        for _ in 0..<8 {
+            let thread = Thread { usleep(1000) }
+            thread.start()
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(ProcFS().isAlive(pid), "the child died while crplan lived")
+        let status = (try? ProcFS().process(pid))??.name
+        #expect(status == "sleep", "setpriv exec'ed the program in the same process")
+        let result = try await running.value
+        #expect(result.succeeded)
+    }
+
+    func poll(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<250 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
+    }
+}
+
+/// What an `onStart` callback saw, for the test to read afterwards.
+final class Reported: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (child: SpawnedProcess, alive: Bool, stat: UInt64?)?
+    func set(_ child: SpawnedProcess, alive: Bool, stat: UInt64?) { lock.withLock { stored = (child, alive, stat) } }
+    var value: (child: SpawnedProcess, alive: Bool, stat: UInt64?)? { lock.withLock { stored } }
+}
