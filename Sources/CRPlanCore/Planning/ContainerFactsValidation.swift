@@ -56,12 +56,12 @@ extension ContainerFacts {
             try Self.validatePath(rootfs, field: "rootfs", under: home)
         }
 
+        // Read from mountinfo, passed to CRIU as `KEY:VAL`. The host directory
+        // need not name the container (after a native restore it is the
+        // hierarchy's root).
         for mount in cgroupMounts {
             try Self.validatePath(mount.path, field: "cgroup mount point", under: nil)
             try Self.validatePath(mount.hostPath, field: "cgroup host directory", under: nil)
-            guard mount.hostPath.contains(id) else {
-                throw .cgroupOutsideContainer(hostPath: mount.hostPath, id: id)
-            }
         }
 
         for branch in aufsBranches {
@@ -179,7 +179,6 @@ public enum FactsValidationError: Error, Sendable, Hashable, CustomStringConvert
     case notNormalized(field: String, value: String, component: String)
     case outside(field: String, value: String, directory: String)
     case dockerHomeMismatch(recorded: String, expected: String)
-    case cgroupOutsideContainer(hostPath: String, id: String)
     case malformedBranch(String)
 
     public var description: String {
@@ -211,9 +210,6 @@ public enum FactsValidationError: Error, Sendable, Hashable, CustomStringConvert
         case .dockerHomeMismatch(let recorded, let expected):
             return "the facts were read with docker.home \(Self.show(recorded)) but the plan says \(Self.show(expected)): "
                 + "set docker.home to the data root the container lives in"
-        case .cgroupOutsideContainer(let hostPath, let id):
-            return "cgroup host directory \(Self.show(hostPath)) does not name container \(id); "
-                + "check /proc/<pid>/mountinfo of the container's init"
         case .malformedBranch(let branch):
             return "aufs branch \(Self.show(branch)) is not `<path>=rw|ro|ro+wh`; check <docker.home>/aufs/layers"
         }

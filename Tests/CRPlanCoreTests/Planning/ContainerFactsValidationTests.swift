@@ -166,7 +166,7 @@ import Testing
         #expect(refusal { $0.dockerHome = "/srv/docker" } == .dockerHomeMismatch(recorded: "/srv/docker", expected: Self.home))
     }
 
-    @Test func cgroupMountsAreKeyValueSafeAndNameTheContainer() {
+    @Test func cgroupMountsAreKeyValueSafe() throws {
         guard case .unsafeCharacter(let field, _, ":", _) = refusal({
             $0.cgroupMounts = [CgroupMount(path: "/sys/fs/cgroup/c:pu", hostPath: "/sys/fs/cgroup/cpu/docker/\(Self.id)")]
         }) else {
@@ -174,8 +174,17 @@ import Testing
             return
         }
         #expect(field == "cgroup mount point")
-        #expect(refusal { $0.cgroupMounts = [CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: "/sys/fs/cgroup/cpu")] }
-            == .cgroupOutsideContainer(hostPath: "/sys/fs/cgroup/cpu", id: Self.id))
+        guard case .notNormalized(let hostField, _, _) = refusal({
+            $0.cgroupMounts = [CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: "/sys/fs/cgroup/cpu/../../../etc")]
+        }) else {
+            Issue.record("a `..` in a cgroup host directory was not refused")
+            return
+        }
+        #expect(hostField == "cgroup host directory")
+        // After a native restore the host side is the hierarchy's root: accepted.
+        var native = Self.valid()
+        native.cgroupMounts = [CgroupMount(path: "/sys/fs/cgroup/cpu", hostPath: "/sys/fs/cgroup/cpu")]
+        try native.validate(dockerHome: Self.home)
     }
 
     @Test func aufsBranchesAreCheckedPathAndMode() {
