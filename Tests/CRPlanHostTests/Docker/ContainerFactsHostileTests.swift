@@ -20,12 +20,17 @@ struct ContainerFactsHostileTests {
         return try DockerInspect.decode(standardOutput: Array(json.utf8), standardError: "", status: .exited(0), reference: "h3")
     }
 
-    /// A fake procfs: `<root>/<pid>/stat` with a parent, and `<root>/<pid>/cgroup`.
+    /// A fake procfs: `<root>/<pid>/stat` with a parent, and `<root>/<pid>/cgroup`
+    /// (plain writes: fixtures need no fsync).
     func process(_ pid: Int32, parent: Int32, cgroup: String, in root: String) throws {
-        try DurableFiles.createDirectory("\(root)/\(pid)")
-        let stat = "\(pid) (fake) S \(parent)" + String(repeating: " 0", count: 18) + "\n"
-        try DurableFiles.writeAtomically(stat, to: "\(root)/\(pid)/stat")
-        try DurableFiles.writeAtomically(cgroup, to: "\(root)/\(pid)/cgroup")
+        try write("\(pid) (fake) S \(parent)" + String(repeating: " 0", count: 18) + "\n", to: "\(root)/\(pid)/stat")
+        try write(cgroup, to: "\(root)/\(pid)/cgroup")
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
     }
 
     @Test("an Id of `..` is refused before the layer store is read by it")
@@ -33,8 +38,7 @@ struct ContainerFactsHostileTests {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         // A mount-id file the traversal would reach: it must not be read.
-        try DurableFiles.createDirectory(temp.appending("image/vfs/layerdb"))
-        try DurableFiles.writeAtomically("escaped", to: temp.appending("image/vfs/layerdb/mount-id"))
+        try write("escaped", to: temp.appending("image/vfs/layerdb/mount-id"))
         let hostile = try inspect(id: "..", running: false, home: temp.path)
         #expect(throws: ContainerFactsError.invalid(.notAFullID(".."))) {
             try ContainerFactsReader(dockerHome: temp.path).facts(from: hostile, containerMounts: nil, hostMounts: nil)
@@ -48,9 +52,7 @@ struct ContainerFactsHostileTests {
     func derivedRootfs() throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
-        let mounts = temp.appending("image/vfs/layerdb/mounts/\(Self.id)")
-        try DurableFiles.createDirectory(mounts)
-        try DurableFiles.writeAtomically("ab,c\n", to: mounts + "/mount-id")
+        try write("ab,c\n", to: temp.appending("image/vfs/layerdb/mounts/\(Self.id)/mount-id"))
         let error = #expect(throws: ContainerFactsError.self) {
             try ContainerFactsReader(dockerHome: temp.path)
                 .facts(from: try inspect(pid: 0, running: false, home: temp.path), containerMounts: nil, hostMounts: nil)

@@ -146,10 +146,12 @@ struct CommandRunnerTests {
 
     @Test("a grandchild that keeps stdout open does not hold up the result")
     func grandchildKeepsOutputOpen() async throws {
-        let result = try await runner.run(HostCommand(argv: ["sh", "-c", "sleep 3 & echo started"], timeout: .seconds(10)))
+        // The grandchild lives 10 s; the result must not wait for it (the
+        // margin allows for a loaded machine running tests in parallel).
+        let result = try await runner.run(HostCommand(argv: ["sh", "-c", "sleep 10 & echo started"], timeout: .seconds(30)))
         #expect(result.succeeded)
         #expect(result.standardOutput.text == "started\n")
-        #expect(result.duration < .seconds(2))
+        #expect(result.duration < .seconds(6))
     }
 
     @Test("display lines quote what a shell would split")
@@ -198,10 +200,18 @@ struct CommandRunnerChildrenTests {
 
     @Test("onStart reports the child's pid and start time while it runs")
     func onStartReportsTheChild() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let release = temp.appending("release")
         let seen = Reported()
-        let result = try await CommandRunner().run(HostCommand(argv: ["sleep", "0.3"])) { child in
+        // The child waits until the callback has looked at it.
+        let result = try await CommandRunner().run(HostCommand(
+            argv: ["sh", "-c", "while [ ! -e \"$0\" ]; do sleep 0.02; done", release], timeout: .seconds(60)
+        )) { child in
             seen.set(child, alive: ProcFS().isAlive(child.pid), stat: try? ProcFS().startTime(child.pid))
+            _ = FileManager.default.createFile(atPath: release, contents: nil)
         }
+        #expect(result.succeeded)
         let reported = try #require(seen.value)
         #expect(reported.child.pid == result.pid)
         #expect(reported.alive, "reported while the child runs")
@@ -213,7 +223,7 @@ struct CommandRunnerChildrenTests {
         try #require(CommandRunner.defaultDeathSignalWrapper != nil, "setpriv (util-linux) is needed")
         let seen = Reported()
         let running = Task.detached {
-            try await CommandRunner().run(HostCommand(argv: ["sleep", "3"], timeout: .seconds(10))) { child in
+            try await CommandRunner().run(HostCommand(argv: ["sleep", "2"], timeout: .seconds(10))) { child in
                 seen.set(child, alive: true, stat: nil)
             }
         }
