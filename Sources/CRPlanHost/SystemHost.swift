@@ -3,7 +3,7 @@ import Glibc
 import SystemPackage
 
 /// The real `Host`: thin glue from the executor's protocol to the tested
-/// building blocks (`CommandRunner`, `DockerClient`, `DurableFiles`,
+/// building blocks (`CommandRunner`, `DockerInspect`, `ContainerFactsReader`, `DurableFiles`,
 /// `MountTable`, `Mounts`, `ProcFS`, `FileLock`), mapping their errors to
 /// `HostError`. Every side effect crplan has goes through here.
 public struct SystemHost: Host {
@@ -45,6 +45,18 @@ public struct SystemHost: Host {
     // MARK: Commands
 
     public func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
+        try await run(invocation, reporting: nil)
+    }
+
+    public func run(
+        _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
+    ) async throws(HostError) -> CommandResult {
+        try await run(invocation, reporting: onStart)
+    }
+
+    func run(
+        _ invocation: CommandInvocation, reporting onStart: (@Sendable (StartedChild) async -> Void)?
+    ) async throws(HostError) -> CommandResult {
         let command = HostCommand(
             argv: invocation.argv,
             workingDirectory: invocation.workingDirectory,
@@ -55,7 +67,9 @@ public struct SystemHost: Host {
             standardErrorCapture: .tail(errorCaptureLimit))
         let result: HostCommandResult
         do {
-            result = try await runner.run(command)
+            result = try await runner.run(command, onStart: onStart.map { report in
+                { @Sendable child in await report(StartedChild(pid: Int(child.pid), startTime: child.startTime)) }
+            })
         } catch {
             throw Self.map(error, program: invocation.argv.first ?? "")
         }
@@ -196,7 +210,8 @@ public struct SystemHost: Host {
         guard proc.isAlive(pid), let process = try? proc.process(pid), !process.isDefunct,
             let commandLine = try? proc.commandLine(pid)
         else { return nil }
-        return RunningProcess(pid: Int(pid), parentPID: Int(process.parentPid), commandLine: commandLine)
+        return RunningProcess(
+            pid: Int(pid), parentPID: Int(process.parentPid), commandLine: commandLine, startTime: process.startTime)
     }
 
     // MARK: Locks
@@ -245,6 +260,8 @@ public struct SystemHost: Host {
             return .io(operation: "rename", path: path, message: "file exists")
         case .shortWrite(let path, let written, let expected):
             return .io(operation: "append to", path: path, message: "short write (\(written) of \(expected) bytes)")
+        case .untrusted(let path, let reason):
+            return .io(operation: "write under", path: path, message: reason)
         }
     }
 

@@ -1,4 +1,5 @@
 import CRPlanCore
+import Glibc
 import SystemPackage
 
 /// Turns what Docker says about a container (`docker inspect`) and what the
@@ -30,11 +31,17 @@ public struct ContainerFactsReader: Sendable {
     /// Facts for `inspect`, reading the running init's mountinfo (and
     /// crplan's own) from procfs. A container that is not running gets no
     /// cgroup mounts: its facts serve a restore, which uses the saved ones.
+    ///
+    /// Every value Docker reported is validated (`ContainerFacts.validate`)
+    /// before any of it is used, and a running container's pid must belong
+    /// to it (`checkPidOwnership`) before its /proc entries are read.
     public func read(_ inspect: DockerContainerInspect) throws(ContainerFactsError) -> ContainerFacts {
-        guard inspect.state.running, inspect.state.pid > 0 else {
+        try validateReported(inspect)
+        guard inspect.state.running else {
             return try facts(from: inspect, containerMounts: nil, hostMounts: nil)
         }
         let pid = Int32(clamping: inspect.state.pid)
+        try checkPidOwnership(pid: pid, containerID: inspect.id)
         let containerMounts: MountTable
         let hostMounts: MountTable
         do {
@@ -65,7 +72,7 @@ public struct ContainerFactsReader: Sendable {
         from inspect: DockerContainerInspect, containerMounts: MountTable?, hostMounts: MountTable?,
         sharesCgroupNamespace: Bool = true
     ) throws(ContainerFactsError) -> ContainerFacts {
-        try checkDockerHome(inspect)
+        try validateReported(inspect)
         let driver = inspect.graphDriver.name
         let data = inspect.graphDriver.data ?? [:]
         var rootfs = ""
@@ -98,7 +105,7 @@ public struct ContainerFactsReader: Sendable {
             }
         }
 
-        return ContainerFacts(
+        let facts = ContainerFacts(
             id: inspect.id,
             name: inspect.plainName,
             pid: inspect.state.pid,
@@ -114,6 +121,68 @@ public struct ContainerFactsReader: Sendable {
             aufsBranches: branches,
             dockerHome: dockerHome
         )
+        // Derived values too: the rootfs, the cgroup mounts, the aufs branches.
+        do {
+            try facts.validate(dockerHome: dockerHome)
+        } catch {
+            throw .invalid(error)
+        }
+        return facts
+    }
+
+    /// Validates what Docker reported, before anything is derived from it
+    /// (the layer store is read by container id, /proc by pid).
+    func validateReported(_ inspect: DockerContainerInspect) throws(ContainerFactsError) {
+        let reported = ContainerFacts(
+            id: inspect.id, name: inspect.plainName, pid: inspect.state.pid, running: inspect.state.running,
+            status: inspect.state.status, driver: inspect.graphDriver.name,
+            graphDriverData: inspect.graphDriver.data ?? [:], hostnamePath: inspect.hostnamePath,
+            hostsPath: inspect.hostsPath, resolvConfPath: inspect.resolvConfPath, rootfs: "", cgroupMounts: [],
+            dockerHome: dockerHome)
+        do throws(FactsValidationError) {
+            try ContainerFacts.validateID(inspect.id)
+        } catch {
+            throw .invalid(error)
+        }
+        // A wrong docker.home is said better with the home Docker uses.
+        try checkDockerHome(inspect)
+        do throws(FactsValidationError) {
+            try reported.validate(dockerHome: dockerHome)
+        } catch {
+            throw .invalid(error)
+        }
+    }
+
+    /// A running container's init must be a process of that container:
+    /// `/proc/<pid>/cgroup` names the container id, and it is neither
+    /// crplan itself nor one of its ancestors (crplan would dump or stop
+    /// its own parent). Reads procfs; `selfPid` is crplan's pid.
+    public func checkPidOwnership(
+        pid: Int32, containerID: String, selfPid: Int32 = getpid()
+    ) throws(ContainerFactsError) {
+        var ancestor: Int32? = selfPid
+        var seen = 0
+        while let current = ancestor, current > 0, seen < 4096 {
+            if current == pid { throw .pidIsCrplanOrAncestor(pid: Int(pid)) }
+            ancestor = (try? proc.parentPid(current)) ?? nil
+            seen += 1
+        }
+        let path = "\(proc.root)/\(pid)/cgroup"
+        let text: String
+        do {
+            text = try DurableFiles.readText(path, limit: 1 << 20)
+        } catch {
+            if error.errno == .noSuchFileOrDirectory || error.errno == .noSuchProcess {
+                throw .initGone(pid: Int(pid))
+            }
+            throw .cgroupUnreadable(path: path, error: error)
+        }
+        // `hierarchy:controllers:path`; the path names the container's cgroup
+        // (`/docker/<id>`, `/system.slice/docker-<id>.scope`, ...).
+        let named = text.split(separator: "\n").contains { line in
+            line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).last?.contains(containerID) ?? false
+        }
+        guard named else { throw .pidNotInContainer(pid: Int(pid), id: containerID, cgroups: text) }
     }
 
     /// The mount id of the container's read-write layer, from the layer store.
@@ -149,11 +218,12 @@ public struct ContainerFactsReader: Sendable {
     /// was pointed at the wrong `docker.home` and every derived path would be wrong.
     func checkDockerHome(_ inspect: DockerContainerInspect) throws(ContainerFactsError) {
         let containerDir = "\(dockerHome)/containers/\(inspect.id)/"
-        for path in [inspect.hostnamePath, inspect.hostsPath, inspect.resolvConfPath] where !path.isEmpty {
-            guard path.hasPrefix(containerDir) else {
-                let marker = "/containers/\(inspect.id)/"
-                let implied = path.firstRange(of: marker).map { String(path[..<$0.lowerBound]) } ?? path
-                throw .dockerHomeMismatch(configured: dockerHome, reported: implied)
+        let marker = "/containers/\(inspect.id)/"
+        for path in [inspect.hostnamePath, inspect.hostsPath, inspect.resolvConfPath]
+        where !path.isEmpty && !path.hasPrefix(containerDir) {
+            // Only a path that names another data root says so; any other is refused by `validate`.
+            if let range = path.firstRange(of: marker) {
+                throw .dockerHomeMismatch(configured: dockerHome, reported: String(path[..<range.lowerBound]))
             }
         }
     }
@@ -180,6 +250,13 @@ public enum ContainerFactsError: Error, Sendable, Hashable, CustomStringConverti
     case privateCgroupNamespace(pid: Int)
     case initGone(pid: Int)
     case mountInfo(MountInfoError)
+    /// A value Docker reported (or one derived from it) that crplan refuses to use.
+    case invalid(FactsValidationError)
+    /// `State.Pid` is crplan's own pid or one of its ancestors.
+    case pidIsCrplanOrAncestor(pid: Int)
+    /// `/proc/<pid>/cgroup` does not name the container.
+    case pidNotInContainer(pid: Int, id: String, cgroups: String)
+    case cgroupUnreadable(path: String, error: FileError)
 
     public var description: String {
         switch self {
@@ -198,6 +275,17 @@ public enum ContainerFactsError: Error, Sendable, Hashable, CustomStringConverti
             "the container's init (pid \(pid)) exited while crplan was reading its mounts"
         case .mountInfo(let error):
             error.description
+        case .invalid(let error):
+            error.description
+        case .pidIsCrplanOrAncestor(let pid):
+            "State.Pid \(pid) is crplan itself or one of its parent processes, not a container's init; "
+                + "check `docker inspect` of the container; crplan refuses to act on it as root"
+        case .pidNotInContainer(let pid, let id, let cgroups):
+            "State.Pid \(pid) does not belong to container \(id): its /proc/\(pid)/cgroup does not name the container ("
+                + cgroups.split(separator: "\n").prefix(3).joined(separator: "; ")
+                + "); check `docker inspect` of the container; crplan refuses to act on it as root"
+        case .cgroupUnreadable(let path, let error):
+            "cannot read \(path) to check that the pid belongs to the container: \(error)"
         }
     }
 }

@@ -50,14 +50,33 @@ public enum DurableFiles {
     /// fsyncs each parent a directory was created in. An existing directory is
     /// accepted as it is; an existing symbolic link or non-directory at `path`
     /// is an error. Returns whether `path` itself was created.
+    /// Before anything is created, every existing component of `path` must
+    /// pass `TrustedPath.checkDirectory` (an untrusted symbolic link or
+    /// writable directory on the way is refused, not created into).
     @discardableResult
     public static func createDirectory(
         _ path: String, permissions: FilePermissions = directoryPermissions, intermediates: Bool = true
     ) throws(FileError) -> Bool {
+        // The parent chain is checked and its trusted links resolved (so the
+        // folders fsynced are real directories); `path` itself is never
+        // followed, and if it exists it must be as trusted as a parent.
+        var target = FilePath(path).lexicallyNormalized()
+        if let parent = parentDirectory(of: target), parent != target, let name = target.lastComponent {
+            target = FilePath(try TrustedPath.checkDirectory(parent.string, allowSticky: true)).appending(name)
+        }
+        if try status(target.string)?.kind == .directory {
+            try TrustedPath.checkDirectory(target.string)
+        }
+        return try createDirectoryChecked(target.string, permissions: permissions, intermediates: intermediates)
+    }
+
+    private static func createDirectoryChecked(
+        _ path: String, permissions: FilePermissions, intermediates: Bool
+    ) throws(FileError) -> Bool {
         let target = FilePath(path).lexicallyNormalized()
         if intermediates, let parent = parentDirectory(of: target), parent != target {
             if try status(parent.string, followingLinks: true) == nil {
-                try createDirectory(parent.string, permissions: permissions, intermediates: true)
+                _ = try createDirectoryChecked(parent.string, permissions: permissions, intermediates: true)
             }
         }
         if Glibc.mkdir(target.string, permissions.rawValue) != 0 {
@@ -103,6 +122,7 @@ public enum DurableFiles {
         guard let name = target.lastComponent?.string, let directory = parentDirectory(of: target) else {
             throw .system(operation: "write", path: path, errno: .invalidArgument)
         }
+        try TrustedPath.checkDirectory(directory.string)
         let temporary = directory.appending(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").string
         let descriptor: FileDescriptor
         do throws(FileError) {
@@ -151,6 +171,7 @@ public enum DurableFiles {
     public static func append(
         _ bytes: [UInt8], to path: String, permissions: FilePermissions = filePermissions
     ) throws(FileError) {
+        try TrustedPath.checkParent(of: path)
         var created = false
         let descriptor: FileDescriptor
         do throws(FileError) {
@@ -308,6 +329,8 @@ public enum DurableFiles {
     /// regular files use link + unlink, which cannot overwrite; anything else
     /// is checked with `lstat` first (a narrow race remains for directories).
     public static func rename(_ source: String, to destination: String, replacing: Bool = false) throws(FileError) {
+        try TrustedPath.checkParent(of: source)
+        try TrustedPath.checkParent(of: destination)
         if replacing {
             if Glibc.rename(source, destination) != 0 {
                 throw .system(operation: "rename \(source) to", path: destination, errno: Errno(rawValue: Glibc.errno))

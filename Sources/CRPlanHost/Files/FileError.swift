@@ -20,6 +20,8 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
     case alreadyExists(path: String)
     /// A single `write` stored fewer bytes than asked (disk full, file size limit).
     case shortWrite(path: String, written: Int, expected: Int)
+    /// Someone other than root could redirect a write under `path` (see `TrustedPath`).
+    case untrusted(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path) already exists"
         case .shortWrite(let path, let written, let expected):
             "short write to \(path): \(written) of \(expected) bytes written; its end is now torn"
+        case .untrusted(let path, let reason):
+            "refusing to write under \(path): \(reason); fix the ownership or mode, or choose another directory"
         }
     }
 

@@ -25,6 +25,7 @@ public final class FileLock: Sendable {
     public static func acquire(_ path: String, pid: Int32 = getpid()) throws(FileLockError) -> FileLock {
         let descriptor: FileDescriptor
         do {
+            try TrustedPath.checkParent(of: path)
             descriptor = try DurableFiles.open(
                 path, .readWrite, options: [.create], permissions: DurableFiles.filePermissions)
         } catch {

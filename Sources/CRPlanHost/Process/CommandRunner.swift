@@ -1,27 +1,56 @@
 import Glibc
 import Subprocess
+import Synchronization
 import SystemPackage
 
 /// Runs a `HostCommand` with swift-subprocess: argv only (no shell), stdin
 /// from `/dev/null`, stdout and stderr straight into files (log files, or
 /// unlinked temporary files), so a grandchild that keeps them open (a daemon
-/// CRIU restores, say) can never make crplan wait. When the command's
-/// timeout expires the child gets SIGTERM, then SIGKILL after the grace
-/// period (through its pidfd, so a reused pid is never hit). After it ends,
-/// the captured part of each stream is read back from the file.
+/// CRIU restores, say) can never make crplan wait. After it ends, the
+/// captured part of each stream is read back from the file.
+///
+/// Children never outlive crplan by accident:
+/// - each child leads its own session and process group, and when the
+///   command's timeout expires (or crplan is interrupted) the whole group
+///   gets SIGTERM, then SIGKILL after the grace period, so the child's own
+///   children (CRIU's helpers) go too;
+/// - each child is started through `setpriv --pdeathsig KILL` (util-linux)
+///   when it is installed, so the kernel SIGKILLs the child when crplan dies,
+///   even by SIGKILL. The parent-death signal fires when the *thread* that
+///   forked the child exits: swift-subprocess forks on its own worker
+///   thread, which lives until the process exits, never on a Swift
+///   concurrency thread, so a child does not die while crplan lives.
 public struct CommandRunner: Sendable {
     /// Directory for the unlinked capture files of streams without a log.
     public var temporaryDirectory: String
+    /// The argv prefix that makes a child die with crplan (the program must
+    /// set the parent-death signal and `exec` the rest of its argv); nil runs
+    /// children directly. Default: `setpriv --pdeathsig KILL --` when found.
+    public var deathSignalWrapper: [String]?
 
-    public init(temporaryDirectory: String? = nil) {
+    public init(temporaryDirectory: String? = nil, deathSignalWrapper: [String]?? = nil) {
         self.temporaryDirectory = temporaryDirectory
             ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        self.deathSignalWrapper = deathSignalWrapper ?? Self.defaultDeathSignalWrapper
     }
+
+    /// `setpriv --pdeathsig KILL --` from util-linux (Essential on Debian), if installed.
+    public static let defaultDeathSignalWrapper: [String]? = {
+        for directory in ["/usr/bin", "/bin", "/usr/sbin", "/sbin"] where isExecutableFile(directory + "/setpriv") {
+            return [directory + "/setpriv", "--pdeathsig", "KILL", "--"]
+        }
+        return nil
+    }()
 
     /// Runs `command` to completion (or its timeout). A non-zero exit is a
     /// result; only a command that cannot start (or a log that cannot be
     /// written) throws.
-    public func run(_ command: HostCommand) async throws(CommandError) -> HostCommandResult {
+    /// - Parameter onStart: called once the child exists (before it is
+    ///   awaited) with its pid and start time, e.g. to journal them so that a
+    ///   later resume can tell whether that child still runs.
+    public func run(
+        _ command: HostCommand, onStart: (@Sendable (SpawnedProcess) async -> Void)? = nil
+    ) async throws(CommandError) -> HostCommandResult {
         guard let program = command.argv.first else { throw .emptyArgv }
         let searchPath = command.environment["PATH"].map { $0 ?? "" } ?? Self.currentPath
         let executable = try Self.resolveExecutable(program, searchPath: searchPath)
@@ -35,10 +64,25 @@ public struct CommandRunner: Sendable {
             environment[key] = value
         }
         var options = PlatformOptions()
-        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: command.terminationGrace)]
+        // Its own session and process group (pgid = its pid), signalled as a group.
+        options.createSession = true
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: command.terminationGrace)
+        ]
+        let launched: Executable
+        let arguments: Arguments
+        if let wrapper = deathSignalWrapper, let wrapperProgram = wrapper.first {
+            // The wrapper execs the program in the same process (same pid);
+            // the program's argv[0] becomes its resolved path.
+            launched = .path(FilePath(wrapperProgram))
+            arguments = Arguments(Array(wrapper.dropFirst()) + [executable] + Array(command.argv.dropFirst()))
+        } else {
+            launched = .path(FilePath(executable))
+            arguments = Arguments(executablePathOverride: program, remainingValues: Array(command.argv.dropFirst()))
+        }
         let configuration = Configuration(
-            executable: .path(FilePath(executable)),
-            arguments: Arguments(executablePathOverride: program, remainingValues: Array(command.argv.dropFirst())),
+            executable: launched,
+            arguments: arguments,
             environment: environment.isEmpty ? .inherit : .inherit.updating(environment),
             workingDirectory: command.workingDirectory.map { FilePath($0) },
             platformOptions: options
@@ -50,7 +94,8 @@ public struct CommandRunner: Sendable {
         do {
             finished = try await Self.execute(
                 configuration, output: outputs.standardOutput.descriptor,
-                error: outputs.standardError.descriptor, timeout: command.timeout)
+                error: outputs.standardError.descriptor, timeout: command.timeout,
+                grace: command.terminationGrace, onStart: onStart)
         } catch let error as SubprocessError {
             throw .spawnFailed(argv: command.argv, reason: Self.reason(error, command: command))
         } catch {
@@ -103,6 +148,16 @@ public struct CommandRunner: Sendable {
 
     // MARK: Running
 
+    /// The child's pid once it is spawned (written by the run task, read by
+    /// the timer), and whether the timer fired.
+    final class SpawnedPid: Sendable {
+        private let storage = Mutex<(pid: Int32?, timedOut: Bool)>((nil, false))
+        func set(_ pid: Int32) { storage.withLock { $0.pid = pid } }
+        var value: Int32? { storage.withLock { $0.pid } }
+        func markTimedOut() { storage.withLock { $0.timedOut = true } }
+        var timedOut: Bool { storage.withLock { $0.timedOut } }
+    }
+
     struct Finished: Sendable {
         var pid: Int32
         var status: ExitStatus
@@ -116,18 +171,31 @@ public struct CommandRunner: Sendable {
     }
 
     /// Runs the child and a timer side by side. When the timer wins, the
-    /// child's task is cancelled: swift-subprocess then runs the teardown
-    /// sequence (SIGTERM, grace, SIGKILL) and still waits for and reaps the
-    /// child, so its real end status is reported.
+    /// child's process group gets SIGTERM, then (after `grace`, if any member
+    /// is left) SIGKILL, and the child's task is cancelled: swift-subprocess
+    /// then runs its teardown sequence (the same, for a leader still alive)
+    /// and still waits for and reaps the child, so its real end status is
+    /// reported. The group is signalled while its leader is alive or its
+    /// members keep the group id in use, so no other process is hit.
     static func execute(
-        _ configuration: Configuration, output: FileDescriptor, error: FileDescriptor, timeout: Duration?
+        _ configuration: Configuration, output: FileDescriptor, error: FileDescriptor, timeout: Duration?,
+        grace: Duration = .seconds(5), onStart: (@Sendable (SpawnedProcess) async -> Void)? = nil
     ) async throws -> Finished {
-        try await withThrowingTaskGroup(of: Race.self) { group in
+        let started = SpawnedPid()
+        return try await withThrowingTaskGroup(of: Race.self) { group in
             group.addTask {
                 let result = try await Subprocess.run(
                     configuration,
+                    input: .none,
                     output: .fileDescriptor(output, closeAfterSpawningProcess: false),
-                    error: .fileDescriptor(error, closeAfterSpawningProcess: false))
+                    error: .fileDescriptor(error, closeAfterSpawningProcess: false)
+                ) { execution in
+                    let pid = execution.processIdentifier.value
+                    started.set(pid)
+                    if let onStart {
+                        await onStart(SpawnedProcess(pid: pid, startTime: try? ProcFS().startTime(pid)))
+                    }
+                }
                 let status: ExitStatus =
                     switch result.terminationStatus {
                     case .exited(let code): .exited(code)
@@ -139,10 +207,15 @@ public struct CommandRunner: Sendable {
                 group.addTask {
                     do {
                         try await Task.sleep(for: timeout)
-                        return .timerFired
                     } catch {
                         return .timerCancelled
                     }
+                    // Marked before the signal: the child's end may be seen first.
+                    started.markTimedOut()
+                    if let pid = started.value {
+                        await stopGroup(pid, grace: grace)
+                    }
+                    return .timerFired
                 }
             }
             var timedOut = false
@@ -150,7 +223,7 @@ public struct CommandRunner: Sendable {
                 switch next {
                 case .finished(let pid, let status):
                     group.cancelAll()
-                    return Finished(pid: pid, status: status, timedOut: timedOut)
+                    return Finished(pid: pid, status: status, timedOut: timedOut || started.timedOut)
                 case .timerFired:
                     timedOut = true
                     group.cancelAll()
@@ -160,6 +233,18 @@ public struct CommandRunner: Sendable {
             }
             throw CancellationError()
         }
+    }
+
+    /// SIGTERM to the process group `pgid`, then SIGKILL once `grace` has
+    /// passed with any member left. Returns when the group is empty or killed.
+    static func stopGroup(_ pgid: Int32, grace: Duration) async {
+        guard pgid > 1, Glibc.kill(-pgid, SIGTERM) == 0 else { return }
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline {
+            if Glibc.kill(-pgid, 0) != 0 { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        _ = Glibc.kill(-pgid, SIGKILL)
     }
 
     static func reason(_ error: SubprocessError, command: HostCommand) -> String {
@@ -227,6 +312,7 @@ public struct CommandRunner: Sendable {
     func openOutput(_ log: String?) throws(CommandError) -> OutputFile {
         do throws(FileError) {
             if let log {
+                try TrustedPath.checkParent(of: log)
                 let descriptor = try DurableFiles.open(
                     log, .readWrite, options: [.create, .append], permissions: DurableFiles.filePermissions)
                 do {

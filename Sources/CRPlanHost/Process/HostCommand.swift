@@ -171,3 +171,16 @@ public enum CommandError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// A child crplan started, as it can be found again: its pid and its start
+/// time (clock ticks after boot, field 22 of `/proc/<pid>/stat`; nil if it
+/// had already gone). The same pid with another start time is another process.
+public struct SpawnedProcess: Sendable, Hashable {
+    public var pid: Int32
+    public var startTime: UInt64?
+
+    public init(pid: Int32, startTime: UInt64?) {
+        self.pid = pid
+        self.startTime = startTime
+    }
+}

@@ -83,7 +83,9 @@ import Testing
         let facts: Template = "/var/lib/docker/criu_img/${container.id}/crplan-facts.json"
         let log: Template = "/var/lib/docker/criu_img/${container.id}/dump.log"
         #expect(load.inputs == ["/var/lib/docker/criu_img/${container.id}"])
-        #expect(load.paths == StepPaths(imageDir: "/var/lib/docker/criu_img/${container.id}", factsFile: facts, log: log))
+        #expect(load.paths == StepPaths(
+            imageDir: "/var/lib/docker/criu_img/${container.id}", factsFile: facts, dockerHome: "/var/lib/docker", log: log
+        ))
         #expect(load.checks == [.savedFactsMatchContainer(file: facts), .logContains(log: log, text: "Dumping finished successfully")])
         #expect(load.commands.isEmpty)
     }

@@ -25,6 +25,13 @@ public protocol Host: Sendable {
     /// result, not an error; only a program that cannot start throws.
     func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult
 
+    /// `run(invocation)`, calling `onStart` with the child's pid and start
+    /// time once it exists and before waiting for it. The default ignores
+    /// `onStart` (hosts that cannot tell).
+    func run(
+        _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
+    ) async throws(HostError) -> CommandResult
+
     /// Decodes what a step's `docker inspect --type container -- REF`
     /// command printed (the executor ran it with `run`, as the dry run shows
     /// it) into facts: Id, Name, State.Pid/Running/Status,
@@ -104,6 +111,12 @@ public protocol Host: Sendable {
 }
 
 extension Host {
+    public func run(
+        _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
+    ) async throws(HostError) -> CommandResult {
+        try await run(invocation)
+    }
+
     /// True when something is mounted exactly at `path`.
     public func isMountPoint(_ path: String) async throws(HostError) -> Bool {
         try await mountEntry(at: path) != nil

@@ -105,11 +105,30 @@ public struct RunningProcess: Sendable, Hashable, Codable {
     public var parentPID: Int
     /// `/proc/<pid>/cmdline` split at NUL bytes.
     public var commandLine: [String]
+    /// Clock ticks after boot when it started (field 22 of `/proc/<pid>/stat`),
+    /// if known: the same pid with another start time is another process.
+    public var startTime: UInt64?
 
-    public init(pid: Int, parentPID: Int, commandLine: [String]) {
+    public init(pid: Int, parentPID: Int, commandLine: [String], startTime: UInt64? = nil) {
         self.pid = pid
         self.parentPID = parentPID
         self.commandLine = commandLine
+        self.startTime = startTime
+    }
+}
+
+/// A child the host started for a command, reported as soon as it exists so
+/// the executor can journal it: after a crash, `process(pid)` with the same
+/// `startTime` means that very child still runs (a resume must not start a
+/// second `criu dump` beside it).
+public struct StartedChild: Sendable, Hashable, Codable {
+    public var pid: Int
+    /// Field 22 of `/proc/<pid>/stat`; nil if the child was already gone.
+    public var startTime: UInt64?
+
+    public init(pid: Int, startTime: UInt64?) {
+        self.pid = pid
+        self.startTime = startTime
     }
 }
 

@@ -26,6 +26,17 @@ struct LoadCheckpointStep: StepBehavior {
         } catch {
             throw StepFailure("cannot read the saved facts \(factsPath): \(error)")
         }
+        // The file is input like any other: a tampered one must not steer
+        // mounts or criu --root (same checks as Docker's own answers).
+        let dockerHome = try context.path(\.dockerHome, "Docker data root")
+        do {
+            guard saved.dockerHome == dockerHome else {
+                throw StepFailure("the saved facts \(factsPath) were read against Docker data root \(saved.dockerHome), not the plan's \(dockerHome)")
+            }
+            try saved.validate(dockerHome: dockerHome)
+        } catch let error as FactsValidationError {
+            throw StepFailure("the saved facts \(factsPath) cannot be used: \(error)")
+        }
         if let current = context.facts, current.id != saved.id {
             throw StepFailure("the checkpoint in \(directory) belongs to container \(saved.id), not to \(current.id)")
         }

@@ -13,7 +13,7 @@ extension StepFactory {
             inputs: [plan.imageDir],
             checks: [.savedFactsMatchContainer(file: facts), .logContains(log: dumpLog, text: StepCheck.dumpFinished)],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir, factsFile: facts, log: dumpLog)
+            paths: StepPaths(imageDir: plan.imageDir, factsFile: facts, dockerHome: plan.docker.home, log: dumpLog)
         )
     }
 }
