@@ -21,11 +21,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(
             name: "CRPlanCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CRPlanImages", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // CRIU's image files decoded into crplan's own values (statistics,
+        // process tree, core, inventory). The protobuf code generated from
+        // Protos/criu (scripts/gen-criu-protos) stays internal here, so no
+        // SwiftProtobuf type reaches CRPlanCore's API.
+        .target(
+            name: "CRPlanImages",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -43,6 +53,7 @@ let package = Package(
             dependencies: [
                 "CRPlanCore",
                 "CRPlanHost",
+                "CRPlanImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -50,7 +61,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CRPlanCoreTests",
-            dependencies: ["CRPlanCore"],
+            dependencies: ["CRPlanCore", "CRPlanImages"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRPlanImagesTests",
+            dependencies: ["CRPlanImages"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
@@ -69,7 +86,7 @@ let package = Package(
         // target makes SwiftPM build `crplan` before the tests.
         .testTarget(
             name: "CRPlanE2ETests",
-            dependencies: ["CRPlanCLI", "CRPlanCore"],
+            dependencies: ["CRPlanCLI", "CRPlanCore", "CRPlanImages"],
             swiftSettings: strictSettings
         ),
     ]
