@@ -16,6 +16,7 @@ struct CRPlan: AsyncParsableCommand {
             Resume.self,
             Rollback.self,
             Status.self,
+            Show.self,
         ]
     )
 
