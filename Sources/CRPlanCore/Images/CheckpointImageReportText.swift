@@ -50,6 +50,8 @@ public enum CheckpointImageReportText {
                 if let problem = process.coreProblem { line += " [\(problem)]" }
                 lines.append(line)
             }
+        } else if report.problems.contains(where: { $0.contains("/pstree.img") }) {
+            lines.append("process tree: pstree.img could not be read (see below)")
         } else {
             lines.append("process tree: no pstree.img")
         }
@@ -69,6 +71,8 @@ public enum CheckpointImageReportText {
                     "        pages: \(restore.pagesRestored.map(String.init) ?? "?") restored, \(restore.pagesCompared) compared, "
                         + "\(restore.pagesSkippedCopyOnWrite) skipped (copy-on-write)")
             }
+        } else if report.problems.contains(where: { $0.contains("/stats-dump") || $0.contains("/stats-restore") }) {
+            lines.append("statistics: CRIU's statistics could not be read (see below)")
         } else {
             lines.append("statistics: none (no stats-dump or stats-restore: a native checkpoint, or CRIU did not finish)")
         }

@@ -49,7 +49,7 @@ public struct CheckpointImageSize: Sendable, Hashable, Codable {
 
     /// `1.2 MiB (pages 1.1 MiB in 2 files, other 96.0 KiB in 31, logs 40.2 KiB)`.
     public var summary: String {
-        "\(Self.bytes(totalBytes)) (pages \(Self.bytes(pagesBytes)) in \(pagesFiles) files, "
+        "\(Self.bytes(totalBytes)) (pages \(Self.bytes(pagesBytes)) in \(pagesFiles) file\(pagesFiles == 1 ? "" : "s"), "
             + "other \(Self.bytes(otherBytes)) in \(otherFiles), logs \(Self.bytes(logBytes)))"
     }
 

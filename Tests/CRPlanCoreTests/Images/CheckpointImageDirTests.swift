@@ -97,6 +97,23 @@ struct CheckpointImageDirTests {
         #expect(text.contains("could not read:"))
     }
 
+    @Test("a refused process tree and stats file are said to be unreadable, not missing")
+    func hostileParts() async throws {
+        let host = FakeHost(Self.world())
+        await host.update {
+            // A size prefix of 4 GiB, and a file shorter than its header.
+            $0.files[Self.dir + "/pstree.img"] = CRIUBytes.u32(0x5456_4319) + CRIUBytes.u32(0x5027_3030) + CRIUBytes.u32(0xFFFF_FFFF)
+            $0.files[Self.dir + "/stats-dump"] = [0x40, 0x59]
+        }
+        let report = try await CheckpointImageInspector.report(imageDir: Self.dir, host: host)
+        #expect(report.processes == nil && report.statistics == nil)
+        #expect(report.problems.count == 2, "\(report.problems)")
+        let text = CheckpointImageReportText.render(report)
+        #expect(text.contains("process tree: pstree.img could not be read (see below)"))
+        #expect(text.contains("statistics: CRIU's statistics could not be read (see below)"))
+        #expect(text.contains("pstree.img: the entry at byte 8 announces 4294967295 bytes"))
+    }
+
     @Test("a path that is not a directory is refused")
     func notADirectory() async {
         let host = FakeHost(Self.world())
