@@ -100,7 +100,10 @@ public enum CheckpointImageReportText {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Depth of each pid in the tree (roots 0); bounded by the number of tasks, so a cycle cannot loop.
+    /// The deepest indentation shown; also bounds the walk up a (hostile) chain or cycle of parents.
+    static let maximumDepth = 16
+
+    /// Depth of each pid in the tree (roots 0), at most `maximumDepth`.
     static func depths(of processes: [CheckpointProcess]) -> [Int: Int] {
         var parent: [Int: Int] = [:]
         for process in processes { parent[process.pid] = process.parentPID }
@@ -108,7 +111,7 @@ public enum CheckpointImageReportText {
         for process in processes {
             var depth = 0
             var current = process.parentPID
-            while let next = parent[current], depth < processes.count {
+            while let next = parent[current], depth < maximumDepth {
                 depth += 1
                 current = next
             }

@@ -146,3 +146,25 @@ struct CheckpointMeasureTests {
         #expect(measured.problems.first?.contains("stats-dump: truncated") == true)
     }
 }
+
+@Suite("CheckpointImageReportText")
+struct CheckpointImageReportTextTests {
+    @Test("children are indented under their parents; a cycle or long chain of parents stays bounded")
+    func depths() {
+        let tree = [
+            CheckpointProcess(pid: 1, parentPID: 0, processGroupID: 1, sessionID: 1, threads: [1]),
+            CheckpointProcess(pid: 7, parentPID: 1, processGroupID: 1, sessionID: 1, threads: [7]),
+            CheckpointProcess(pid: 9, parentPID: 7, processGroupID: 1, sessionID: 1, threads: [9]),
+        ]
+        #expect(CheckpointImageReportText.depths(of: tree) == [1: 0, 7: 1, 9: 2])
+        let cycle = [
+            CheckpointProcess(pid: 2, parentPID: 3, processGroupID: 1, sessionID: 1, threads: [2]),
+            CheckpointProcess(pid: 3, parentPID: 2, processGroupID: 1, sessionID: 1, threads: [3]),
+        ]
+        #expect(CheckpointImageReportText.depths(of: cycle) == [2: 16, 3: 16])
+        let chain = (1...65_536).map { CheckpointProcess(pid: $0, parentPID: $0 - 1, processGroupID: 1, sessionID: 1, threads: [$0]) }
+        let depths = CheckpointImageReportText.depths(of: chain)
+        #expect(depths[65_536] == 16)
+        #expect(depths[3] == 2)
+    }
+}
