@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "CRPlanHost",
                 "CRPlanCore",
+                "CRPlanImages",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             resources: [.copy("Fixtures")],
