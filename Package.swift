@@ -21,15 +21,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(
             name: "CRPlanCore",
             dependencies: [
+                "CRPlanImages",
                 .product(name: "Yams", package: "Yams"),
                 // SHA-256: journal line checksums, plan digest, archive members.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // CRIU's image files decoded into crplan's own values (statistics,
+        // process tree, core, inventory). The protobuf code generated from
+        // Protos/criu (scripts/gen-criu-protos) stays internal here, so no
+        // SwiftProtobuf type reaches CRPlanCore's API.
+        .target(
+            name: "CRPlanImages",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -46,13 +57,20 @@ let package = Package(
             dependencies: [
                 "CRPlanCore",
                 "CRPlanHost",
+                "CRPlanImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CRPlanCoreTests",
-            dependencies: ["CRPlanCore"],
+            dependencies: ["CRPlanCore", "CRPlanImages"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRPlanImagesTests",
+            dependencies: ["CRPlanImages"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
@@ -61,6 +79,7 @@ let package = Package(
             dependencies: [
                 "CRPlanHost",
                 "CRPlanCore",
+                "CRPlanImages",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             resources: [.copy("Fixtures")],
@@ -71,7 +90,7 @@ let package = Package(
         // target makes SwiftPM build `crplan` before the tests.
         .testTarget(
             name: "CRPlanE2ETests",
-            dependencies: ["CRPlanCLI", "CRPlanCore"],
+            dependencies: ["CRPlanCLI", "CRPlanCore", "CRPlanImages"],
             swiftSettings: strictSettings
         ),
     ]

@@ -18,6 +18,7 @@ struct CRPlan: AsyncParsableCommand {
             Status.self,
             Export.self,
             Import.self,
+            Show.self,
         ]
     )
 

@@ -10,6 +10,8 @@ public enum ImageDirLayout {
     public static let restoreLog = "restore.log"
     /// Written by CRIU only when a dump succeeded: the dump's success probe.
     public static let statsDump = "stats-dump"
+    /// Written by CRIU when a restore succeeded: its statistics.
+    public static let statsRestore = "stats-restore"
     /// The `ContainerFacts` that `inspect` saved, as JSON, for a restore-only run.
     public static let containerFacts = "crplan-facts.json"
     /// The pidfile handed to `criu restore --pidfile`. CRIU opens it with
