@@ -189,7 +189,7 @@ struct FakeDockerTests {
         try fake.writeInspect { $0["Padding"] = String(repeating: "x", count: 5 << 20) }
         let output = try await fake.launchApply().wait(timeout: .seconds(60))
         #expect(output.exitCode == 1, "\(output)")
-        #expect((output.standardOutput + output.standardError).contains("output larger than"), "\(output)")
+        #expect((output.standardOutput + output.standardError).contains("printed more than 1048576 bytes"), "\(output)")
         try expectNoSideEffect(fake)
     }
 

@@ -17,7 +17,11 @@ struct InspectStep: StepBehavior {
         } catch HostError.containerNotFound {
             throw StepFailure("Docker knows no container `\(reference)`: check the plan's container with `docker ps -a`")
         } catch let error as HostError {
-            throw StepFailure("\(completed.failureDescription): \(error)")
+            throw StepFailure(
+                completed.result.status.isSuccess
+                    ? "cannot use what `\(ShellQuoting.line(completed.invocation.argv))` printed: \(error)"
+                    : "\(completed.failureDescription): \(error)"
+            )
         }
         let label = "container \(reference)" + (facts.id == reference ? "" : " (\(facts.id))")
         for check in context.step.checks {
