@@ -42,6 +42,9 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case ambiguousScalar = "ambiguous-scalar"
     /// `restore.checkpoint` is not a valid Docker checkpoint name.
     case invalidCheckpointName = "invalid-checkpoint-name"
+    /// The file goes over one of `PlanLimits` (size, nesting, aliases,
+    /// scalar length, keys, list items, template nesting).
+    case limitExceeded = "limit-exceeded"
 }
 
 extension RuleID {

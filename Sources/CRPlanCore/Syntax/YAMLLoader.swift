@@ -34,10 +34,13 @@ public struct YAMLLoadResult: Sendable, Equatable {
 /// - Tags: `!!str` on a scalar makes it a string (as quoting does), `!!map`
 ///   and `!!seq` on the matching node are accepted; any other tag is
 ///   `unsupported-yaml` and ignored.
-/// - A UTF-8 byte order mark at the start is skipped.
+/// - A UTF-8 byte order mark at the start is skipped (one: a second one
+///   is a syntax error, whatever read the file).
+/// - Every dimension is bounded (`PlanLimits`): going over a limit stops
+///   loading with a positioned `limit-exceeded` error.
 public enum YAMLLoader {
     /// The most nodes a file may expand to through aliases.
-    public static let maximumNodes = 100_000
+    public static let maximumNodes = PlanLimits.maximumNodes
 
     public static func load(_ text: String, file: String) -> YAMLLoadResult {
         var text = text
@@ -54,6 +57,10 @@ public enum YAMLLoader {
             input = UnsafeRawBufferPointer(rebasing: input[3...])
         }
         var builder = EventTreeBuilder(file: file)
+        guard input.count <= PlanLimits.maximumFileBytes else {
+            let diagnostic = PlanLimits.fileTooLarge(file: file)
+            return YAMLLoadResult(documents: [], diagnostics: [diagnostic], isComplete: false)
+        }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return YAMLLoadResult(documents: [], diagnostics: [builder.memoryError()], isComplete: false)

@@ -19,7 +19,7 @@ public enum PlanValidator {
     public static func validate(_ documents: [YAMLNode], file: String) -> ValidationResult {
         var context = ValidationContext(file: file)
         let plan = validate(documents, context: &context)
-        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: sorted(context.diagnostics))
+        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: context.reported)
     }
 
     static func validate(_ documents: [YAMLNode], context: inout ValidationContext, buildingPlan: Bool = true) -> Plan? {
@@ -62,7 +62,8 @@ public enum PlanValidator {
         }
         var result: [Diagnostic] = []
         result.reserveCapacity(order.count)
-        for index in order where !result.contains(diagnostics[index]) {
+        var seen = Set<Diagnostic>(minimumCapacity: order.count)
+        for index in order where seen.insert(diagnostics[index]).inserted {
             result.append(diagnostics[index])
         }
         return result

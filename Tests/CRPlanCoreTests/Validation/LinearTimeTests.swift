@@ -1,0 +1,52 @@
+import Testing
+@testable import CRPlanCore
+
+/// Inputs that took seconds to minutes while diagnostics were de-duplicated
+/// and mount points compared pairwise (quadratic). Each now lints within
+/// the time limit, which these tests hold with a generous margin for a
+/// loaded machine (a debug build does each in well under a second).
+@Suite(.timeLimit(.minutes(1))) struct LinearTimeTests {
+    static let header = "version: 1\nname: hostile\ncontainer: counter\n"
+
+    func lint(_ text: String) -> ValidationResult {
+        Linter.lint(text: text, file: "p.yaml")
+    }
+
+    @Test func manyUnknownKeys() {
+        var text = Self.header
+        for index in 0..<(PlanLimits.maximumMappingKeys - 3) { text += "key\(index): 1\n" }
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { #expect(lint(text).diagnostics.count == PlanLimits.maximumMappingKeys - 3) }
+        #expect(elapsed < .seconds(10))
+        // 100,000 keys: the mapping limit stops it at the 1,001st.
+        var huge = Self.header
+        for index in 0..<100_000 { huge += "key\(index): 1\n" }
+        #expect(lint(huge).diagnostics.map(\.rule) == [.limitExceeded])
+    }
+
+    @Test func manyDuplicateExtMounts() {
+        let text = Self.header + "extMounts:\n" + String(repeating: "  - {path: /etc/hosts, restore: /x}\n", count: PlanLimits.maximumSequenceItems)
+        let result = lint(text)
+        #expect(result.diagnostics.count == PlanLimits.maximumSequenceItems - 1)
+        #expect(result.diagnostics.allSatisfy { $0.rule == .duplicateExtMount })
+    }
+
+    @Test func manyExtraArgs() {
+        let text = Self.header + "criu:\n  extraArgs: [" + Array(repeating: "-t", count: PlanLimits.maximumSequenceItems).joined(separator: ", ") + "]\n"
+        #expect(lint(text).diagnostics.count == PlanLimits.maximumSequenceItems)
+        let huge = Self.header + "criu:\n  extraArgs: [" + Array(repeating: "-t", count: 100_000).joined(separator: ", ") + "]\n"
+        #expect(lint(huge).diagnostics.map(\.rule) == [.limitExceeded])
+    }
+
+    /// De-duplication of repeated problems (aliases repeat them) is linear.
+    @Test func sortingDeduplicates() {
+        let one = Diagnostic(file: "f", location: SourceLocation(line: 1, column: 1), severity: .error, rule: .io, message: "m")
+        var many: [Diagnostic] = []
+        for index in 0..<50_000 {
+            var copy = one
+            copy.message = "m\(index % 25_000)"
+            many.append(copy)
+        }
+        #expect(PlanValidator.sorted(many).count == 25_000)
+    }
+}
