@@ -61,6 +61,13 @@ public enum YAMLLoader {
             let diagnostic = PlanLimits.fileTooLarge(file: file)
             return YAMLLoadResult(documents: [], diagnostics: [diagnostic], isComplete: false)
         }
+        if let problem = encodingProblem(input) {
+            let diagnostic = Diagnostic(
+                file: file, location: SourceLocation(line: 1, column: 1), severity: .error, rule: .yamlSyntax,
+                message: problem, hint: "save the plan as UTF-8 without a byte order mark"
+            )
+            return YAMLLoadResult(documents: [], diagnostics: [diagnostic], isComplete: false)
+        }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return YAMLLoadResult(documents: [], diagnostics: [builder.memoryError()], isComplete: false)
@@ -85,5 +92,18 @@ public enum YAMLLoader {
             }
         }
         return YAMLLoadResult(documents: builder.documents, diagnostics: builder.diagnostics, isComplete: builder.isComplete)
+    }
+
+    /// A second UTF-8 byte order mark, or a UTF-16/32 one, at the start
+    /// (after the first UTF-8 mark was skipped): LibYAML would report it
+    /// lines later, in its own words.
+    static func encodingProblem(_ input: UnsafeRawBufferPointer) -> String? {
+        if input.count >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF {
+            return "the file starts with two UTF-8 byte order marks"
+        }
+        if input.count >= 2, (input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF) {
+            return "the file is UTF-16 or UTF-32 (it starts with such a byte order mark); plans are UTF-8"
+        }
+        return nil
     }
 }

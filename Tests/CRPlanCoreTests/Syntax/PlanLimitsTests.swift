@@ -109,7 +109,10 @@ import Testing
         #expect(lint(bom + Array(Self.header.utf8)).diagnostics == [])
         let twice = lint(bom + bom + Array(Self.header.utf8))
         #expect(twice.hasErrors)
-        #expect(twice.diagnostics.first?.location != nil)
+        #expect(twice.diagnostics.first?.location == SourceLocation(line: 1, column: 1))
+        #expect(twice.diagnostics.first?.message == "the file starts with two UTF-8 byte order marks")
+        let utf16 = lint([0xFF, 0xFE] + Array(Self.header.utf8).flatMap { [$0, 0] })
+        #expect(utf16.diagnostics.first?.message.contains("UTF-16") == true)
     }
 
     /// Values quoted in messages are cut, so aliases of a long value cannot
