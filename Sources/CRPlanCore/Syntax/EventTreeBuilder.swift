@@ -53,8 +53,7 @@ struct EventTreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             root = nil
             anchors.removeAll(keepingCapacity: true)
-            nodeCount = 0
-            byteCount = 0
+            // Node and byte counts run over the whole file, not per document.
         case YAML_DOCUMENT_END_EVENT:
             documents.append(root ?? .scalar(YAMLScalar(value: "", style: .plain, location: location)))
             root = nil

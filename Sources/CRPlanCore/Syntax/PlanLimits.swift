@@ -12,9 +12,9 @@ public enum PlanLimits {
     public static let maximumFileBytes = 1 << 20
     /// Mappings and lists inside one another.
     public static let maximumDepth = 32
-    /// Nodes in a document, each alias counting as the nodes it copies.
+    /// Nodes in a file (all its documents), each alias counting as the nodes it copies.
     public static let maximumNodes = 100_000
-    /// Scalar bytes in a document, each alias counting the bytes it copies (4 MiB).
+    /// Scalar bytes in a file, each alias counting the bytes it copies (4 MiB).
     public static let maximumExpandedBytes = 4 << 20
     /// Bytes in one scalar (key or value), 16 KiB: paths are at most 4 KiB.
     public static let maximumScalarBytes = 16 << 10

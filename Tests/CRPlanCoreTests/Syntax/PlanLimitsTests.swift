@@ -62,6 +62,14 @@ import Testing
         #expect(diagnostic.location != nil)
     }
 
+    /// The node count runs over all documents of a file.
+    @Test func nodesInAllDocuments() throws {
+        let document = "---\n[" + Array(repeating: "x", count: 999).joined(separator: ",") + "]\n"
+        let diagnostic = try #require(stop(lint(String(repeating: document, count: 120))))
+        #expect(diagnostic.message.contains("more than \(PlanLimits.maximumNodes) YAML nodes"))
+        #expect(diagnostic.location?.line ?? 0 > 200)
+    }
+
     @Test func aliasExpansionInBytes() throws {
         // 16 KiB values, 300 aliases: 4.8 MiB of values from a 30 KiB file.
         let value = String(repeating: "v", count: PlanLimits.maximumScalarBytes)
