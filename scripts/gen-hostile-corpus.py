@@ -116,6 +116,8 @@ def huge_scalars(add):
 def many_keys_and_items(add):
     for count in (999, 1001, 5000, 20_000, 100_000):
         add(f"err-keys-top-{count}.yaml", HEADER + "".join(f"key{i}: {i}\n" for i in range(count)))
+    # Long unknown keys: "did you mean" must not cost length × candidates each.
+    add("err-keys-long-unknown-990.yaml", HEADER + "".join(f"{i:04d}" + "k" * 1000 + ": 1\n" for i in range(990)))
     add("err-keys-nested-5000.yaml", HEADER + "criu:\n" + "".join(f"  k{i}: 1\n" for i in range(5000)))
     add("err-keys-duplicate-5000.yaml", HEADER + "description: x\n" * 5000)
     for count in (1001, 100_000):
