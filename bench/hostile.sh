@@ -20,8 +20,9 @@ RSS_LIMIT_KB=${RSS_LIMIT_KB:-204800}
 command -v /usr/bin/time >/dev/null || { echo "bench/hostile.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
 
 if [ -z "${CRPLAN:-}" ]; then
-    swift build -c release --product crplan >&2
-    CRPLAN=$(swift build -c release --show-bin-path)/crplan
+    # The same scratch path as bench/lint.sh, so the two share one release build.
+    swift build -c release --scratch-path .build-release --product crplan >&2
+    CRPLAN=$(swift build -c release --scratch-path .build-release --show-bin-path)/crplan
 fi
 out=bench/out
 corpus=$out/hostile
