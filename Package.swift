@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -62,9 +63,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libFuzzer entry point for loader + linter + planner. A normal build
+        // makes a small program that runs the same checks on files given as
+        // arguments (to replay a crash); scripts/fuzz builds it with
+        // `-sanitize=fuzzer,address -DCRPLAN_FUZZ` into .build-fuzz.
+        .executableTarget(
+            name: "CRPlanFuzz",
+            dependencies: ["CRPlanCore"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CRPlanCoreTests",
-            dependencies: ["CRPlanCore", "CRPlanImages"],
+            dependencies: ["CRPlanCore", "CRPlanImages", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

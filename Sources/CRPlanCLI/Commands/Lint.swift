@@ -8,10 +8,11 @@ extension CRPlan {
             abstract: "Check plan files and report every problem with its line and column.",
             discussion: """
                 Folders are searched recursively for *.yaml and *.yml files (sorted; hidden \
-                files and folders are skipped). Files are linted in parallel; output keeps \
-                the order of the files. Environment variables the plans use (${env.NAME}) \
-                are read now, as `crplan plan` reads them, so a plan that lints clean here \
-                also compiles here.
+                files and folders are skipped, links to folders are not followed). Only \
+                regular files of at most 1 MiB are read. Files are linted in parallel; \
+                output keeps the order of the files. Environment variables the plans use \
+                (${env.NAME}) are read now, as `crplan plan` reads them, so a plan that \
+                lints clean here also compiles here.
 
                 Exit status:
                   0  no errors (warnings are allowed unless --strict)

@@ -32,6 +32,8 @@ enum ParallelLinter {
             return Outcome(diagnostics: [ioError(path, reason)], readable: false)
         case .file(let path):
             switch PlanFiles.read(path, into: &buffer) {
+            case .failure(.tooLarge):
+                return Outcome(diagnostics: [PlanLimits.fileTooLarge(file: path)], readable: true)
             case .failure(let error):
                 return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
             case .success(let count):

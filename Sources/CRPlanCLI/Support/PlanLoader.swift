@@ -13,14 +13,21 @@ enum PlanLoader {
     static func compile(
         file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure
     ) throws -> StepGraph {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            Console.writeError("\(file): error: cannot read the plan: \(error.localizedDescription)\n")
+        // The same reading as `crplan lint` (regular files only, size-bounded,
+        // bytes as they are), so both always give one file the same answer.
+        var buffer: [UInt8] = []
+        let result: ValidationResult
+        switch PlanFiles.read(file, into: &buffer) {
+        case .success(let count):
+            result = buffer.withUnsafeBytes {
+                Linter.lint(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<count]), file: file, environment: environment)
+            }
+        case .failure(.tooLarge):
+            result = ValidationResult(plan: nil, diagnostics: [PlanLimits.fileTooLarge(file: file)])
+        case .failure(let error):
+            Console.writeError("\(file): error: cannot read the plan: \(error.reason)\n")
             throw ExitCode(ExitStatus.usageOrIOError)
         }
-        let result = Linter.lint(text: text, file: file, environment: environment)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(invalidPlanStatus) }
         do {

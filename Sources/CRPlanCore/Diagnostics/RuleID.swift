@@ -71,6 +71,9 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case invalidDockerHost = "invalid-docker-host"
     /// `${env.NAME}` without a default, and NAME is not set where lint runs.
     case unsetEnvironment = "unset-environment"
+    /// The file goes over one of `PlanLimits` (size, nesting, aliases,
+    /// scalar length, keys, list items, template nesting).
+    case limitExceeded = "limit-exceeded"
 }
 
 extension RuleID {

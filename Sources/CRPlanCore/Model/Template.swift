@@ -4,6 +4,8 @@ public enum TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownVariable(String)
     case badEnvironmentName(String)
     case empty(offset: Int)
+    /// `${env.A:-${env.B:-…}}` nests deeper than `PlanLimits.maximumTemplateDepth`.
+    case nestedTooDeep(offset: Int)
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownVariable(let name): "unknown variable `${\(name)}`"
         case .badEnvironmentName(let name): "`\(name)` is not a valid environment variable name"
         case .empty: "empty `${}`"
+        case .nestedTooDeep: "`${...}` defaults nest more than \(PlanLimits.maximumTemplateDepth) deep"
         }
     }
 }
@@ -51,12 +54,17 @@ public struct Template: Sendable, Hashable, Codable, CustomStringConvertible {
             let next = text.index(after: index)
             if char == "$", next < text.endIndex, text[next] == "{" {
                 let offset = text.distance(from: text.startIndex, to: index)
-                // Find the matching brace (defaults may nest `${...}`).
+                // Find the matching brace (defaults may nest `${...}`); refuse
+                // deep nesting before parsing the default recursively.
                 var depth = 1
+                var deepest = 1
                 var cursor = text.index(after: next)
                 let bodyStart = cursor
                 while cursor < text.endIndex {
-                    if text[cursor] == "{" { depth += 1 }
+                    if text[cursor] == "{" {
+                        depth += 1
+                        deepest = max(deepest, depth)
+                    }
                     if text[cursor] == "}" {
                         depth -= 1
                         if depth == 0 { break }
@@ -64,6 +72,7 @@ public struct Template: Sendable, Hashable, Codable, CustomStringConvertible {
                     cursor = text.index(after: cursor)
                 }
                 guard cursor < text.endIndex else { throw .unterminated(offset: offset) }
+                guard deepest <= PlanLimits.maximumTemplateDepth else { throw .nestedTooDeep(offset: offset) }
                 let body = String(text[bodyStart..<cursor])
                 guard !body.isEmpty else { throw .empty(offset: offset) }
                 guard let variable = try Variable(expression: body) else {

@@ -15,6 +15,8 @@ struct EventTreeBuilder {
     private var root: YAMLNode?
     private var anchors: [String: Anchored] = [:]
     private var nodeCount = 0
+    /// Scalar bytes in the document, aliases counting what they copy.
+    private var byteCount = 0
 
     private struct Frame {
         var isMapping: Bool
@@ -24,6 +26,7 @@ struct EventTreeBuilder {
         var pendingKey: PendingKey = .none
         var anchor: String?
         var countAtStart: Int
+        var bytesAtStart: Int
     }
 
     private enum PendingKey {
@@ -36,6 +39,7 @@ struct EventTreeBuilder {
     private struct Anchored {
         var node: YAMLNode
         var size: Int
+        var bytes: Int
     }
 
     init(file: String) {
@@ -49,11 +53,18 @@ struct EventTreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             root = nil
             anchors.removeAll(keepingCapacity: true)
+            // Node and byte counts run over the whole file, not per document.
         case YAML_DOCUMENT_END_EVENT:
             documents.append(root ?? .scalar(YAMLScalar(value: "", style: .plain, location: location)))
             root = nil
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
+            guard data.length <= PlanLimits.maximumScalarBytes else {
+                return exceeded(
+                    "this value is \(data.length) bytes long; a plan value may have at most \(PlanLimits.maximumScalarBytes) bytes",
+                    hint: "shorten it: paths have at most 4096 bytes", at: location
+                )
+            }
             let value = data.value.map {
                 String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
             } ?? ""
@@ -71,9 +82,11 @@ struct EventTreeBuilder {
                 }
             }
             nodeCount += 1
+            byteCount += data.length
+            guard withinSize(at: location) else { return false }
             let node = YAMLNode.scalar(YAMLScalar(value: value, style: style, location: location))
             if let anchor = data.anchor {
-                anchors[Self.string(anchor)] = Anchored(node: node, size: 1)
+                anchors[Self.string(anchor)] = Anchored(node: node, size: 1, bytes: data.length)
             }
             return add(node)
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
@@ -83,13 +96,21 @@ struct EventTreeBuilder {
             if let tag, !Self.isCollectionTag(tag, mapping: isMapping) {
                 unsupportedTag(tag, at: location)
             }
+            guard stack.count < PlanLimits.maximumDepth else {
+                return exceeded(
+                    "mappings and lists nest too deeply here; a plan may nest at most \(PlanLimits.maximumDepth) levels",
+                    hint: "a plan nests at most 3 levels; remove the extra brackets or indentation", at: location
+                )
+            }
             nodeCount += 1
+            guard withinSize(at: location) else { return false }
             if stack.isEmpty { stack.reserveCapacity(8) }
             stack.append(Frame(
                 isMapping: isMapping,
                 location: location,
                 anchor: anchor.map(Self.string),
-                countAtStart: nodeCount - 1
+                countAtStart: nodeCount - 1,
+                bytesAtStart: byteCount
             ))
         case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast() else { return true }
@@ -97,7 +118,7 @@ struct EventTreeBuilder {
                 ? .mapping(YAMLMapping(entries: frame.entries, location: frame.location))
                 : .sequence(YAMLSequence(items: frame.items, location: frame.location))
             if let anchor = frame.anchor {
-                anchors[anchor] = Anchored(node: node, size: nodeCount - frame.countAtStart)
+                anchors[anchor] = Anchored(node: node, size: nodeCount - frame.countAtStart, bytes: byteCount - frame.bytesAtStart)
             }
             return add(node)
         case YAML_ALIAS_EVENT:
@@ -105,19 +126,24 @@ struct EventTreeBuilder {
             guard let anchored = anchors[name] else {
                 fail(Diagnostic(
                     file: file, location: location, severity: .error, rule: .yamlSyntax,
-                    message: "alias `*\(name)` refers to no anchor defined before it",
-                    hint: "define `&\(name)` on a node earlier in the document"
+                    message: "alias `*\(shown(name))` refers to no anchor defined before it",
+                    hint: "define `&\(shown(name))` on a node earlier in the document"
                 ))
                 return false
             }
             nodeCount += anchored.size
-            guard nodeCount <= YAMLLoader.maximumNodes else {
-                fail(Diagnostic(
-                    file: file, location: location, severity: .error, rule: .unsupportedYAML,
-                    message: "aliases expand this file to more than \(YAMLLoader.maximumNodes) nodes",
-                    hint: "write the plan without nested aliases"
-                ))
-                return false
+            byteCount += anchored.bytes
+            guard nodeCount <= PlanLimits.maximumNodes else {
+                return exceeded(
+                    "aliases expand this file to more than \(PlanLimits.maximumNodes) nodes",
+                    hint: "write the plan without nested aliases", at: location
+                )
+            }
+            guard byteCount <= PlanLimits.maximumExpandedBytes else {
+                return exceeded(
+                    "aliases expand this file to more than \(PlanLimits.maximumExpandedBytes) bytes of values",
+                    hint: "write the plan without aliases of long values", at: location
+                )
             }
             return add(anchored.node)
         default:
@@ -134,9 +160,21 @@ struct EventTreeBuilder {
         }
         let top = stack.count - 1
         guard stack[top].isMapping else {
+            guard stack[top].items.count < PlanLimits.maximumSequenceItems else {
+                return exceeded(
+                    "the list that starts at \(stack[top].location) has more than \(PlanLimits.maximumSequenceItems) items",
+                    hint: "a plan's lists hold a few entries; split or shorten it", at: node.location
+                )
+            }
             if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
             stack[top].items.append(node)
             return true
+        }
+        if case .none = stack[top].pendingKey, stack[top].entries.count >= PlanLimits.maximumMappingKeys {
+            return exceeded(
+                "the mapping that starts at \(stack[top].location) has more than \(PlanLimits.maximumMappingKeys) keys",
+                hint: "a plan section holds at most 13 keys", at: node.location
+            )
         }
         switch stack[top].pendingKey {
         case .key(let key):
@@ -176,6 +214,23 @@ struct EventTreeBuilder {
         isComplete = false
     }
 
+    /// Stops loading with a `limit-exceeded` error; returns false for `consume`.
+    private mutating func exceeded(_ message: String, hint: String, at location: SourceLocation) -> Bool {
+        fail(Diagnostic(file: file, location: location, severity: .error, rule: .limitExceeded, message: message, hint: hint))
+        return false
+    }
+
+    /// False (after the error) once the document holds too many nodes.
+    private mutating func withinSize(at location: SourceLocation) -> Bool {
+        guard nodeCount <= PlanLimits.maximumNodes else {
+            return exceeded(
+                "this file holds more than \(PlanLimits.maximumNodes) YAML nodes",
+                hint: "a plan holds a few dozen values", at: location
+            )
+        }
+        return true
+    }
+
     mutating func memoryError() -> Diagnostic {
         isComplete = false
         return Diagnostic(
@@ -192,13 +247,33 @@ struct EventTreeBuilder {
         } else {
             location = Self.location(parser.problem_mark)
         }
-        var message = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.context.map { String(cString: $0) }
+        let contextLocation = Self.location(parser.context_mark)
+        if problem.contains("yaml_set_max_nest_level") {
+            fail(Diagnostic(
+                file: file, location: location, severity: .error, rule: .limitExceeded,
+                message: "mappings and lists nest too deeply here; a plan may nest at most \(PlanLimits.maximumDepth) levels",
+                hint: "a plan nests at most 3 levels; remove the extra brackets or indentation"
+            ))
+            return
+        }
+        if problem == "could not find expected ':'", context == "while scanning a simple key",
+           parser.problem_mark.index - parser.context_mark.index > 1024 {
+            // LibYAML gives up on a plain key after 1024 characters.
+            fail(Diagnostic(
+                file: file, location: contextLocation, severity: .error, rule: .yamlSyntax,
+                message: "this key is longer than 1024 characters, or its `:` is missing",
+                hint: "plan keys are short names like `imageDir`; a key ends with `:`"
+            ))
+            return
+        }
+        var message = problem
         if parser.error == YAML_MEMORY_ERROR {
             message = "LibYAML could not allocate memory to parse this file"
         }
-        if let context = parser.context {
-            let contextLocation = Self.location(parser.context_mark)
-            message += " \(String(cString: context)) that starts at \(contextLocation)"
+        if let context {
+            message += " \(context) that starts at \(contextLocation)"
         }
         if parser.error == YAML_READER_ERROR {
             message += "; the file must be UTF-8 text"

@@ -34,10 +34,13 @@ public struct YAMLLoadResult: Sendable, Equatable {
 /// - Tags: `!!str` on a scalar makes it a string (as quoting does), `!!map`
 ///   and `!!seq` on the matching node are accepted; any other tag is
 ///   `unsupported-yaml` and ignored.
-/// - A UTF-8 byte order mark at the start is skipped.
+/// - A UTF-8 byte order mark at the start is skipped (one: a second one
+///   is a syntax error, whatever read the file).
+/// - Every dimension is bounded (`PlanLimits`): going over a limit stops
+///   loading with a positioned `limit-exceeded` error.
 public enum YAMLLoader {
     /// The most nodes a file may expand to through aliases.
-    public static let maximumNodes = 100_000
+    public static let maximumNodes = PlanLimits.maximumNodes
 
     public static func load(_ text: String, file: String) -> YAMLLoadResult {
         var text = text
@@ -54,6 +57,17 @@ public enum YAMLLoader {
             input = UnsafeRawBufferPointer(rebasing: input[3...])
         }
         var builder = EventTreeBuilder(file: file)
+        guard input.count <= PlanLimits.maximumFileBytes else {
+            let diagnostic = PlanLimits.fileTooLarge(file: file)
+            return YAMLLoadResult(documents: [], diagnostics: [diagnostic], isComplete: false)
+        }
+        if let problem = encodingProblem(input) {
+            let diagnostic = Diagnostic(
+                file: file, location: SourceLocation(line: 1, column: 1), severity: .error, rule: .yamlSyntax,
+                message: problem, hint: "save the plan as UTF-8 without a byte order mark"
+            )
+            return YAMLLoadResult(documents: [], diagnostics: [diagnostic], isComplete: false)
+        }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return YAMLLoadResult(documents: [], diagnostics: [builder.memoryError()], isComplete: false)
@@ -78,5 +92,18 @@ public enum YAMLLoader {
             }
         }
         return YAMLLoadResult(documents: builder.documents, diagnostics: builder.diagnostics, isComplete: builder.isComplete)
+    }
+
+    /// A second UTF-8 byte order mark, or a UTF-16/32 one, at the start
+    /// (after the first UTF-8 mark was skipped): LibYAML would report it
+    /// lines later, in its own words.
+    static func encodingProblem(_ input: UnsafeRawBufferPointer) -> String? {
+        if input.count >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF {
+            return "the file starts with two UTF-8 byte order marks"
+        }
+        if input.count >= 2, (input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF) {
+            return "the file is UTF-16 or UTF-32 (it starts with such a byte order mark); plans are UTF-8"
+        }
+        return nil
     }
 }

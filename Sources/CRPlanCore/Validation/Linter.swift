@@ -26,7 +26,7 @@ public enum Linter {
         var context = ValidationContext(file: file)
         context.append(contentsOf: loaded.diagnostics)
         let plan = PlanValidator.validate(loaded.documents, context: &context, buildingPlan: buildingPlan, environment: environment)
-        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: PlanValidator.sorted(context.diagnostics))
+        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: context.reported)
     }
 
     public static func lint(bytes: [UInt8], file: String, environment: [String: String]? = nil) -> ValidationResult {

@@ -12,9 +12,10 @@ extension PlanReader {
         }
         var mounts: [ExternalMount] = []
         mounts.reserveCapacity(sequence.items.count)
-        var seenPaths: [(key: String, location: SourceLocation)] = []
+        // Where each normalized mount point and dump key was first listed.
+        var seenPaths: [String: SourceLocation] = [:]
         seenPaths.reserveCapacity(sequence.items.count)
-        var seenDumpKeys: [(key: String, location: SourceLocation)] = []
+        var seenDumpKeys: [String: SourceLocation] = [:]
         seenDumpKeys.reserveCapacity(sequence.items.count)
         var valid = true
         for (index, item) in sequence.items.enumerated() {
@@ -30,25 +31,25 @@ extension PlanReader {
                 .flatMap { readRestoreSource($0, path: itemPath.child("restore")) }
             if let mountPoint {
                 let key = Self.normalized(mountPoint.value)
-                if let first = seenPaths.first(where: { $0.key == key }) {
+                if let first = seenPaths[key] {
                     context.error(
                         .duplicateExtMount, at: mountPoint.location, "mount point `\(shown(mountPoint.value))` is listed twice in `extMounts`",
-                        hint: "it is already listed at \(first.location); keep one entry"
+                        hint: "it is already listed at \(first); keep one entry"
                     )
                     valid = false
                 } else {
-                    seenPaths.append((key, mountPoint.location))
+                    seenPaths[key] = mountPoint.location
                     // The dump key defaults to the path; keys must be unique too.
                     let dump = dumpKey ?? mountPoint
                     let dumpNormalized = Self.normalized(dump.value)
-                    if let first = seenDumpKeys.first(where: { $0.key == dumpNormalized }) {
+                    if let first = seenDumpKeys[dumpNormalized] {
                         context.error(
                             .duplicateExtMount, at: dump.location, "dump key `\(shown(dump.value))` is used twice in `extMounts`",
-                            hint: "it is already used at \(first.location); CRIU needs one key per mount"
+                            hint: "it is already used at \(first); CRIU needs one key per mount"
                         )
                         valid = false
                     } else {
-                        seenDumpKeys.append((dumpNormalized, dump.location))
+                        seenDumpKeys[dumpNormalized] = dump.location
                     }
                 }
             }

@@ -73,7 +73,19 @@ extension PlanReader {
     private mutating func readDuration(_ node: YAMLNode, path: FieldPath) -> PlanDuration? {
         let unitHint: String? = if case .scalar(let scalar) = node { "add a unit, e.g. `\(shown(scalar.value))s`" } else { nil }
         guard let scalar = ScalarReaders.string(node, path: path, context: &context, numberHint: unitHint) else { return nil }
-        if let duration = PlanDuration(parsing: scalar.value) { return duration }
+        switch PlanDuration.parse(scalar.value) {
+        case .success(let duration):
+            return duration
+        case .failure(.tooLong):
+            context.error(
+                .invalidDuration, at: scalar.location,
+                "`\(path)` is `\(shown(scalar.value))`, longer than the limit of \(PlanDuration(milliseconds: PlanLimits.maximumDurationMilliseconds))",
+                hint: "a timeout is at most 24h; most dumps take seconds to minutes"
+            )
+            return nil
+        case .failure(.malformed):
+            break
+        }
         context.error(
             .invalidDuration, at: scalar.location, "`\(path)` must be a positive duration like `90s`, `5m` or `1h30m`; found `\(shown(scalar.value))`",
             hint: "units are `ms`, `s`, `m` and `h`, with no spaces"

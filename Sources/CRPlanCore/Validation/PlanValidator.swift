@@ -19,7 +19,7 @@ public enum PlanValidator {
     public static func validate(_ documents: [YAMLNode], file: String, environment: [String: String]? = nil) -> ValidationResult {
         var context = ValidationContext(file: file)
         let plan = validate(documents, context: &context, environment: environment)
-        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: sorted(context.diagnostics))
+        return ValidationResult(plan: context.hasErrors ? nil : plan, diagnostics: context.reported)
     }
 
     static func validate(
@@ -65,7 +65,8 @@ public enum PlanValidator {
         }
         var result: [Diagnostic] = []
         result.reserveCapacity(order.count)
-        for index in order where !result.contains(diagnostics[index]) {
+        var seen = Set<Diagnostic>(minimumCapacity: order.count)
+        for index in order where seen.insert(diagnostics[index]).inserted {
             result.append(diagnostics[index])
         }
         return result

@@ -3,9 +3,15 @@ enum Suggestions {
     /// The candidate closest to `word` (case-insensitive edit distance),
     /// if it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: [String]) -> String? {
+        // A match is at most 3 edits away, so at most 3 bytes longer or shorter
+        // than the word: skip the others without computing a distance (a
+        // 16 KiB unknown key would otherwise cost 16 KiB × each candidate).
+        // (Lowercasing shrinks a character to no less than a third of its bytes.)
+        let longest = candidates.map(\.utf8.count).max() ?? 0
+        guard word.utf8.count <= 3 * (longest + 3) else { return nil }
         let lowered = Array(word.lowercased().utf8)
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
+        for candidate in candidates where abs(candidate.utf8.count - lowered.count) <= 3 {
             let distance = editDistance(lowered, Array(candidate.lowercased().utf8))
             if distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)

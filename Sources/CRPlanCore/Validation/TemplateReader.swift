@@ -61,6 +61,12 @@ enum TemplateReader {
         let path: FieldPath
         var variables: [(variable: Variable, offset: Int)] = []
         var failed = false
+        /// Set when a limit was exceeded: parsing ends at once.
+        var stopped = false
+        /// `${` seen so far, known or not (bounded by `PlanLimits`).
+        var seen = 0
+        /// How many `env` defaults enclose the text being parsed.
+        var depth = 0
 
         init(scalar: YAMLScalar, path: FieldPath) {
             self.scalar = scalar
@@ -71,10 +77,16 @@ enum TemplateReader {
             var segments: [Template.Segment] = []
             var textStart = start
             var i = start
-            while i < end {
+            while i < end, !stopped {
                 guard s[i] == UInt8(ascii: "$"), i + 1 < end, s[i + 1] == UInt8(ascii: "{") else {
                     i += 1
                     continue
+                }
+                seen += 1
+                guard seen <= PlanLimits.maximumTemplateVariables else {
+                    stop(at: i, "`\(path)` holds more than \(PlanLimits.maximumTemplateVariables) `${...}` variables",
+                         hint: "a path needs a few variables; shorten the value", context: &context)
+                    return segments
                 }
                 if segments.isEmpty { segments.reserveCapacity(4) }
                 if textStart < i { segments.append(.text(text(s, textStart, i))) }
@@ -122,13 +134,21 @@ enum TemplateReader {
                     let hint = name.contains(":")
                         ? "write a default as `${env.NAME:-default}`"
                         : "environment variable names use letters, digits and `_`, and do not start with a digit"
-                    fail(.malformedTemplate, at: dollar, "`\(name)` is not a valid environment variable name in `\(path)`", hint: hint, context: &context)
+                    fail(.malformedTemplate, at: dollar, "`\(shown(name))` is not a valid environment variable name in `\(path)`", hint: hint, context: &context)
                     return nil
                 }
                 var fallback: Template?
                 let firstNested = variables.count
                 if nameEnd < bodyEnd {
+                    guard depth < PlanLimits.maximumTemplateDepth else {
+                        stop(at: dollar, "`${env.NAME:-…}` defaults nest more than \(PlanLimits.maximumTemplateDepth) deep in `\(path)`",
+                             hint: "a default may itself hold a default, at most \(PlanLimits.maximumTemplateDepth) deep", context: &context)
+                        return nil
+                    }
+                    depth += 1
                     fallback = Template(mergedSegments: parse(s, from: nameEnd + 2, to: bodyEnd, context: &context))
+                    depth -= 1
+                    if stopped { return nil }
                 }
                 let variable = Variable.environment(name: name, fallback: fallback)
                 // The variable comes before those of its default.
@@ -139,7 +159,7 @@ enum TemplateReader {
                 let name = text(s, bodyStart, bodyEnd)
                 let closest = Suggestions.closest(to: name, in: Variable.documentedNames).map { "did you mean `${\($0)}`? " } ?? ""
                 fail(
-                    .unknownVariable, at: dollar, "unknown variable `${\(name)}` in `\(path)`",
+                    .unknownVariable, at: dollar, "unknown variable `${\(shown(name))}` in `\(path)`",
                     hint: closest + "variables: " + TemplateReader.documentedVariables.map { "`\($0)`" }.joined(separator: ", "),
                     context: &context
                 )
@@ -147,6 +167,12 @@ enum TemplateReader {
             }
             variables.append((variable, dollar))
             return variable
+        }
+
+        /// Reports an exceeded limit and ends the parse.
+        private mutating func stop(at offset: Int, _ message: String, hint: String, context: inout ValidationContext) {
+            stopped = true
+            fail(.limitExceeded, at: offset, message, hint: hint, context: &context)
         }
 
         private mutating func fail(_ rule: RuleID, at offset: Int, _ message: String, hint: String, context: inout ValidationContext) {

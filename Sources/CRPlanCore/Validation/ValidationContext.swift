@@ -11,13 +11,16 @@ struct ValidationContext {
         self.file = file
     }
 
+    /// Diagnostics not kept because `PlanLimits.maximumDiagnostics` were.
+    private(set) var dropped = 0
+
     mutating func error(_ rule: RuleID, at location: SourceLocation?, _ message: String, hint: String? = nil) {
         hasErrors = true
-        diagnostics.append(Diagnostic(file: file, location: location, severity: .error, rule: rule, message: message, hint: hint))
+        keep(Diagnostic(file: file, location: location, severity: .error, rule: rule, message: message, hint: hint))
     }
 
     mutating func warning(_ rule: RuleID, at location: SourceLocation?, _ message: String, hint: String? = nil) {
-        diagnostics.append(Diagnostic(file: file, location: location, severity: .warning, rule: rule, message: message, hint: hint))
+        keep(Diagnostic(file: file, location: location, severity: .warning, rule: rule, message: message, hint: hint))
     }
 
     /// True when no error was reported after the first `count` diagnostics.
@@ -28,8 +31,27 @@ struct ValidationContext {
     mutating func append(contentsOf other: [Diagnostic]) {
         for diagnostic in other {
             if diagnostic.severity == .error { hasErrors = true }
-            diagnostics.append(diagnostic)
+            keep(diagnostic)
         }
+    }
+
+    private mutating func keep(_ diagnostic: Diagnostic) {
+        guard diagnostics.count < PlanLimits.maximumDiagnostics else {
+            dropped += 1
+            return
+        }
+        diagnostics.append(diagnostic)
+    }
+
+    /// The diagnostics sorted, and last one more saying how many were dropped, if any.
+    var reported: [Diagnostic] {
+        let kept = PlanValidator.sorted(diagnostics)
+        guard dropped > 0 else { return kept }
+        return kept + [Diagnostic(
+            file: file, location: nil, severity: hasErrors ? .error : .warning, rule: .limitExceeded,
+            message: "\(dropped) more problems are not shown; crplan reports at most \(PlanLimits.maximumDiagnostics) per file",
+            hint: "fix the problems shown and lint again"
+        )]
     }
 }
 
@@ -89,11 +111,21 @@ struct FieldPath: CustomStringConvertible {
 }
 
 /// A plan value as messages show it: line breaks and tabs escaped, so that
-/// every diagnostic stays on one line of text output.
+/// every diagnostic stays on one line of text output, and cut after
+/// `PlanLimits.maximumShownCharacters` characters, so that a long value
+/// repeated by aliases cannot blow up the output.
 func shown(_ value: String) -> String {
-    guard value.utf8.contains(where: { $0 < 0x20 }) else { return value }
+    let limit = PlanLimits.maximumShownCharacters
+    let isLong = value.utf8.count > limit
+    guard isLong || value.utf8.contains(where: { $0 < 0x20 }) else { return value }
     var result = ""
+    var count = 0
     for scalar in value.unicodeScalars {
+        count += 1
+        if count > limit {
+            result += "… (\(value.utf8.count) bytes)"
+            break
+        }
         switch scalar {
         case "\n": result += "\\n"
         case "\r": result += "\\r"

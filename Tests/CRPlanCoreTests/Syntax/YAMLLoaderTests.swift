@@ -97,7 +97,7 @@ import Testing
         }
         let result = load(text)
         #expect(!result.isComplete)
-        #expect(result.diagnostics.map(\.rule) == [.unsupportedYAML])
+        #expect(result.diagnostics.map(\.rule) == [.limitExceeded])
     }
 
     @Test func complexKeysAndTags() throws {

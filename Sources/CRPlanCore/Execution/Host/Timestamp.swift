@@ -13,13 +13,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
-    /// Milliseconds from `earlier` to `self` (never negative).
+    /// Milliseconds from `earlier` to `self` (never negative; saturates
+    /// instead of overflowing).
     public func milliseconds(since earlier: Timestamp) -> Int64 {
-        max(0, millisecondsSinceEpoch - earlier.millisecondsSinceEpoch)
+        let (difference, overflow) = millisecondsSinceEpoch.subtractingReportingOverflow(earlier.millisecondsSinceEpoch)
+        if overflow { return millisecondsSinceEpoch > earlier.millisecondsSinceEpoch ? .max : 0 }
+        return max(0, difference)
     }
 
+    /// `self` moved by `milliseconds`, saturating at the ends of `Int64`
+    /// rather than trapping (a deadline "never" stays the latest instant).
     public func adding(milliseconds: Int64) -> Timestamp {
-        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+        let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(milliseconds)
+        guard overflow else { return Timestamp(millisecondsSinceEpoch: sum) }
+        return Timestamp(millisecondsSinceEpoch: milliseconds > 0 ? .max : .min)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -49,8 +56,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     private var civil: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, millisecond: Int64) {
         let ms = millisecondsSinceEpoch
-        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        let msOfDay = ms - days * 86_400_000
+        // Floor division without `ms - 86_399_999`, which overflows near `Int64.min`.
+        var days = ms / 86_400_000
+        var msOfDay = ms % 86_400_000
+        if msOfDay < 0 {
+            days -= 1
+            msOfDay += 86_400_000
+        }
         // Howard Hinnant's civil_from_days.
         days += 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
