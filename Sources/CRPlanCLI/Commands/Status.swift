@@ -69,14 +69,7 @@ extension CRPlan {
         /// A readable plan file gives its `name`; anything else is taken as a plan name.
         private func planName(_ argument: String) throws -> String {
             guard FileManager.default.fileExists(atPath: argument) else { return argument }
-            let text: String
-            do {
-                text = try String(contentsOfFile: argument, encoding: .utf8)
-            } catch {
-                Console.writeError("\(argument): error: cannot read the plan: \(error.localizedDescription)\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
-            }
-            guard let plan = Linter.lint(text: text, file: argument).plan else {
+            guard let plan = try PlanLoader.lint(file: argument, environment: nil).plan else {
                 Console.writeError("\(argument): error: the plan has lint errors; run `crplan lint \(argument)`\n")
                 throw ExitCode(ExitStatus.usageOrIOError)
             }

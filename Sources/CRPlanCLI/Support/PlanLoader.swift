@@ -13,21 +13,7 @@ enum PlanLoader {
     static func compile(
         file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure
     ) throws -> StepGraph {
-        // The same reading as `crplan lint` (regular files only, size-bounded,
-        // bytes as they are), so both always give one file the same answer.
-        var buffer: [UInt8] = []
-        let result: ValidationResult
-        switch PlanFiles.read(file, into: &buffer) {
-        case .success(let count):
-            result = buffer.withUnsafeBytes {
-                Linter.lint(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<count]), file: file, environment: environment)
-            }
-        case .failure(.tooLarge):
-            result = ValidationResult(plan: nil, diagnostics: [PlanLimits.fileTooLarge(file: file)])
-        case .failure(let error):
-            Console.writeError("\(file): error: cannot read the plan: \(error.reason)\n")
-            throw ExitCode(ExitStatus.usageOrIOError)
-        }
+        let result = try lint(file: file, environment: environment)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(invalidPlanStatus) }
         do {
@@ -35,6 +21,25 @@ enum PlanLoader {
         } catch {
             Console.writeError("\(file): error: \(error.description)\n")
             throw ExitCode(invalidPlanStatus)
+        }
+    }
+
+    /// Reads `file` the same way `crplan lint` does (regular files only,
+    /// size-bounded, bytes as they are) and lints it: the one way every
+    /// command reads a plan file, so all give one file the same answer. An
+    /// unreadable file is reported and ends the command with exit 2.
+    static func lint(file: String, environment: [String: String]?) throws -> ValidationResult {
+        var buffer: [UInt8] = []
+        switch PlanFiles.read(file, into: &buffer) {
+        case .success(let count):
+            return buffer.withUnsafeBytes {
+                Linter.lint(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<count]), file: file, environment: environment)
+            }
+        case .failure(.tooLarge):
+            return ValidationResult(plan: nil, diagnostics: [PlanLimits.fileTooLarge(file: file)])
+        case .failure(let error):
+            Console.writeError("\(file): error: cannot read the plan: \(error.reason)\n")
+            throw ExitCode(ExitStatus.usageOrIOError)
         }
     }
 }
