@@ -1,4 +1,5 @@
 import CRPlanCore
+import CRPlanImages
 import Testing
 
 extension EndToEnd {
@@ -22,6 +23,35 @@ extension EndToEnd {
             try await withCounter("vfs", vfs: true) { scenario in
                 #expect(scenario.counter.driver == "vfs")
                 try await roundtrip(scenario)
+            }
+        }
+
+        @Test("1b. statistics: status shows CRIU's frozen time and pages written, apply ends with the summary line")
+        func statistics() async throws {
+            try await withCounter("stats") { scenario in
+                let plan = scenario.plan("stats-\(scenario.counter.driver)")
+                scenario.track(plan)
+                // Text output, as an operator sees it.
+                let output = try await scenario.crplan.run(["apply", try scenario.crplan.workspace.write(plan), "--state-dir", scenario.crplan.stateDirectory])
+                #expect(output.exitCode == 0, "apply: \(output)")
+                let last = output.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+                #expect(last.hasPrefix("crplan: total "), "the apply output does not end with the summary: \(output.standardOutput)")
+                for part in ["frozen ", "downtime ", "pages written", "images "] {
+                    #expect(last.contains(part), "summary line without `\(part)`: \(last)")
+                }
+
+                let status = try await scenario.crplan.status(plan)
+                let dump = try #require(status.run[.dump]?.measurements, "no measurements on dump: \(scenario.crplan.journal(plan))")
+                #expect((dump.statistics?.dump?.frozenMicroseconds ?? 0) > 0, "\(dump)")
+                #expect((dump.statistics?.dump?.pagesWritten ?? 0) > 0, "\(dump)")
+                #expect((dump.size?.pagesBytes ?? 0) > 0, "\(dump)")
+                #expect(dump.problems.isEmpty, "\(dump.problems)")
+                let restore = try #require(status.run[.restore]?.measurements)
+                #expect((restore.statistics?.restore?.restoreMicroseconds ?? 0) > 0, "\(restore)")
+                let summary = try #require(status.summary)
+                #expect((summary.frozenMicroseconds ?? 0) > 0)
+                #expect((summary.pagesWritten ?? 0) > 0)
+                #expect((summary.downtimeMilliseconds ?? 0) > 0)
             }
         }
 

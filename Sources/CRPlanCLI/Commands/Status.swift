@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRPlanCore
 import CRPlanHost
+import CRPlanImages
 import Foundation
 
 extension CRPlan {
@@ -91,6 +92,9 @@ enum StatusText {
         if let facts = run.facts {
             lines.append("  container id \(facts.id), pid \(facts.pid), storage \(facts.driver), root \(facts.rootfs)")
         }
+        if let summary = status.summary?.line, !summary.isEmpty {
+            lines.append("  \(summary)")
+        }
         if let torn = status.tornLastLine {
             lines.append("  the journal's last line was torn by a crash and is ignored (\(torn))")
         }
@@ -103,6 +107,10 @@ enum StatusText {
             lines.append(line)
             for (key, value) in record.outputs.sorted(by: { $0.key < $1.key }) {
                 lines.append("      \(key): \(value)")
+            }
+            if let measurements = record.measurements {
+                lines.append("      measured: \(measurements.summary)")
+                for problem in measurements.problems { lines.append("      not measured: \(problem)") }
             }
             if let error = record.error { lines.append("      error: \(error)") }
             if let action = record.rollbackAction { lines.append("      undone: \(action)") }

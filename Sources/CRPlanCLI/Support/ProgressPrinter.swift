@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CRPlanCore
+import CRPlanImages
 import Foundation
 
 /// Prints a run's events as they happen: one line per step with its
@@ -80,7 +81,8 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
         case .commandStarted:
             return verbose ? "      $ \(event.message ?? "")" : nil
         case .stepFinished:
-            return "  ok   \(padded) \(Self.duration(event.durationMilliseconds))"
+            let measured = event.measurements.map { "  (\($0.summary))" } ?? ""
+            return "  ok   \(padded) \(Self.duration(event.durationMilliseconds))\(measured)"
         case .stepSkipped:
             return "  skip \(padded) \(event.message ?? "")"
         case .stepFailed:

@@ -41,6 +41,10 @@ enum RunDriver {
             }
             throw ExitCode(error.exitCode)
         }
+        if action != .rollback, options.events == .text {
+            let summary = CheckpointRunSummary(run: report.run).line
+            if !summary.isEmpty { Console.write("crplan: \(summary)\n") }
+        }
         printSummary(report, format: options.events, file: file)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

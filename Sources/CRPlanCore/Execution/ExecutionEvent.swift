@@ -1,3 +1,5 @@
+import CRPlanImages
+
 /// A progress event of a run, for the CLI's one line per step and for
 /// `--events json` (one JSON object per line, like swift-driver's
 /// parseable output). Flat and Codable so CI can read it without crplan.
@@ -34,13 +36,16 @@ public struct ExecutionEvent: Sendable, Hashable, Codable {
     public var outcome: String?
     /// For notes and `run-finished`: the crplan commands that continue from here.
     public var next: [NextCommand]?
+    /// For `step-finished`: the checkpoint measured after the step.
+    public var measurements: CheckpointMeasurements?
     public var at: Timestamp
 
     public init(
         kind: Kind, planName: String, runID: String, step: StepKind? = nil, attempt: Int? = nil,
         durationMilliseconds: Int64? = nil, message: String? = nil, outputs: [String: String]? = nil,
-        outcome: String? = nil, next: [NextCommand]? = nil, at: Timestamp
+        outcome: String? = nil, next: [NextCommand]? = nil, measurements: CheckpointMeasurements? = nil, at: Timestamp
     ) {
+        self.measurements = measurements
         self.next = next
         self.kind = kind
         self.planName = planName

@@ -119,7 +119,8 @@ public struct Executor: Sendable {
         }
         return RunStatus(
             planName: planName, journalPath: folder.journal, run: run,
-            tornLastLine: contents.tornLine.map { "line \($0.line): \($0.reason)" }, history: history
+            tornLastLine: contents.tornLine.map { "line \($0.line): \($0.reason)" }, history: history,
+            summary: CheckpointRunSummary(run: run)
         )
     }
 

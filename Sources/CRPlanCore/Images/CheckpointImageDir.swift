@@ -16,7 +16,7 @@ public enum CheckpointImageDir {
 
     /// `stats-dump` and `stats-restore` merged; nil when neither exists.
     public static func statistics(
-        in imageDir: String, host: some Host & FileSizeReading
+        in imageDir: String, host: some Host
     ) async throws(ImageDirReadError) -> CheckpointStatistics? {
         var result = CheckpointStatistics()
         if let bytes = try await read(ImageDirLayout.statsDump, in: imageDir, kind: .statistics, host: host) {
@@ -34,7 +34,7 @@ public enum CheckpointImageDir {
 
     /// The bytes of every regular file directly in the image dir, by kind.
     public static func size(
-        of imageDir: String, host: some Host & FileSizeReading
+        of imageDir: String, host: some Host
     ) async throws(ImageDirReadError) -> CheckpointImageSize {
         let names: [String]
         do { names = try await host.listDirectory(at: imageDir) } catch { throw .host(error) }
@@ -58,7 +58,7 @@ public enum CheckpointImageDir {
     /// `core-<pid>.img` (a missing or refused core file is noted in
     /// `coreProblem`, not thrown). Nil when there is no `pstree.img`.
     public static func processTree(
-        in imageDir: String, host: some Host & FileSizeReading
+        in imageDir: String, host: some Host
     ) async throws(ImageDirReadError) -> [CheckpointProcess]? {
         let treeFile = "pstree.img"
         guard let bytes = try await read(treeFile, in: imageDir, kind: .processTree, host: host) else { return nil }
@@ -91,7 +91,7 @@ public enum CheckpointImageDir {
 
     /// `inventory.img`; nil when there is none (the dump did not finish).
     public static func inventory(
-        in imageDir: String, host: some Host & FileSizeReading
+        in imageDir: String, host: some Host
     ) async throws(ImageDirReadError) -> CheckpointInventory? {
         let file = "inventory.img"
         guard let bytes = try await read(file, in: imageDir, kind: .inventory, host: host) else { return nil }
@@ -106,7 +106,7 @@ public enum CheckpointImageDir {
 
     /// The file's bytes, or nil when it does not exist; refused above the kind's limit before reading.
     static func read(
-        _ name: String, in imageDir: String, kind: CRIUImageKind, host: some Host & FileSizeReading
+        _ name: String, in imageDir: String, kind: CRIUImageKind, host: some Host
     ) async throws(ImageDirReadError) -> [UInt8]? {
         let file = path(name, in: imageDir)
         let limit = kind.limits.fileBytes
@@ -136,7 +136,7 @@ extension CheckpointImageDir {
     /// journals after `dump`, `restore`, `checkpoint-create` or
     /// `start-from-checkpoint`. A file that cannot be read becomes a problem
     /// in the result; a step that succeeded must not fail over its statistics.
-    public static func measure(imageDir: String, host: some Host & FileSizeReading) async -> CheckpointMeasurements {
+    public static func measure(imageDir: String, host: some Host) async -> CheckpointMeasurements {
         var measurements = CheckpointMeasurements()
         do {
             measurements.statistics = try await statistics(in: imageDir, host: host)

@@ -13,7 +13,7 @@ public enum CheckpointImageInspector {
     /// `runs` are the latest runs of every plan (`Executor.statusOfAllPlans()`);
     /// those whose journal names `imageDir` are summarised.
     public static func report(
-        imageDir: String, host: some Host & FileSizeReading, runs: [RunStatus] = []
+        imageDir: String, host: some Host, runs: [RunStatus] = []
     ) async throws(ImageDirReadError) -> CheckpointImageReport {
         do {
             switch try await host.fileType(at: imageDir) {
@@ -57,7 +57,7 @@ public enum CheckpointImageInspector {
     }
 
     /// `crplan-facts.json`, or nil when the dir has none.
-    static func facts(in imageDir: String, host: some Host & FileSizeReading) async throws(ImageDirReadError) -> ContainerFacts? {
+    static func facts(in imageDir: String, host: some Host) async throws(ImageDirReadError) -> ContainerFacts? {
         let file = CheckpointImageDir.path(ImageDirLayout.containerFacts, in: imageDir)
         let bytes: [UInt8]
         do {
@@ -75,7 +75,7 @@ public enum CheckpointImageInspector {
     }
 
     /// The header and outcome of a CRIU log, or nil when there is none.
-    static func logSummary(_ name: String, in imageDir: String, host: some Host & FileSizeReading) async throws(ImageDirReadError) -> CRIULogSummary? {
+    static func logSummary(_ name: String, in imageDir: String, host: some Host) async throws(ImageDirReadError) -> CRIULogSummary? {
         let file = CheckpointImageDir.path(name, in: imageDir)
         do {
             guard let size = try await host.fileSize(at: file) else { return nil }

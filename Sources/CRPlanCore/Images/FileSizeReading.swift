@@ -2,8 +2,8 @@
 /// dir readers need to size `pages-*.img` files and to refuse an oversized
 /// image before reading it.
 ///
-/// Kept apart from `Host` so that this feature adds no requirement to the
-/// executor's boundary; `SystemHost` conforms. (Meant to fold into `Host`.)
+/// `Host` refines it, so every host (`SystemHost`, the test double) can
+/// size files; the executor measures a checkpoint after its steps with it.
 public protocol FileSizeReading: Sendable {
     /// The length in bytes of the regular file at `path` (lstat, never
     /// following a final symbolic link), or nil if nothing is there.

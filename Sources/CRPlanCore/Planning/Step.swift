@@ -138,10 +138,15 @@ public struct StepPaths: Sendable, Hashable, Codable {
     public var criuPidfile: Template?
     /// The CRIU log the step's checks read.
     public var log: Template?
+    /// The folder holding the checkpoint's images, measured after the step
+    /// succeeds (CRIU's statistics and the size, journaled with the step):
+    /// the image dir (external mode), or Docker's checkpoint folder
+    /// `<docker home>/containers/<id>/checkpoints/<name>` (native mode).
+    public var measuredImages: Template?
 
     public init(
         imageDir: Template? = nil, factsFile: Template? = nil, dockerHome: Template? = nil, pidfile: Template? = nil,
-        criuPidfile: Template? = nil, log: Template? = nil
+        criuPidfile: Template? = nil, log: Template? = nil, measuredImages: Template? = nil
     ) {
         self.imageDir = imageDir
         self.factsFile = factsFile
@@ -149,6 +154,7 @@ public struct StepPaths: Sendable, Hashable, Codable {
         self.pidfile = pidfile
         self.criuPidfile = criuPidfile
         self.log = log
+        self.measuredImages = measuredImages
     }
 
     /// Each path with `transform` applied.
@@ -156,7 +162,8 @@ public struct StepPaths: Sendable, Hashable, Codable {
         StepPaths(
             imageDir: try imageDir.map(transform), factsFile: try factsFile.map(transform),
             dockerHome: try dockerHome.map(transform), pidfile: try pidfile.map(transform),
-            criuPidfile: try criuPidfile.map(transform), log: try log.map(transform)
+            criuPidfile: try criuPidfile.map(transform), log: try log.map(transform),
+            measuredImages: try measuredImages.map(transform)
         )
     }
 }

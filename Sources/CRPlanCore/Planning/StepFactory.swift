@@ -86,6 +86,20 @@ struct StepFactory {
         return Template(segments: segments)
     }
 
+    /// Where Docker keeps the native checkpoint:
+    /// `<docker home>/containers/<id>/checkpoints/<name>`.
+    var dockerCheckpointFolder: Template {
+        var segments = plan.docker.home.segments
+        if case .text(let text)? = segments.last, text.hasSuffix("/") {
+            segments.append(.text("containers/"))
+        } else {
+            segments.append(.text("/containers/"))
+        }
+        segments.append(.variable(.containerID))
+        segments.append(.text("/checkpoints/" + checkpointName))
+        return Template(segments: segments)
+    }
+
     var rootfs: Template { .containerRootfs }
     var dumpTimeout: PlanDuration { plan.timeouts.dump ?? Step.defaultTimeout }
     var restoreTimeout: PlanDuration { plan.timeouts.restore ?? Step.defaultTimeout }

@@ -1,6 +1,7 @@
 import CRPlanCore
 
-extension SystemHost: FileSizeReading {
+/// `FileSizeReading`, which `Host` refines.
+extension SystemHost {
     public func fileSize(at path: String) async throws(HostError) -> Int? {
         let status: FileStatus?
         do {

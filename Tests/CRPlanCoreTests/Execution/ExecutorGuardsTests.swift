@@ -127,7 +127,7 @@ import Testing
         let after = await host.world
         #expect(after.text(aside + "/pages-1.img") == "old pages")
         #expect(after.text(aside + "/stats-dump") == "old")
-        #expect(after.text(Scenario.imageDir + "/stats-dump") == "stats")
+        #expect(after.files[Scenario.imageDir + "/stats-dump"] == CRIUBytes.statsDump(frozen: 182_400, written: 36))
         #expect(after.count("criu", "dump") == 1)
     }
 

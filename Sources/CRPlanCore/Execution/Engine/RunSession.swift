@@ -1,3 +1,5 @@
+import CRPlanImages
+
 /// One command's work on one run: the journal writer, the records so far
 /// (and the `RunState` they give), the locks held, and the event sink.
 ///
@@ -54,12 +56,14 @@ final class RunSession {
 
     func emit(
         _ kind: ExecutionEvent.Kind, step: StepKind? = nil, attempt: Int? = nil, duration: Int64? = nil,
-        message: String? = nil, outputs: [String: String]? = nil, outcome: String? = nil, next: [NextCommand]? = nil
+        message: String? = nil, outputs: [String: String]? = nil, outcome: String? = nil, next: [NextCommand]? = nil,
+        measurements: CheckpointMeasurements? = nil
     ) async {
         guard let observer else { return }
         let event = ExecutionEvent(
             kind: kind, planName: planName, runID: runID, step: step, attempt: attempt,
-            durationMilliseconds: duration, message: message, outputs: outputs, outcome: outcome, next: next, at: await host.now()
+            durationMilliseconds: duration, message: message, outputs: outputs, outcome: outcome, next: next,
+            measurements: measurements, at: await host.now()
         )
         observer.handle(event)
     }

@@ -24,10 +24,16 @@ extension RunSession {
                 try await context.requireInputs()
                 let outputs = try await step.kind.behavior.run(context)
                 try await context.requireProducts()
+                let (measurements, notes) = await context.measureImages()
                 let finished = await host.now()
                 let duration = finished.milliseconds(since: started)
-                try await append(.stepSucceeded(.init(step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished)))
-                await emit(.stepFinished, step: step.kind, attempt: attempt, duration: duration, outputs: outputs)
+                try await append(.stepSucceeded(.init(
+                    step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished, measurements: measurements
+                )))
+                await emit(.stepFinished, step: step.kind, attempt: attempt, duration: duration, outputs: outputs, measurements: measurements)
+                for note in notes {
+                    await emit(.note, step: step.kind, message: note)
+                }
             } catch let error as JournalError {
                 throw error
             } catch {

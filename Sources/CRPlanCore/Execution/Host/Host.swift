@@ -13,7 +13,9 @@
 /// - "Durable" means fsynced: the file, and its folder after a file was
 ///   created, renamed or removed in it.
 /// - Methods throw `HostError` and nothing else; they never print.
-public protocol Host: Sendable {
+/// - File sizes come from lstat (`FileSizeReading.fileSize(at:)`), so the
+///   image readers can refuse an oversized file before reading it.
+public protocol Host: FileSizeReading {
     /// The environment crplan runs in (for `${env.NAME}` values the planner left unresolved).
     var environment: [String: String] { get }
 

@@ -1,3 +1,5 @@
+import CRPlanImages
+
 /// One fact about a run, as the journal keeps it. A run's state is
 /// rebuilt from these alone (`RunState`), so each record says everything
 /// about its transition; the journal line adds a sequence number and checksum.
@@ -57,6 +59,10 @@ public enum JournalRecord: Sendable, Hashable, Codable {
         /// True when a resume found the step done (probe) instead of running it.
         public var probed: Bool
         public var at: Timestamp
+        /// The checkpoint measured after the step (`Step.paths.measuredImages`):
+        /// CRIU's statistics and the image size. Absent in journals written
+        /// before crplan measured, and for steps that measure nothing.
+        public var measurements: CheckpointMeasurements?
     }
 
     public struct StepFailed: Sendable, Hashable, Codable {

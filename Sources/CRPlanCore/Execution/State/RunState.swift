@@ -1,3 +1,5 @@
+import CRPlanImages
+
 /// A run rebuilt from its journal records: what `status` prints and what
 /// `resume`/`rollback` decide from. Nothing else is trusted about a run.
 public struct RunState: Sendable, Hashable, Codable {
@@ -110,6 +112,7 @@ public struct RunState: Sendable, Hashable, Codable {
                 $0.durationMilliseconds = succeeded.durationMilliseconds
                 $0.finishedAt = succeeded.at
                 $0.probed = succeeded.probed
+                $0.measurements = succeeded.measurements?.bounded()
             }
         case .stepFailed(let failed):
             update(failed.step) {

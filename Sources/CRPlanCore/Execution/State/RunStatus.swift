@@ -9,4 +9,7 @@ public struct RunStatus: Sendable, Hashable, Codable {
     public var tornLastLine: String?
     /// Run ids of archived finished runs, oldest first.
     public var history: [String]
+    /// Total time, frozen time, downtime, pages written and image size, from
+    /// the run's timings and what its steps measured (`CheckpointRunSummary`).
+    public var summary: CheckpointRunSummary?
 }

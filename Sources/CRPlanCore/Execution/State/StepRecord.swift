@@ -1,3 +1,5 @@
+import CRPlanImages
+
 /// Where one step of a run stands, as its journal records say.
 public enum StepState: String, Sendable, Hashable, Codable {
     case pending
@@ -30,6 +32,9 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var rollbackAction: String?
     public var rollbackError: String?
     public var leftForOperator: String?
+    /// The checkpoint as measured after the step succeeded (bounded, see
+    /// `CheckpointMeasurements.bounded()`).
+    public var measurements: CheckpointMeasurements?
 
     public init(step: StepKind) {
         self.step = step

@@ -98,6 +98,7 @@ struct TextRenderer {
         if let pidfile = paths.pidfile { lines.append("pidfile: \(pidfile)") }
         if let criuPidfile = paths.criuPidfile { lines.append("criu pidfile: \(criuPidfile)") }
         if let log = paths.log { lines.append("log: \(log)") }
+        if let measured = paths.measuredImages { lines.append("measures: \(measured)") }
         return lines
     }
 

@@ -19,7 +19,7 @@ extension StepFactory {
             checks: [leaveRunning ? .containerRunning : .containerNotRunning],
             undo: leaveRunning ? .nothing : .irreversible("the checkpoint images are the only copy of the workload; roll forward with resume"),
             pointOfNoReturn: !leaveRunning,
-            paths: StepPaths(dockerHome: plan.docker.home),
+            paths: StepPaths(dockerHome: plan.docker.home, measuredImages: dockerCheckpointFolder),
             timeout: dumpTimeout
         )
     }

@@ -34,7 +34,7 @@ extension StepFactory {
             undo: criu.leaveRunning
                 ? .nothing : .irreversible("the checkpoint images are the only copy of the workload; roll forward with resume"),
             pointOfNoReturn: !criu.leaveRunning,
-            paths: StepPaths(imageDir: plan.imageDir, log: imageFile(ImageDirLayout.dumpLog)),
+            paths: StepPaths(imageDir: plan.imageDir, log: imageFile(ImageDirLayout.dumpLog), measuredImages: plan.imageDir),
             timeout: dumpTimeout
         )
     }

@@ -41,7 +41,9 @@ extension StepFactory {
             checks: [.logContains(log: log, text: StepCheck.restoreFinished)],
             undo: .irreversible("the restored workload is live; never killed by rollback"),
             pointOfNoReturn: true,
-            paths: StepPaths(imageDir: plan.imageDir, pidfile: plan.restore.pidfile, criuPidfile: criuPidfile, log: log),
+            paths: StepPaths(
+                imageDir: plan.imageDir, pidfile: plan.restore.pidfile, criuPidfile: criuPidfile, log: log, measuredImages: plan.imageDir
+            ),
             timeout: restoreTimeout
         )
     }

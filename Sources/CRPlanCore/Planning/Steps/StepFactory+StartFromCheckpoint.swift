@@ -14,7 +14,7 @@ extension StepFactory {
             checks: [.containerRunning],
             undo: .irreversible("the restored workload is live; never killed by rollback"),
             pointOfNoReturn: true,
-            paths: StepPaths(dockerHome: plan.docker.home),
+            paths: StepPaths(dockerHome: plan.docker.home, measuredImages: dockerCheckpointFolder),
             timeout: restoreTimeout
         )
     }

@@ -80,6 +80,13 @@ actor FakeHost: CRPlanCore.Host {
         world.fileType(path)
     }
 
+    func fileSize(at path: String) async throws(HostError) -> Int? {
+        if let error = world.injectedFailure(.fileSize, path) { throw error }
+        if world.symbolicLinks.contains(path) { throw .symbolicLink(path: path) }
+        if world.directories[path] != nil { throw .io(operation: "size", path: path, message: "not a regular file") }
+        return world.files[path]?.count
+    }
+
     func readFile(at path: String) async throws(HostError) -> [UInt8] {
         if let error = world.injectedFailure(.readFile, path) { throw error }
         if world.symbolicLinks.contains(path) { throw .symbolicLink(path: path) }

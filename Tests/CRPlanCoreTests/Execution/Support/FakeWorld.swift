@@ -29,7 +29,7 @@ struct FakeWorld: Sendable {
     }
 
     enum Operation: String, Sendable {
-        case run, makeDirectory, writeAtomically, append, truncate, move, remove, unmount, readFile, inspect
+        case run, makeDirectory, writeAtomically, append, truncate, move, remove, unmount, readFile, fileSize, inspect
     }
 
     var files: [String: [UInt8]] = [:]
@@ -75,6 +75,11 @@ struct FakeWorld: Sendable {
     mutating func write(_ path: String, _ text: String) {
         ensureParent(of: path)
         files[path] = Array(text.utf8)
+    }
+
+    mutating func writeBytes(_ path: String, _ bytes: [UInt8]) {
+        ensureParent(of: path)
+        files[path] = bytes
     }
 
     mutating func ensureParent(of path: String) {

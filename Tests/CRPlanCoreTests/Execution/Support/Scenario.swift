@@ -85,7 +85,7 @@ enum Scenario {
             }
             world.write(directory + "/inventory.img", "inventory")
             world.write(directory + "/pages-1.img", "pages")
-            world.write(directory + "/stats-dump", "stats")
+            world.writeBytes(directory + "/stats-dump", CRIUBytes.statsDump(frozen: 182_400, written: 36))
             world.write(directory + "/dump.log", "(00.001) Dumping tree\n(00.020) Dumping finished successfully\n")
             if !argv.contains("--leave-running"), let id = world.containers.first(where: { $0.value.facts.pid == pid })?.key {
                 world.containerInitDied(id, noticedAfterInspects: 1)
@@ -132,6 +132,7 @@ enum Scenario {
             world.processes[pid] = RunningProcess(pid: pid, parentPID: 1, commandLine: commandLine)
             world.write(pidfile, "\(pid)")
             world.write(log, "(00.300) Restore tasks\n(00.424) Restore finished successfully. Resuming tasks.\n")
+            world.writeBytes(directory + "/stats-restore", CRIUBytes.statsRestore(restored: 36))
             return CommandResult(status: .exited(0))
         }
     }
@@ -184,9 +185,19 @@ enum Scenario {
     static func dockerCheckpointCreate() -> FakeWorld.CommandHandler {
         .init(name: "docker checkpoint create", matches: { isCommand($0, "docker", "checkpoint", "create") }) { world, invocation in
             guard let id = invocation.argv.dropFirst(3).first, world.containers[id] != nil else { return CommandResult(status: .exited(1)) }
+            // Docker keeps the images in its own folder; containerd removes CRIU's statistics.
+            let folder = dockerCheckpointFolder(id: id, name: invocation.argv.last ?? "")
+            world.writeBytes(folder + "/pages-1.img", Array(repeating: 0, count: 8_192))
+            world.write(folder + "/inventory.img", "inventory")
+            world.directories[folder] = 0o700
             world.containerInitDied(id, noticedAfterInspects: 0)
             return CommandResult(status: .exited(0))
         }
+    }
+
+    /// `<docker home>/containers/<id>/checkpoints/<name>` with the default docker home.
+    static func dockerCheckpointFolder(id: String, name: String) -> String {
+        "/var/lib/docker/containers/\(id)/checkpoints/\(name)"
     }
 
     static func dockerStartCheckpoint() -> FakeWorld.CommandHandler {

@@ -1,13 +1,3 @@
-@testable import CRPlanCore
-
-extension FakeHost: FileSizeReading {
-    func fileSize(at path: String) async throws(HostError) -> Int? {
-        if world.symbolicLinks.contains(path) { throw .symbolicLink(path: path) }
-        if world.directories[path] != nil { throw .io(operation: "size", path: path, message: "not a regular file") }
-        return world.files[path]?.count
-    }
-}
-
 /// CRIU image bytes built by hand: magic header, size-prefixed protobuf entries.
 enum CRIUBytes {
     static func u32(_ value: UInt32) -> [UInt8] {
