@@ -55,7 +55,7 @@ import Testing
         // The message states the plan-name rule, not the looser run-folder one.
         let message = ExecutorError.invalidPlanName("../etc").description
         #expect(message.contains("may hold only lowercase letters, digits and `-`"), "\(message)")
-        #expect(!message.contains("`_`"), "\(message)")
+        #expect(!message.contains("`_`, `.` and `-`"), "\(message)")
     }
 
     @Test func eventsEncodeAsJSONLines() async throws {
