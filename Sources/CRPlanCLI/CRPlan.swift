@@ -10,6 +10,7 @@ struct CRPlan: AsyncParsableCommand {
         abstract: "Lint, compile and run declarative checkpoint/restore plans for Docker containers.",
         version: "0.1.0",
         subcommands: [
+            Init.self,
             Lint.self,
             PlanCommand.self,
             Apply.self,

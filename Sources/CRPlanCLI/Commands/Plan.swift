@@ -21,6 +21,8 @@ extension CRPlan {
                 Exit status:
                   0  the steps were printed (lint warnings go to standard error)
                   1  the plan has lint errors, or cannot be compiled in this environment
+                     (with --format json the lint diagnostics also go to standard
+                     output, as `crplan lint --format json` prints them)
                   2  a usage error, or the file could not be read
                 """
         )
@@ -36,7 +38,7 @@ extension CRPlan {
 
         func run() async throws {
             let host = SystemHost()
-            let graph = try PlanLoader.compile(file: file, environment: host.environment)
+            let graph = try PlanLoader.compile(file: file, environment: host.environment, errorsAsJSON: format == .json)
             var facts: ContainerFacts?
             if inspect {
                 do {

@@ -69,7 +69,14 @@ extension CRPlan {
 
         /// A readable plan file gives its `name`; anything else is taken as a plan name.
         private func planName(_ argument: String) throws -> String {
-            guard FileManager.default.fileExists(atPath: argument) else { return argument }
+            guard FileManager.default.fileExists(atPath: argument) else {
+                // The rule `lint` applies to `name`, so no other name has runs.
+                if let problem = PlanNameRule.problem(with: argument) {
+                    Console.writeError("crplan: error: `\(argument)` is neither a plan file nor a plan name: \(problem)\n")
+                    throw ExitCode(ExitStatus.usageOrIOError)
+                }
+                return argument
+            }
             guard let plan = try PlanLoader.lint(file: argument, environment: nil).plan else {
                 Console.writeError("\(argument): error: the plan has lint errors; run `crplan lint \(argument)`\n")
                 throw ExitCode(ExitStatus.usageOrIOError)

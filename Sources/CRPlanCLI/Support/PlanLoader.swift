@@ -9,13 +9,20 @@ enum PlanLoader {
     /// Lint diagnostics go to standard error; a plan with errors, or one that
     /// cannot be compiled here, ends the command with `invalidPlanStatus`:
     /// 1 for `plan` (like `lint`), 2 for the commands that run steps, whose
-    /// status 1 means "a step failed".
+    /// status 1 means "a step failed". With `errorsAsJSON` (`plan --format
+    /// json`) a plan with lint errors also puts its diagnostics on standard
+    /// output, in `crplan lint --format json`'s shape, so a caller that
+    /// parses standard output always gets JSON.
     static func compile(
-        file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure
+        file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure,
+        errorsAsJSON: Bool = false
     ) throws -> StepGraph {
         let result = try lint(file: file, environment: environment)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
-        guard let plan = result.plan else { throw ExitCode(invalidPlanStatus) }
+        guard let plan = result.plan else {
+            if errorsAsJSON { Console.write(JSONReporter().render(result.diagnostics)) }
+            throw ExitCode(invalidPlanStatus)
+        }
         do {
             return try Planner(environment: environment).compile(plan)
         } catch {

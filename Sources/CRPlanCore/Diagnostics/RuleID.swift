@@ -36,6 +36,10 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case nativeIgnoredField = "native-ignored-field"
     /// A native-mode-only field (`restore.checkpoint`) in an external-mode plan.
     case externalIgnoredField = "external-ignored-field"
+    /// A warning: a field the plan's operation never uses (`restore` or
+    /// `timeouts.restore` in a checkpoint-only plan, `timeouts.dump` in a
+    /// restore-only one).
+    case operationIgnoredField = "operation-ignored-field"
     /// A warning: a plain scalar that YAML 1.1 tools read differently from
     /// YAML 1.2 (`yes`, `2024-01-01`, `1:30`), or an integer not written in
     /// plain decimal (`010`, `0x4`).

@@ -39,7 +39,7 @@ public struct Executor: Sendable {
             try await locks.acquire(folder.containerLock(graph.container.value), key: "container:" + graph.container.value, what: "container \(graph.container.value)")
 
             let now = await host.now()
-            let runID = now.compact + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
+            let runID = now.compact + "-" + Self.runSuffix(UInt16.random(in: 0...UInt16.max))
             let start = JournalRecord.RunStarted(
                 runID: runID, planName: graph.planName, planDigest: digest, operation: graph.operation, mode: graph.mode,
                 container: graph.container.value, steps: graph.steps.map(\.kind), crplanVersion: options.crplanVersion, at: now
@@ -50,6 +50,13 @@ public struct Executor: Sendable {
                 try await session.finish(try await session.runRemainingSteps())
             }
         }
+    }
+
+    /// The run id's random suffix: always four lowercase hex digits, so
+    /// run ids of one plan have one width and sort by their time.
+    static func runSuffix(_ value: UInt16) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 4 - hex.count) + hex
     }
 
     // MARK: resume

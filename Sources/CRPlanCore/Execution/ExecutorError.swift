@@ -27,7 +27,9 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidPlanName(let name):
-            "plan name `\(name)` cannot name a run folder: use letters, digits, `_`, `.` and `-`, not starting with `.` or `-`"
+            "plan name `\(name)` is not valid: "
+                + (PlanNameRule.problem(with: name).map { $0 + " (plan names are lowercase letters, digits and `-`)" }
+                    ?? "it cannot name a run folder")
         case .locked(let what, let path, let holderPID):
             "\(what) is locked by \(holderPID.map { "crplan process \($0)" } ?? "another process") (\(path)): "
                 + "wait for it to finish, or check that process"

@@ -151,7 +151,8 @@ public struct CRIUSettings: Sendable, Hashable, Codable {
 public struct ExternalMount: Sendable, Hashable, Codable {
     /// Mount point inside the container.
     public var path: String
-    /// Key recorded in the image at dump.
+    /// The absolute path recorded for the mount in the image at dump
+    /// (the `--ext-mount-map` key); the linter checks it like `path`.
     public var dump: String
     /// Host source bound there at restore.
     public var restore: Template

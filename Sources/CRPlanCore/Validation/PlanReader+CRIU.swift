@@ -38,7 +38,7 @@ extension PlanReader {
                     settings.logLevel = level
                 } else {
                     context.error(
-                        .outOfRange, at: node.location, "`criu.logLevel` must be between 0 and 4, found \(level)",
+                        .outOfRange, at: node.location, "`criu.logLevel` must be between 0 and 4, found \(Self.asWritten(node, level))",
                         hint: "4 is the most detailed, as the wiki uses with `-v4`"
                     )
                     valid = false

@@ -1,6 +1,6 @@
 extension PlanReader {
     /// `extMounts`: a list (possibly empty) of external bind mounts with
-    /// unique mount points and unique dump keys.
+    /// unique mount points and unique dump paths.
     mutating func readExtMounts(_ node: YAMLNode) -> [ExternalMount]? {
         let path = FieldPath("extMounts")
         guard case .sequence(let sequence) = node else {
@@ -39,12 +39,12 @@ extension PlanReader {
                     valid = false
                 } else {
                     seenPaths[key] = mountPoint.location
-                    // The dump key defaults to the path; keys must be unique too.
+                    // The dump path defaults to the path; dump paths must be unique too.
                     let dump = dumpKey ?? mountPoint
                     let dumpNormalized = Self.normalized(dump.value)
                     if let first = seenDumpKeys[dumpNormalized] {
                         context.error(
-                            .duplicateExtMount, at: dump.location, "dump key `\(shown(dump.value))` is used twice in `extMounts`",
+                            .duplicateExtMount, at: dump.location, "dump path `\(shown(dump.value))` is used twice in `extMounts`",
                             hint: "it is already used at \(first); CRIU needs one key per mount"
                         )
                         valid = false
@@ -62,7 +62,7 @@ extension PlanReader {
         return valid ? mounts : nil
     }
 
-    /// A mount point or dump key inside the container: literal, absolute,
+    /// A mount point or dump path inside the container: literal, absolute,
     /// normalised, without CRIU's separators, and not a file system CRIU
     /// handles itself.
     private mutating func readContainerPath(_ node: YAMLNode, path: FieldPath) -> YAMLScalar? {

@@ -2,6 +2,12 @@ extension PlanReader {
     mutating func readRestore(_ node: YAMLNode) -> RestoreSettings? {
         let path = FieldPath("restore")
         guard let fields = SectionFields.read(node, path: path, keys: RestoreKey.self, context: &context) else { return nil }
+        if operation == .checkpoint {
+            // `restore.checkpoint` names the checkpoint native mode creates;
+            // external mode's own warning covers it there.
+            warnIgnoredByOperation(fields.entry(RestoreKey.pidfile), path: path.child("pidfile"))
+            warnIgnoredByOperation(fields.entry(RestoreKey.detach), path: path.child("detach"))
+        }
         var settings = RestoreSettings()
         var valid = true
         if let node = fields.value(RestoreKey.pidfile) {
@@ -43,6 +49,20 @@ extension PlanReader {
         return valid ? settings : nil
     }
 
+    /// A field the plan's operation never reads: a warning, as native mode
+    /// warns for the fields it ignores.
+    private mutating func warnIgnoredByOperation(_ entry: YAMLMapping.Entry?, path: FieldPath) {
+        guard let entry else { return }
+        let (what, other) = operation == .checkpoint
+            ? ("a checkpoint-only plan never restores", "restore")
+            : ("a restore-only plan never dumps", "checkpoint")
+        context.warning(
+            .operationIgnoredField, at: entry.key.location,
+            "`operation: \(operation.rawValue)` ignores `\(path)`: \(what)",
+            hint: "remove it, or set it in the plan that does the \(other) (`operation: \(other)` or `roundtrip`)"
+        )
+    }
+
     /// Docker's checkpoint name pattern `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
     private mutating func checkCheckpointName(_ scalar: YAMLScalar) -> Bool {
         if ContainerReference.isDockerName(Array(scalar.value.utf8)) { return true }
@@ -57,6 +77,11 @@ extension PlanReader {
     mutating func readTimeouts(_ node: YAMLNode) -> Timeouts? {
         let path = FieldPath("timeouts")
         guard let fields = SectionFields.read(node, path: path, keys: TimeoutKey.self, context: &context) else { return nil }
+        switch operation {
+        case .checkpoint: warnIgnoredByOperation(fields.entry(TimeoutKey.restore), path: path.child("restore"))
+        case .restore: warnIgnoredByOperation(fields.entry(TimeoutKey.dump), path: path.child("dump"))
+        case .roundtrip: break
+        }
         var timeouts = Timeouts()
         var valid = true
         if let node = fields.value(TimeoutKey.dump) {

@@ -97,6 +97,13 @@ struct PlanReader {
         return fields
     }
 
+    /// An integer as the plan wrote it: the reader saturates values past
+    /// `Int`'s range, which must not be shown as if they had been written.
+    static func asWritten(_ node: YAMLNode, _ value: Int) -> String {
+        if case .scalar(let scalar) = node, scalar.style == .plain { return shown(scalar.value) }
+        return String(value)
+    }
+
     // MARK: - version, name, container
 
     private mutating func readVersion(_ fields: SectionFields) -> Int? {
@@ -105,7 +112,7 @@ struct PlanReader {
         guard version == 1 else {
             context.error(
                 .unsupportedVersion, at: node.location,
-                "plan version \(version) is not supported; this crplan reads version 1",
+                "plan version \(Self.asWritten(node, version)) is not supported; this crplan reads version 1",
                 hint: "write `version: 1` and the version 1 format"
             )
             return nil

@@ -56,6 +56,9 @@ enum ScalarReaders {
         } else if scalar.style == .plain, scalar.yaml11Type == .bool {
             let truthy = ["y", "o"].contains(scalar.value.prefix(1).lowercased()) && scalar.value.lowercased() != "off"
             hint = "`\(shown(scalar.value))` is a boolean only in YAML 1.1; write `\(truthy)`"
+        } else if scalar.style == .plain, ["y", "n"].contains(scalar.value.lowercased()) {
+            // YAML 1.1's spec lists y/n as booleans; PyYAML and most tools do not.
+            hint = "`\(scalar.value)` is a boolean only in YAML 1.1's spec, and tools disagree on it; write `\(scalar.value.lowercased() == "y")`"
         }
         context.error(.wrongType, at: scalar.location, "`\(path)` must be true or false, found \(describe(scalar))", hint: hint)
         return nil
@@ -99,6 +102,7 @@ enum ScalarReaders {
             .invalidEnum, at: scalar.location,
             "`\(path)` must be one of \(names.joined(separator: ", ")); found `\(shown(scalar.value))`",
             hint: Suggestions.closest(to: scalar.value, in: names).map { "did you mean `\($0)`?" }
+                ?? FieldHints.synonym(for: scalar.value, at: path)
         )
         return nil
     }

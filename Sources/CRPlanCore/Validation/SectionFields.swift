@@ -21,8 +21,10 @@ struct SectionFields {
     ) -> SectionFields? {
         guard case .mapping(let mapping) = node else {
             let name = path.isRoot ? "a plan" : "`\(path)`"
-            let hint: String? = if case .scalar(let scalar) = node, scalar.isNull {
-                path.isRoot ? nil : "add fields under `\(path)` or remove the key"
+            let hint: String? = if case .scalar(let scalar) = node {
+                scalar.isNull
+                    ? (path.isRoot ? nil : "add fields under `\(path)` or remove the key")
+                    : FieldHints.mappingForm(of: path, value: scalar.value)
             } else {
                 nil
             }
@@ -41,7 +43,8 @@ struct SectionFields {
                     let place = path.isRoot ? "at the top level" : "in `\(path)`"
                     context.error(
                         .unknownKey, at: key.location, "unknown key `\(shown(key.value))` \(place)",
-                        hint: Suggestions.hint(for: key.value, in: table.names, listName: "valid keys")
+                        hint: FieldHints.unknownKey(key.value, inRoot: path.isRoot, inExtMount: Key.self == ExtMountKey.self)
+                            ?? Suggestions.hint(for: key.value, in: table.names, listName: "valid keys")
                     )
                 }
                 continue

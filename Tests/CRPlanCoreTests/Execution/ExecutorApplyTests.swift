@@ -139,6 +139,17 @@ import Testing
         #expect(await host.world.commandsRun == [["docker", "inspect", "--type", "container", "--", "web"]])
     }
 
+    @Test("Running: true with pid 0 is named as such, not as a Docker status of `running`")
+    func inspectRefusesARunningContainerWithoutAProcess() async throws {
+        var world = Scenario.world()
+        world.containers[Scenario.containerID]?.facts.pid = 0
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(Scenario.graph())
+        #expect(report.failedStep == .inspect)
+        #expect(report.error?.contains("Docker reports it running but without a process (pid 0)") == true, "\(report.error ?? "")")
+        #expect(report.error?.contains("Docker status `running`") == false)
+    }
+
     @Test func inspectRefusesAnUnknownOrAmbiguousContainer() async throws {
         var world = Scenario.world()
         world.containers.removeAll()

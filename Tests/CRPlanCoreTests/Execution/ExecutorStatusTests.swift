@@ -52,6 +52,10 @@ import Testing
         #expect(try await Scenario.executor(host).status(planName: "web") == nil)
         #expect(try await Scenario.executor(host).statusOfAllPlans().isEmpty)
         await #expect(throws: ExecutorError.invalidPlanName("../etc")) { try await Scenario.executor(host).status(planName: "../etc") }
+        // The message states the plan-name rule, not the looser run-folder one.
+        let message = ExecutorError.invalidPlanName("../etc").description
+        #expect(message.contains("may hold only lowercase letters, digits and `-`"), "\(message)")
+        #expect(!message.contains("`_`, `.` and `-`"), "\(message)")
     }
 
     @Test func eventsEncodeAsJSONLines() async throws {

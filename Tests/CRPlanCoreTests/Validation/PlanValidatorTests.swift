@@ -20,15 +20,15 @@ import Testing
         let plan = try #require(Linter.lint(text: try String(contentsOf: url, encoding: .utf8), file: "full.yaml").plan)
         let expected = Plan(
             name: "web-checkpoint-2",
-            description: "Checkpoint the web container and keep it running",
+            description: "Checkpoint and restore the web container",
             container: try #require(ContainerReference("168aefb8")),
-            operation: .checkpoint,
+            operation: .roundtrip,
             mode: .external,
             storage: Storage(driver: .overlay2),
             docker: DockerSettings(binary: "${env.DOCKER_BINARY:-/usr/bin/docker}", home: "/srv/docker", host: "unix:///run/docker.sock"),
             criu: CRIUSettings(
                 binary: "/usr/local/sbin/criu", logLevel: 2, manageCgroups: false, evasiveDevices: false,
-                leaveRunning: true, tcpEstablished: true, shellJob: true, fileLocks: true,
+                leaveRunning: false, tcpEstablished: true, shellJob: true, fileLocks: true,
                 extraArgs: ["--tcp-close", "--ghost-limit=10M"]
             ),
             imageDir: "${docker.home}/criu_img/${plan.name}/${container.id}",

@@ -239,7 +239,8 @@ struct CommandRun {
 extension CommandRun.Completed {
     /// How the command ended, with the tail of its standard error and where its full output is.
     var failureDescription: String {
-        var text = "`\(ShellQuoting.line(invocation.argv))` (to \(purpose)) ended with \(result.status)"
+        var text = "`\(ShellQuoting.line(invocation.argv))` (to \(purpose)) "
+            + (result.status == .timedOut ? "timed out" : "ended with \(result.status)")
         let tail = result.standardError.lastLines(5)
         if !tail.isEmpty { text += ": " + tail }
         if let log = invocation.standardErrorLog { text += " (full output in \(log))" }
