@@ -23,12 +23,7 @@ extension CRPlan {
         @OptionGroup var state: StateOptions
 
         @Option(help: "Output format: text or json (the run state as recorded, for scripts).")
-        var format: StatusFormat = .text
-
-        enum StatusFormat: String, CaseIterable, ExpressibleByArgument {
-            case text
-            case json
-        }
+        var format: ReportFormat = .text
 
         func run() async throws {
             let host = SystemHost()
@@ -42,7 +37,7 @@ extension CRPlan {
                     let name = try planName(plan)
                     guard let status = try await executor.status(planName: name) else {
                         Console.writeError("crplan: plan \(name) has no run in \(options.stateDirectory)\n")
-                        throw ExitCode(ExitStatus.failure)
+                        throw ExitCode(CLIExitCode.failure)
                     }
                     statuses = [status]
                 } else {
@@ -54,10 +49,7 @@ extension CRPlan {
             }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try plan == nil ? encoder.encode(statuses) : encoder.encode(statuses[0])
-                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+                if plan == nil { try Console.writeJSON(statuses) } else { try Console.writeJSON(statuses[0]) }
             case .text:
                 if statuses.isEmpty {
                     Console.writeError("crplan: no runs in \(options.stateDirectory)\n")
@@ -74,11 +66,11 @@ extension CRPlan {
                 text = try String(contentsOfFile: argument, encoding: .utf8)
             } catch {
                 Console.writeError("\(argument): error: cannot read the plan: \(error.localizedDescription)\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
             guard let plan = Linter.lint(text: text, file: argument).plan else {
                 Console.writeError("\(argument): error: the plan has lint errors; run `crplan lint \(argument)`\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
             return plan.name
         }

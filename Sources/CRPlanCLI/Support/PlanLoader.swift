@@ -11,14 +11,14 @@ enum PlanLoader {
     /// 1 for `plan` (like `lint`), 2 for the commands that run steps, whose
     /// status 1 means "a step failed".
     static func compile(
-        file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure
+        file: String, environment: [String: String], invalidPlanStatus: Int32 = CLIExitCode.failure
     ) throws -> StepGraph {
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
             Console.writeError("\(file): error: cannot read the plan: \(error.localizedDescription)\n")
-            throw ExitCode(ExitStatus.usageOrIOError)
+            throw ExitCode(CLIExitCode.usageOrIOError)
         }
         let result = Linter.lint(text: text, file: file, environment: environment)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
