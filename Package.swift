@@ -95,12 +95,26 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        // Runs the built `crplan` where no host is needed (no Docker, no CRIU):
+        // exit codes, output formats, help and usage errors. Depending on the
+        // executable target makes SwiftPM build `crplan` before the tests.
+        .testTarget(
+            name: "CRPlanCLITests",
+            dependencies: ["CRPlanCLI", "CRPlanCore", "CRPlanTestSupport"],
+            swiftSettings: strictSettings
+        ),
         // Runs the built `crplan` against the real Docker daemons and CRIU of
         // a provisioned host (scripts/provision). Depending on the executable
         // target makes SwiftPM build `crplan` before the tests.
         .testTarget(
             name: "CRPlanE2ETests",
-            dependencies: ["CRPlanCLI", "CRPlanCore", "CRPlanImages"],
+            dependencies: ["CRPlanCLI", "CRPlanCore", "CRPlanImages", "CRPlanTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // What the test targets that run the built `crplan` share: where it is.
+        .target(
+            name: "CRPlanTestSupport",
+            path: "Tests/CRPlanTestSupport",
             swiftSettings: strictSettings
         ),
     ]

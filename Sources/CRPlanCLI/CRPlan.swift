@@ -36,16 +36,16 @@ struct CRPlan: AsyncParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(ExitStatus.usageOrIOError)
+                Foundation.exit(CLIExitCode.usageOrIOError)
             }
             exit(withError: error)
         }
     }
 }
 
-/// The exit statuses every crplan command shares.
-enum ExitStatus {
-    static let success: Int32 = 0
+/// The exit codes every crplan command shares (the executor's own, 3 and 4,
+/// come from `ExecutorError.exitCode` and `RunReport.exitCode`).
+enum CLIExitCode {
     /// The plan has errors (lint), or the run failed.
     static let failure: Int32 = 1
     /// Bad command line, or a file that could not be read.

@@ -73,17 +73,8 @@ public struct SystemHost: Host {
         } catch {
             throw Self.map(error, program: invocation.argv.first ?? "")
         }
-        let status: CRPlanCore.TerminationStatus =
-            if result.timedOut {
-                .timedOut
-            } else {
-                switch result.status {
-                case .exited(let code): .exited(code)
-                case .signalled(let signal): .signalled(signal)
-                }
-            }
         return CommandResult(
-            status: status, standardOutput: result.standardOutput.text, standardError: result.standardError.text,
+            status: result.timedOut ? .timedOut : result.status, standardOutput: result.standardOutput.text, standardError: result.standardError.text,
             standardOutputTruncated: result.standardOutput.isTruncated)
     }
 
@@ -93,15 +84,12 @@ public struct SystemHost: Host {
         guard !result.standardOutputTruncated else {
             throw .docker(message: "`docker inspect` printed more than \(outputCaptureLimit) bytes for `\(reference)`: refusing to decode it")
         }
-        let status: ExitStatus
-        switch result.status {
-        case .exited(let code): status = .exited(code)
-        case .signalled(let signal): status = .signalled(signal)
-        case .timedOut: throw .docker(message: "`docker inspect` of `\(reference)` timed out")
+        if result.status == .timedOut {
+            throw .docker(message: "`docker inspect` of `\(reference)` timed out")
         }
         do {
             let inspect = try DockerInspect.decode(
-                standardOutput: Array(result.standardOutput.utf8), standardError: result.standardError, status: status,
+                standardOutput: Array(result.standardOutput.utf8), standardError: result.standardError, status: result.status,
                 reference: reference)
             return try ContainerFactsReader(dockerHome: dockerHome, procRoot: procRoot).read(inspect)
         } catch let error as DockerInspectError {
@@ -191,11 +179,7 @@ public struct SystemHost: Host {
             if case .file(let file) = error { throw Self.map(file) }
             throw .io(operation: "read", path: "\(procRoot)/self/mountinfo", message: error.description)
         }
-        return table.entries.map {
-            MountEntry(
-                mountPoint: $0.mountPoint, root: $0.root, fileSystemType: $0.fileSystemType, source: $0.source,
-                superOptions: $0.superOptions)
-        }
+        return table.entries.map(\.mountEntry)
     }
 
     public func unmount(_ path: String) async throws(HostError) {
@@ -252,8 +236,6 @@ public struct SystemHost: Host {
             return .io(operation: "open", path: path, message: "not a directory")
         case .notARegularFile(let path):
             return .io(operation: "read", path: path, message: "not a regular file")
-        case .lineContainsNewline(let path):
-            return .io(operation: "append to", path: path, message: "the record contains a newline")
         case .tooLarge(let path, let limit):
             return .io(operation: "read", path: path, message: "larger than \(limit) bytes")
         case .alreadyExists(let path):

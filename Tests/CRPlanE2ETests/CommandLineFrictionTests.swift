@@ -7,10 +7,21 @@ import Testing
 /// completion scripts. Runs everywhere (no root, no daemon).
 @Suite("crplan command line: friction fixes (no host needed)", .serialized)
 struct CommandLineFrictionTests {
+    static let binary = E2EHost.crplanBinaryPath(ProcessInfo.processInfo.environment)
+    static let validPlan = """
+        version: 1
+        name: cli-check
+        container: counter
+        storage:
+          driver: overlay2
+        imageDir: /tmp/crplan-cli/${container.id}
+
+        """
+
     func crplan(_ arguments: [String], in workspace: Workspace) async throws -> CommandOutput {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CRPLAN_FAILPOINT")
-        return try await LaunchedCommand([CommandLineTests.binary] + arguments, environment: environment, directory: workspace.path)
+        return try await LaunchedCommand([Self.binary] + arguments, environment: environment, directory: workspace.path)
             .wait(timeout: .seconds(60))
     }
 
@@ -19,7 +30,7 @@ struct CommandLineFrictionTests {
         let workspace = try Workspace(label: "cli-plan-json")
         defer { workspace.remove() }
         let path = workspace.file("bad.yaml")
-        try CommandLineTests.validPlan.replacingOccurrences(of: "imageDir", with: "imagedir").write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.validPlan.replacingOccurrences(of: "imageDir", with: "imagedir").write(toFile: path, atomically: true, encoding: .utf8)
         let plan = try await crplan(["plan", "--format", "json", path], in: workspace)
         #expect(plan.exitCode == 1, "\(plan)")
         let lint = try await crplan(["lint", "--format", "json", path], in: workspace)
@@ -38,7 +49,7 @@ struct CommandLineFrictionTests {
         let workspace = try Workspace(label: "cli-sarif")
         defer { workspace.remove() }
         let path = workspace.file("bad.yaml")
-        try CommandLineTests.validPlan.replacingOccurrences(of: "imageDir", with: "imagedir").write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.validPlan.replacingOccurrences(of: "imageDir", with: "imagedir").write(toFile: path, atomically: true, encoding: .utf8)
         let output = try await crplan(["lint", "--format", "sarif", path], in: workspace)
         #expect(output.exitCode == 1, "\(output)")
         let log = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output)")

@@ -46,7 +46,7 @@ extension CRPlan {
                 manifest = try await export(to: archive)
             } catch {
                 Console.writeError("crplan: error: \(error.description)\n")
-                throw ExitCode(ExitStatus.failure)
+                throw ExitCode(CLIExitCode.failure)
             }
             let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.size }
             Console.write("wrote \(archive): \(manifest.files.count) files, \(bytes) bytes before compression\n")
@@ -73,9 +73,4 @@ extension CRPlan {
             return line.map { $0.dropFirst("Version:".count).trimmingCharacters(in: .whitespaces) }
         }
     }
-}
-
-/// `path` made absolute against the working directory.
-func absolute(_ path: String) -> String {
-    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }

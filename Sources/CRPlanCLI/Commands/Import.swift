@@ -34,7 +34,7 @@ extension CRPlan {
                 manifest = try await ArchiveReader().unpack(archive, into: directory)
             } catch {
                 Console.writeError("crplan: error: \(archive): \(error.description)\n")
-                throw ExitCode(ExitStatus.failure)
+                throw ExitCode(CLIExitCode.failure)
             }
             let source = manifest.source.containerName ?? manifest.source.containerID ?? "container"
             Console.write("verified \(manifest.files.count) files (sha256) from \(manifest.source.engine) \(source); unpacked into \(directory)\n")

@@ -61,23 +61,22 @@ extension CRPlan {
                 guard !inspectResult.standardOutputTruncated else {
                     throw DockerInspectError.malformed(reference: container, reason: "the output is larger than crplan reads")
                 }
-                let status: CRPlanHost.ExitStatus = switch inspectResult.status {
-                case .exited(let code): .exited(code)
-                case .signalled(let signal): .signalled(signal)
-                case .timedOut: .signalled(9)
+                guard inspectResult.status != .timedOut else {
+                    throw DockerInspectError.malformed(reference: container, reason: "docker inspect timed out")
                 }
+                let status = inspectResult.status
                 inspect = try DockerInspect.decode(
                     standardOutput: Array(inspectResult.standardOutput.utf8), standardError: inspectResult.standardError,
                     status: status, reference: container)
             } catch {
                 Console.writeError("crplan: error: \(error)\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
 
             let info = try await runDocker([docker] + hostArguments + ["info", "--format", "{{.DockerRootDir}}"], host: host)
             guard info.status == .exited(0), !info.standardOutputTruncated else {
                 Console.writeError("crplan: error: `docker info` ended with \(info.status): \(info.standardError.prefix(500))\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
             var rootDir = info.standardOutput
             if rootDir.hasSuffix("\n") { rootDir.removeLast() }
@@ -91,7 +90,7 @@ extension CRPlan {
                 Console.write(try scaffold.render(snapshot))
             } catch {
                 Console.writeError("crplan: error: \(error.description)\n")
-                throw ExitCode(ExitStatus.failure)
+                throw ExitCode(CLIExitCode.failure)
             }
         }
 
@@ -100,12 +99,12 @@ extension CRPlan {
                 let result = try await host.run(CommandInvocation(argv: argv, timeout: Self.timeout))
                 if result.status == .timedOut {
                     Console.writeError("crplan: error: `\(argv.joined(separator: " "))` timed out\n")
-                    throw ExitCode(ExitStatus.usageOrIOError)
+                    throw ExitCode(CLIExitCode.usageOrIOError)
                 }
                 return result
             } catch let error as HostError {
                 Console.writeError("crplan: error: cannot run \(argv[0]): \(error)\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
         }
     }

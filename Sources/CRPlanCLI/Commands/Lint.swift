@@ -57,8 +57,8 @@ extension CRPlan {
             if format == .text {
                 Console.writeError(Self.summary(files: found.count, errors: errors, warnings: warnings) + "\n")
             }
-            if unreadable { throw ExitCode(ExitStatus.usageOrIOError) }
-            if errors > 0 { throw ExitCode(ExitStatus.failure) }
+            if unreadable { throw ExitCode(CLIExitCode.usageOrIOError) }
+            if errors > 0 { throw ExitCode(CLIExitCode.failure) }
         }
 
         /// "3 files, 2 errors, 1 warning".

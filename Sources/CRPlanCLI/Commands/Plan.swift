@@ -45,7 +45,7 @@ extension CRPlan {
                     facts = try await LiveFacts.read(for: graph, host: host)
                 } catch {
                     Console.writeError("\(file): error: \(error.description)\n")
-                    throw ExitCode(ExitStatus.failure)
+                    throw ExitCode(CLIExitCode.failure)
                 }
             }
             let output: String
@@ -53,7 +53,7 @@ extension CRPlan {
                 output = try DryRunRenderer(facts: facts).render(graph, as: format)
             } catch {
                 Console.writeError("\(file): error: \(error.description)\n")
-                throw ExitCode(ExitStatus.failure)
+                throw ExitCode(CLIExitCode.failure)
             }
             Console.write(output)
         }

@@ -27,12 +27,7 @@ extension CRPlan {
         @OptionGroup var state: StateOptions
 
         @Option(help: "Output format: text or json (the report as a JSON object).")
-        var format: ShowFormat = .text
-
-        enum ShowFormat: String, CaseIterable, ExpressibleByArgument {
-            case text
-            case json
-        }
+        var format: ReportFormat = .text
 
         func run() async throws {
             let host = SystemHost()
@@ -52,24 +47,15 @@ extension CRPlan {
                 report = try await CheckpointImageInspector.report(imageDir: directory, host: host, runs: runs)
             } catch {
                 Console.writeError("crplan: error: \(error.description)\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
             if let runProblem { report.problems.append(runProblem) }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                Console.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+                try Console.writeJSON(report)
             case .text:
                 Console.write(CheckpointImageReportText.render(report))
             }
-        }
-
-        /// Relative paths are taken from the working directory; journals record absolute ones.
-        private func absolute(_ path: String) -> String {
-            var result = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
-            return result
         }
     }
 }

@@ -24,12 +24,7 @@ extension CRPlan {
         @OptionGroup var state: StateOptions
 
         @Option(help: "Output format: text or json (the run state as recorded, for scripts).")
-        var format: StatusFormat = .text
-
-        enum StatusFormat: String, CaseIterable, ExpressibleByArgument {
-            case text
-            case json
-        }
+        var format: ReportFormat = .text
 
         func run() async throws {
             let host = SystemHost()
@@ -43,7 +38,7 @@ extension CRPlan {
                     let name = try planName(plan)
                     guard let status = try await executor.status(planName: name) else {
                         Console.writeError("crplan: plan \(name) has no run in \(options.stateDirectory)\n")
-                        throw ExitCode(ExitStatus.failure)
+                        throw ExitCode(CLIExitCode.failure)
                     }
                     statuses = [status]
                 } else {
@@ -55,10 +50,7 @@ extension CRPlan {
             }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try plan == nil ? encoder.encode(statuses) : encoder.encode(statuses[0])
-                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+                if plan == nil { try Console.writeJSON(statuses) } else { try Console.writeJSON(statuses[0]) }
             case .text:
                 if statuses.isEmpty {
                     Console.writeError("crplan: no runs in \(options.stateDirectory)\n")
@@ -73,13 +65,13 @@ extension CRPlan {
                 // The rule `lint` applies to `name`, so no other name has runs.
                 if let problem = PlanNameRule.problem(with: argument) {
                     Console.writeError("crplan: error: `\(argument)` is neither a plan file nor a plan name: \(problem)\n")
-                    throw ExitCode(ExitStatus.usageOrIOError)
+                    throw ExitCode(CLIExitCode.usageOrIOError)
                 }
                 return argument
             }
             guard let plan = try PlanLoader.lint(file: argument, environment: nil).plan else {
                 Console.writeError("\(argument): error: the plan has lint errors; run `crplan lint \(argument)`\n")
-                throw ExitCode(ExitStatus.usageOrIOError)
+                throw ExitCode(CLIExitCode.usageOrIOError)
             }
             return plan.name
         }

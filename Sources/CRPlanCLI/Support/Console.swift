@@ -17,6 +17,14 @@ enum Console {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// `value` as JSON on standard output: pretty, keys sorted, slashes as
+    /// they are, and a final newline.
+    static func writeJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+    }
+
     /// Colour only on a terminal, and never when NO_COLOR is set.
     static var standardOutputWantsColor: Bool {
         isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil

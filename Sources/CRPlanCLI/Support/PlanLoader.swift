@@ -14,7 +14,7 @@ enum PlanLoader {
     /// output, in `crplan lint --format json`'s shape, so a caller that
     /// parses standard output always gets JSON.
     static func compile(
-        file: String, environment: [String: String], invalidPlanStatus: Int32 = ExitStatus.failure,
+        file: String, environment: [String: String], invalidPlanStatus: Int32 = CLIExitCode.failure,
         errorsAsJSON: Bool = false
     ) throws -> StepGraph {
         let result = try lint(file: file, environment: environment)
@@ -46,7 +46,7 @@ enum PlanLoader {
             return ValidationResult(plan: nil, diagnostics: [PlanLimits.fileTooLarge(file: file)])
         case .failure(let error):
             Console.writeError("\(file): error: cannot read the plan: \(error.reason)\n")
-            throw ExitCode(ExitStatus.usageOrIOError)
+            throw ExitCode(CLIExitCode.usageOrIOError)
         }
     }
 }

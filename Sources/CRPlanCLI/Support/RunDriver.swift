@@ -18,7 +18,7 @@ enum RunDriver {
     ) async throws {
         let host = SystemHost()
         let graph = try PlanLoader.compile(
-            file: file, environment: host.environment, invalidPlanStatus: ExitStatus.usageOrIOError)
+            file: file, environment: host.environment, invalidPlanStatus: CLIExitCode.usageOrIOError)
         let executorOptions = ExecutorOptions(
             stateDirectory: options.state.resolved(environment: host.environment),
             rollbackOnFailure: rollbackOnFailure,

@@ -50,6 +50,18 @@ enum CRIUArguments {
     static func resolve(_ entries: [String]) -> [Finding] {
         var findings: [Finding] = []
         var index = 0
+        /// Takes the next entry as `use`'s value (`--opt value`, `-D value`);
+        /// false, with a `missingValue` finding, when no entry follows.
+        func takeNextEntry(as use: inout Use) -> Bool {
+            guard index + 1 < entries.count else {
+                findings.append(.missingValue(index: index, written: use.written, option: use.option.name))
+                return false
+            }
+            index += 1
+            use.value = entries[index]
+            use.valueIndex = index
+            return true
+        }
         while index < entries.count {
             let entry = entries[index]
             defer { index += 1 }
@@ -75,13 +87,7 @@ enum CRIUArguments {
                     case .optional:
                         break
                     case .required where attached == nil:
-                        guard index + 1 < entries.count else {
-                            findings.append(.missingValue(index: index, written: written, option: option.name))
-                            continue
-                        }
-                        index += 1
-                        use.value = entries[index]
-                        use.valueIndex = index
+                        guard takeNextEntry(as: &use) else { continue }
                     case .required:
                         break
                     }
@@ -109,13 +115,7 @@ enum CRIUArguments {
                 if !letters.isEmpty {
                     use.value = String(letters)
                 } else if option.argument == .required {
-                    guard index + 1 < entries.count else {
-                        findings.append(.missingValue(index: index, written: entry, option: option.name))
-                        break
-                    }
-                    index += 1
-                    use.value = entries[index]
-                    use.valueIndex = index
+                    guard takeNextEntry(as: &use) else { break }
                 }
                 findings.append(.option(use))
                 break

@@ -1,3 +1,4 @@
+import CRPlanCore
 import Foundation
 
 /// The part of `docker inspect --type container` output crplan relies on,
@@ -122,7 +123,7 @@ public enum DockerInspect {
     /// Exit 1 with "No such container" (or an empty array) is `notFound`;
     /// "Multiple IDs found" or more than one object is `ambiguous`.
     public static func decode(
-        standardOutput: [UInt8], standardError: String, status: ExitStatus, reference: String
+        standardOutput: [UInt8], standardError: String, status: TerminationStatus, reference: String
     ) throws(DockerInspectError) -> DockerContainerInspect {
         let message = standardError.trimmingCharacters(in: .whitespacesAndNewlines)
         if message.contains("Multiple IDs found") { throw .ambiguous(reference: reference, candidates: []) }
@@ -175,7 +176,7 @@ public enum DockerInspectError: Error, Sendable, Hashable, CustomStringConvertib
     /// A prefix (or name) that matches several containers; `candidates` lists them when known.
     case ambiguous(reference: String, candidates: [String])
     /// Docker failed for another reason (daemon down, permission, ...).
-    case failed(reference: String, status: ExitStatus, message: String)
+    case failed(reference: String, status: TerminationStatus, message: String)
     /// The output is not the JSON crplan expects.
     case malformed(reference: String, reason: String)
 
@@ -187,7 +188,7 @@ public enum DockerInspectError: Error, Sendable, Hashable, CustomStringConvertib
             "`\(reference)` matches several containers"
                 + (candidates.isEmpty ? "" : " (\(candidates.joined(separator: ", ")))") + "; use the full id"
         case .failed(let reference, let status, let message):
-            "docker inspect \(reference) \(status): \(message.isEmpty ? "no message" : message)"
+            "docker inspect \(reference) \(status.ended): \(message.isEmpty ? "no message" : message)"
         case .malformed(let reference, let reason):
             "cannot read docker inspect output for \(reference): \(reason)"
         }

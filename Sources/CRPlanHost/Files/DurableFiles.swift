@@ -167,7 +167,7 @@ public enum DurableFiles {
     /// missing, and then its directory is fsynced) with one `write` on an
     /// `O_APPEND` descriptor, then fsyncs the file. A failed or short write,
     /// or a failed fsync, is thrown as is and never retried: the caller must
-    /// treat the file's tail as unknown (see `truncateTornTail`).
+    /// treat the file's tail as unknown.
     public static func append(
         _ bytes: [UInt8], to path: String, permissions: FilePermissions = filePermissions
     ) throws(FileError) {
@@ -202,15 +202,6 @@ public enum DurableFiles {
         }
     }
 
-    /// Appends `line` plus `\n` as one record (see `append`); a line holding
-    /// a newline is refused.
-    public static func appendLine(
-        _ line: String, to path: String, permissions: FilePermissions = filePermissions
-    ) throws(FileError) {
-        guard !line.utf8.contains(UInt8(ascii: "\n")) else { throw .lineContainsNewline(path: path) }
-        try append(Array(line.utf8) + [UInt8(ascii: "\n")], to: path, permissions: permissions)
-    }
-
     /// Cuts the file at `path` to `length` bytes and fsyncs it.
     public static func truncate(_ path: String, toLength length: Int) throws(FileError) {
         let descriptor = try open(path, .writeOnly)
@@ -221,37 +212,6 @@ public enum DurableFiles {
             throw classify(error, operation: "truncate", path: path)
         }
         try sync(descriptor, path: path)
-    }
-
-    /// Cuts an unterminated last line (a write torn by a crash) off the file
-    /// at `path` and fsyncs it. Returns the number of bytes removed (0 when
-    /// the file is empty or ends with `\n`).
-    @discardableResult
-    public static func truncateTornTail(_ path: String) throws(FileError) -> Int {
-        let descriptor = try open(path, .readWrite)
-        defer { try? descriptor.close() }
-        let size = try fileSize(descriptor, path: path)
-        guard size > 0 else { return 0 }
-        var keep: Int64 = 0
-        var end = size
-        let chunk: Int64 = 4096
-        search: while end > 0 {
-            let start = max(0, end - chunk)
-            let bytes = try readRange(descriptor, path: path, offset: start, count: Int(end - start))
-            if start + Int64(bytes.count) == size, bytes.last == UInt8(ascii: "\n") { return 0 }
-            if let index = bytes.lastIndex(of: UInt8(ascii: "\n")) {
-                keep = start + Int64(index) + 1
-                break search
-            }
-            end = start
-        }
-        do {
-            try descriptor.resize(to: keep, retryOnInterrupt: true)
-        } catch {
-            throw classify(error, operation: "truncate", path: path)
-        }
-        try sync(descriptor, path: path)
-        return Int(size - keep)
     }
 
     // MARK: Reading
@@ -353,22 +313,6 @@ public enum DurableFiles {
         let directories = [FilePath(source), FilePath(destination)].compactMap { parentDirectory(of: $0)?.string }
         for directory in Set(directories).sorted() {
             try syncDirectory(directory)
-        }
-    }
-
-    /// Moves `path` out of the way to `<path>.<suffix>` (or `<path>.<suffix>.<n>`
-    /// if that is taken) without overwriting anything. Returns the new path.
-    public static func moveAside(_ path: String, suffix: String) throws(FileError) -> String {
-        var attempt = 0
-        while true {
-            let candidate = attempt == 0 ? "\(path).\(suffix)" : "\(path).\(suffix).\(attempt)"
-            do throws(FileError) {
-                try rename(path, to: candidate)
-                return candidate
-            } catch {
-                guard case .alreadyExists = error, attempt < 1000 else { throw error }
-                attempt += 1
-            }
         }
     }
 

@@ -12,8 +12,6 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
     case notADirectory(path: String)
     /// Something other than a regular file exists where a file is needed.
     case notARegularFile(path: String)
-    /// A line to append contains a newline (a record must be exactly one line).
-    case lineContainsNewline(path: String)
     /// The file is larger than the caller allowed to read.
     case tooLarge(path: String, limit: Int)
     /// The destination of a no-replace rename already exists.
@@ -33,8 +31,6 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path) exists and is not a directory"
         case .notARegularFile(let path):
             "\(path) exists and is not a regular file"
-        case .lineContainsNewline(let path):
-            "refusing to append to \(path): the record contains a newline"
         case .tooLarge(let path, let limit):
             "\(path) is larger than \(limit) bytes"
         case .alreadyExists(let path):

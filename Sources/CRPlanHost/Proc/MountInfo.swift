@@ -1,12 +1,10 @@
 import CRPlanCore
-import Glibc
 import SystemPackage
 
 /// One line of `/proc/<pid>/mountinfo`, with the kernel's octal escapes
 /// (`\040` for a space, `\134` for a backslash, ...) decoded. crplan reads
 /// these lines to learn which container mounts CRIU must be told are
-/// external, where they live on the host, and whether a root file system is
-/// already mounted the way a rebuild wants it.
+/// external, where they live on the host, and what is mounted where.
 public struct MountInfoEntry: Sendable, Hashable {
     public var mountID: Int
     public var parentID: Int
@@ -44,10 +42,11 @@ public struct MountInfoEntry: Sendable, Hashable {
         self.superOptions = superOptions
     }
 
-    /// The value of a `key=value` super option (first occurrence), or nil.
-    public func superOption(_ key: String) -> String? {
-        let prefix = key + "="
-        return superOptions.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    /// The line as the `Host` protocol's `MountEntry` (which also looks up super options).
+    public var mountEntry: MountEntry {
+        MountEntry(
+            mountPoint: mountPoint, root: root, fileSystemType: fileSystemType, source: source,
+            superOptions: superOptions)
     }
 
     /// True for cgroup v1 and v2 hierarchies.
@@ -186,47 +185,6 @@ public struct MountTable: Sendable, Hashable {
         return mounts
     }
 
-    /// Whether an overlay is mounted at `mergedDir` with exactly these
-    /// layers, so a rebuild can skip mounting (idempotent resume). Paths are
-    /// compared after `resolve` (default: the real path when it exists), since
-    /// the kernel may show Docker's short `l/<id>` links instead of the
-    /// `GraphDriver.Data` paths. Options other than the three layers (e.g.
-    /// `uuid=on`, `index=off`) are ignored.
-    public func overlayState(
-        at mergedDir: String, lowerDir: String, upperDir: String, workDir: String,
-        resolve: (String) -> String = MountTable.realPathOrSelf
-    ) -> OverlayMountState {
-        guard let entry = mount(at: mergedDir) else { return .notMounted }
-        guard entry.fileSystemType == "overlay" else {
-            return .mountedDifferently("\(mergedDir) is a \(entry.fileSystemType) mount, not an overlay")
-        }
-        func same(_ a: String?, _ b: String) -> Bool {
-            guard let a else { return false }
-            return a == b || resolve(a) == resolve(b)
-        }
-        let mountedLower = entry.superOption("lowerdir")?.split(separator: ":").map(String.init) ?? []
-        let wantedLower = lowerDir.split(separator: ":").map(String.init)
-        var differences: [String] = []
-        if mountedLower.count != wantedLower.count || !zip(mountedLower, wantedLower).allSatisfy({ same($0, $1) }) {
-            differences.append("lowerdir=\(entry.superOption("lowerdir") ?? "") (want \(lowerDir))")
-        }
-        if !same(entry.superOption("upperdir"), upperDir) {
-            differences.append("upperdir=\(entry.superOption("upperdir") ?? "") (want \(upperDir))")
-        }
-        if !same(entry.superOption("workdir"), workDir) {
-            differences.append("workdir=\(entry.superOption("workdir") ?? "") (want \(workDir))")
-        }
-        if differences.isEmpty { return .mounted }
-        return .mountedDifferently("overlay at \(mergedDir) has " + differences.joined(separator: ", "))
-    }
-
-    /// The canonical path (symbolic links resolved) when it exists, else `path` unchanged.
-    public static func realPathOrSelf(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
     static func normalize(_ path: String) -> String {
         let normalized = FilePath(path).lexicallyNormalized().string
         return normalized.isEmpty ? path : normalized
@@ -235,15 +193,6 @@ public struct MountTable: Sendable, Hashable {
     static func isPrefix(_ root: String, of path: String) -> Bool {
         root == "/" || path == root || path.hasPrefix(root + "/")
     }
-}
-
-/// Whether the root file system a rebuild wants is already there.
-public enum OverlayMountState: Sendable, Hashable {
-    case notMounted
-    /// An overlay with exactly the wanted layers is mounted there.
-    case mounted
-    /// Something else is mounted there; the text says what differs.
-    case mountedDifferently(String)
 }
 
 /// Why a mount table could not be read or used.

@@ -1,3 +1,4 @@
+import CRPlanCore
 import Glibc
 import Subprocess
 import Synchronization
@@ -160,12 +161,12 @@ public struct CommandRunner: Sendable {
 
     struct Finished: Sendable {
         var pid: Int32
-        var status: ExitStatus
+        var status: CRPlanCore.TerminationStatus
         var timedOut: Bool
     }
 
     private enum Race: Sendable {
-        case finished(pid: Int32, status: ExitStatus)
+        case finished(pid: Int32, status: CRPlanCore.TerminationStatus)
         case timerFired
         case timerCancelled
     }
@@ -196,7 +197,7 @@ public struct CommandRunner: Sendable {
                         await onStart(SpawnedProcess(pid: pid, startTime: try? ProcFS().startTime(pid)))
                     }
                 }
-                let status: ExitStatus =
+                let status: CRPlanCore.TerminationStatus =
                     switch result.terminationStatus {
                     case .exited(let code): .exited(code)
                     case .signaled(let signal): .signalled(signal)

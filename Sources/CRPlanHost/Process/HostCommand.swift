@@ -90,7 +90,8 @@ public struct HostCommandResult: Sendable, Hashable {
     /// The program that ran (after the `PATH` lookup).
     public var executablePath: String
     public var pid: Int32
-    public var status: ExitStatus
+    /// `exited` or `signalled`: a timeout is `timedOut`, beside it.
+    public var status: TerminationStatus
     /// The timeout expired and crplan sent SIGTERM (and SIGKILL after the grace period).
     public var timedOut: Bool
     public var duration: Duration
@@ -98,7 +99,7 @@ public struct HostCommandResult: Sendable, Hashable {
     public var standardError: CapturedOutput
 
     public init(
-        argv: [String], executablePath: String, pid: Int32, status: ExitStatus, timedOut: Bool,
+        argv: [String], executablePath: String, pid: Int32, status: TerminationStatus, timedOut: Bool,
         duration: Duration, standardOutput: CapturedOutput, standardError: CapturedOutput
     ) {
         self.argv = argv
@@ -114,28 +115,11 @@ public struct HostCommandResult: Sendable, Hashable {
     /// Exited with status 0 within its time.
     public var succeeded: Bool { status == .exited(0) && !timedOut }
 
-    /// "exited with status 1", "timed out after 30s and was killed by signal 15", ...
+    /// "exited with status 1", "timed out and was stopped (was killed by signal 15 (SIGTERM))", ...
     public var outcome: String {
-        let ended = status.description
+        let ended = status.ended
         guard timedOut else { return ended }
         return "timed out and was stopped (\(ended))"
-    }
-}
-
-/// Exit code or terminating signal of a child.
-public enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
-    case exited(Int32)
-    case signalled(Int32)
-
-    public var description: String {
-        switch self {
-        case .exited(let code): "exited with status \(code)"
-        case .signalled(let signal): "was killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")"
-        }
-    }
-
-    static func signalName(_ signal: Int32) -> String? {
-        [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM"][signal]
     }
 }
 

@@ -258,7 +258,7 @@ struct OpenDescriptors {
 final class StageGroup: Sendable {
     private struct State {
         var pids: [pid_t] = []
-        var statuses: [pid_t: ExitStatus] = [:]
+        var statuses: [pid_t: TerminationStatus] = [:]
         var reaped: Set<pid_t> = []
     }
     private let state = Mutex(State())
@@ -280,7 +280,7 @@ final class StageGroup: Sendable {
 
     /// Waits (on blocking threads, not the cooperative pool) until every
     /// stage has exited; returns their statuses in stage order.
-    func waitAll() async -> [ExitStatus] {
+    func waitAll() async -> [TerminationStatus] {
         let pids = self.pids
         for pid in pids where !state.withLock({ $0.reaped.contains(pid) }) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -316,7 +316,7 @@ final class StageGroup: Sendable {
 public struct PipelineStageResult: Sendable, Hashable {
     public var argv: [String]
     public var pid: Int32
-    public var status: ExitStatus
+    public var status: TerminationStatus
     /// The end of what it wrote to standard error.
     public var standardError: CapturedOutput
 }
@@ -345,7 +345,7 @@ public struct PipelineResult: Sendable, Hashable {
         guard let failure, let index = stages.firstIndex(of: failure) else { return nil }
         let line = HostCommand(argv: failure.argv).displayLine
         let message = failure.standardError.text.trimmingWhitespace
-        return "stage \(index + 1) of \(stages.count) (`\(line)`) \(failure.status)" + (message.isEmpty ? "" : ": " + message)
+        return "stage \(index + 1) of \(stages.count) (`\(line)`) \(failure.status.ended)" + (message.isEmpty ? "" : ": " + message)
     }
 }
 

@@ -1,3 +1,4 @@
+import CRPlanTestSupport
 import Foundation
 import Testing
 
@@ -109,22 +110,8 @@ struct E2EHost: Sendable {
         return Readiness(host: host, problems: [])
     }
 
-    /// `CRPLAN_BINARY_PATH`, else `crplan` beside this test bundle (SwiftPM puts
-    /// both in `.build/<triple>/debug/`), else `<package>/.build/debug/crplan`.
+    /// `CRPLAN_BINARY_PATH`, else the `crplan` SwiftPM built (`CrplanExecutable`).
     static func crplanBinaryPath(_ environment: [String: String]) -> String {
-        if let path = environment["CRPLAN_BINARY_PATH"], !path.isEmpty { return path }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments.first ?? ""
-        var directory = (executable as NSString).deletingLastPathComponent
-        // On some layouts the bundle is a directory: `<dir>/X.xctest/...`.
-        while !directory.isEmpty, directory != "/" {
-            let candidate = directory + "/crplan"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            if !directory.contains(".xctest") { break }
-            directory = (directory as NSString).deletingLastPathComponent
-        }
-        let package = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return package.path + "/.build/debug/crplan"
+        CrplanExecutable.path(environment)
     }
 }

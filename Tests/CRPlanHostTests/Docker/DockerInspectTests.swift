@@ -1,3 +1,4 @@
+import CRPlanCore
 import CRPlanHost
 import Testing
 

@@ -61,50 +61,17 @@ struct DurableFilesTests {
         #expect(try DurableFiles.status(link)?.kind == .regular)
     }
 
-    @Test("appendLine appends newline-terminated records and refuses links and newlines")
-    func appendLine() throws {
+    @Test("append creates the file 0600 and refuses a symbolic link")
+    func appendCreatesPrivateFile() throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         let journal = temp.appending("journal.jsonl")
-        try DurableFiles.appendLine(#"{"a":1}"#, to: journal)
-        try DurableFiles.appendLine(#"{"b":2}"#, to: journal)
-        #expect(try DurableFiles.readText(journal) == "{\"a\":1}\n{\"b\":2}\n")
+        try DurableFiles.append(bytes(#"{"a":1}"# + "\n"), to: journal)
         #expect(try DurableFiles.status(journal)?.permissions == [.ownerRead, .ownerWrite])
-        #expect(throws: FileError.lineContainsNewline(path: journal)) {
-            try DurableFiles.appendLine("x\ny", to: journal)
-        }
         let link = temp.appending("link")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: journal)
-        #expect(throws: FileError.symbolicLink(path: link)) { try DurableFiles.appendLine("z", to: link) }
-        #expect(try DurableFiles.readText(journal) == "{\"a\":1}\n{\"b\":2}\n")
-    }
-
-    @Test(
-        "truncateTornTail cuts an unterminated last line",
-        arguments: [
-            ("a\nb\npar", "a\nb\n", 3),
-            ("a\nb\n", "a\nb\n", 0),
-            ("", "", 0),
-            ("torn", "", 4),
-        ])
-    func truncateTornTail(content: String, expected: String, removed: Int) throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.remove() }
-        let path = temp.appending("journal")
-        try DurableFiles.writeAtomically(content, to: path)
-        #expect(try DurableFiles.truncateTornTail(path) == removed)
-        #expect(try DurableFiles.readText(path) == expected)
-    }
-
-    @Test("truncateTornTail finds the last newline more than one read chunk back")
-    func truncateLongTornTail() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.remove() }
-        let path = temp.appending("journal")
-        let kept = String(repeating: "x", count: 5000) + "\n"
-        try DurableFiles.writeAtomically(kept + String(repeating: "y", count: 9000), to: path)
-        #expect(try DurableFiles.truncateTornTail(path) == 9000)
-        #expect(try DurableFiles.readText(path) == kept)
+        #expect(throws: FileError.symbolicLink(path: link)) { try DurableFiles.append(bytes("z"), to: link) }
+        #expect(try DurableFiles.readText(journal) == "{\"a\":1}\n")
     }
 
     @Test("read enforces its limit and reports a missing file with path and errno text")
@@ -133,8 +100,8 @@ struct DurableFilesTests {
         #expect(try DurableFiles.status(path) == nil)
     }
 
-    @Test("rename refuses to overwrite unless replacing; moveAside picks a free name")
-    func renameAndMoveAside() throws {
+    @Test("rename refuses to overwrite unless replacing")
+    func rename() throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         let a = temp.appending("a"), b = temp.appending("b")
@@ -146,18 +113,6 @@ struct DurableFilesTests {
         #expect(try DurableFiles.readText(b) == "A")
         #expect(try DurableFiles.status(a) == nil)
 
-        let pid = temp.appending("restore.pid")
-        try DurableFiles.writeAtomically("1", to: pid)
-        #expect(try DurableFiles.moveAside(pid, suffix: "stale") == pid + ".stale")
-        try DurableFiles.writeAtomically("2", to: pid)
-        #expect(try DurableFiles.moveAside(pid, suffix: "stale") == pid + ".stale.1")
-        #expect(try DurableFiles.readText(pid + ".stale") == "1")
-        #expect(try DurableFiles.readText(pid + ".stale.1") == "2")
-
-        let dir = temp.appending("images")
-        try DurableFiles.createDirectory(dir)
-        #expect(try DurableFiles.moveAside(dir, suffix: "old") == dir + ".old")
-        #expect(try DurableFiles.status(dir + ".old")?.kind == .directory)
     }
 
     @Test("append writes raw bytes in one durable write; truncate cuts to a length")

@@ -84,20 +84,20 @@ struct TrustedPathTests {
         try withTemp { temp in
             try mkdir(temp.appending("run"), mode: 0o770)
             let journal = temp.appending("run/journal.jsonl")
-            #expect(untrusted { () throws(FileError) in try DurableFiles.appendLine("{}", to: journal) } == temp.appending("run"))
+            #expect(untrusted { () throws(FileError) in try DurableFiles.append(bytes("{}\n"), to: journal) } == temp.appending("run"))
             #expect(try DurableFiles.status(journal) == nil)
 
             try mkdir(temp.appending("elsewhere"))
             try symlink(temp.appending("swapped"), to: temp.appending("elsewhere"), owner: Self.otherUser)
             #expect(untrusted { () throws(FileError) in
-                try DurableFiles.appendLine("{}", to: temp.appending("swapped/journal.jsonl"))
+                try DurableFiles.append(bytes("{}\n"), to: temp.appending("swapped/journal.jsonl"))
             } == temp.appending("swapped"))
             #expect(try DurableFiles.status(temp.appending("elsewhere/journal.jsonl")) == nil)
 
             try mkdir(temp.appending("ok"))
             try symlink(temp.appending("ok/journal.jsonl"), to: temp.appending("elsewhere/j"))
             #expect(throws: FileError.symbolicLink(path: temp.appending("ok/journal.jsonl"))) {
-                try DurableFiles.appendLine("{}", to: temp.appending("ok/journal.jsonl"))
+                try DurableFiles.append(bytes("{}\n"), to: temp.appending("ok/journal.jsonl"))
             }
         }
     }

@@ -1,3 +1,4 @@
+import CRPlanCore
 import CRPlanHost
 import Foundation
 import SystemPackage

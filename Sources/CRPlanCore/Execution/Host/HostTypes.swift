@@ -25,7 +25,9 @@ public struct CommandInvocation: Sendable, Hashable, Codable {
     }
 }
 
-/// How a command ended.
+/// How a command ended: the one model of a process's end, from the host's
+/// runner (which reports `exited` or `signalled`, and a timeout beside it)
+/// to the executor's `CommandResult` (where a timeout is `timedOut`).
 public enum TerminationStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     case exited(Int32)
     case signalled(Int32)
@@ -34,12 +36,27 @@ public enum TerminationStatus: Sendable, Hashable, Codable, CustomStringConverti
 
     public var isSuccess: Bool { self == .exited(0) }
 
+    /// "exit status 1", "killed by signal 9", "timed out".
     public var description: String {
         switch self {
         case .exited(let code): "exit status \(code)"
         case .signalled(let signal): "killed by signal \(signal)"
         case .timedOut: "timed out"
         }
+    }
+
+    /// The end as a predicate, for "`cmd` …": "exited with status 1",
+    /// "was killed by signal 15 (SIGTERM)", "timed out".
+    public var ended: String {
+        switch self {
+        case .exited(let code): "exited with status \(code)"
+        case .signalled(let signal): "was killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")"
+        case .timedOut: "timed out"
+        }
+    }
+
+    static func signalName(_ signal: Int32) -> String? {
+        [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM"][signal]
     }
 }
 
@@ -91,11 +108,10 @@ public struct MountEntry: Sendable, Hashable, Codable {
         self.superOptions = superOptions
     }
 
-    /// The value of a `key=value` super option, if present.
-    public func option(_ key: String) -> String? {
+    /// The value of a `key=value` super option (the first one), or nil.
+    public func superOption(_ key: String) -> String? {
         let prefix = key + "="
-        guard let option = superOptions.first(where: { $0.hasPrefix(prefix) }) else { return nil }
-        return String(option.dropFirst(prefix.count))
+        return superOptions.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 }
 

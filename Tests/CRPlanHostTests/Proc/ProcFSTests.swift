@@ -4,7 +4,7 @@ import Glibc
 import Testing
 
 @Suite("ProcProcess and ProcFS")
-struct ProcessInfoTests {
+struct ProcFSTests {
     @Test("stat parsing survives spaces and parentheses in the process name")
     func parseStat() throws {
         let text = "4242 (we ird) (name) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615\n"

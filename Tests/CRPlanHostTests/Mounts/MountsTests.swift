@@ -2,8 +2,8 @@ import CRPlanHost
 import Glibc
 import Testing
 
-@Suite("Unmount", .tags(.root), .enabled(if: E2E.isRoot, "mounting a tmpfs needs root"))
-struct UnmountTests {
+@Suite("Mounts", .tags(.root), .enabled(if: E2E.isRoot, "mounting a tmpfs needs root"))
+struct MountsTests {
     @Test("unmount removes a mount; a busy or absent mount is a clear error")
     func unmount() async throws {
         let temp = try TemporaryDirectory()
