@@ -24,6 +24,7 @@ extension RunSession {
                 try await context.requireInputs()
                 let outputs = try await step.kind.behavior.run(context)
                 try await context.requireProducts()
+                await emit(.stepRan, step: step.kind, attempt: attempt)
                 let finished = await host.now()
                 let duration = finished.milliseconds(since: started)
                 try await append(.stepSucceeded(.init(step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished)))
@@ -65,6 +66,7 @@ extension RunSession {
             let interrupted = record.state == .running
             let irreversibleFailure = record.state == .failed && record.irreversibleFailure
             guard interrupted || irreversibleFailure else { continue }
+            if interrupted { try await waitForJournaledChild(of: step, record: record) }
             let context = context(for: step, attempt: record.attempts, started: record.startedAt ?? Timestamp(millisecondsSinceEpoch: 0))
             let decision: ProbeDecision
             do {
