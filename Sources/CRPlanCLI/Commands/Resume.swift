@@ -9,7 +9,8 @@ extension CRPlan {
             discussion: """
                 A step journaled as started but not finished is probed first (dump: log and images; \
                 rebuild-rootfs: mountinfo; restore: pidfile and live process), so a resume never dumps \
-                twice or restores a second copy. Refuses when the plan changed since the run started.
+                twice or restores a second copy. Refuses when the plan changed since the run started, \
+                unless --force-changed-plan.
 
                 Exit status: as for apply; 2 also when there is no unfinished run or the plan changed.
                 """
@@ -20,8 +21,11 @@ extension CRPlan {
 
         @OptionGroup var run: RunOptions
 
+        @Flag(help: "Resume even though the plan's steps changed since the run started (warned about and journaled).")
+        var forceChangedPlan = false
+
         func run() async throws {
-            try await RunDriver.run(.resume, file: file, options: run)
+            try await RunDriver.run(.resume, file: file, options: run, forceChangedPlan: forceChangedPlan)
         }
     }
 }

@@ -14,7 +14,8 @@ extension CRPlan {
                 PLAN is a plan file or a plan name; without it every plan with a run folder is shown.
 
                 Exit status: 0 shown; 1 the plan has no run; 2 usage error, unreadable plan or journal; \
-                4 the journal is corrupt.
+                4 a journal is corrupt (the other plans, and the readable lines of that journal, are still shown, \
+                and the damaged plan is named on standard error).
                 """
         )
 
@@ -33,6 +34,8 @@ extension CRPlan {
                 crplanVersion: CRPlan.configuration.version)
             let executor = Executor(host: host, options: options)
             var statuses: [RunStatus] = []
+            var problems: [(planName: String, reason: String)] = []
+            var problemExit: Int32 = 4
             do {
                 if let plan {
                     let name = try planName(plan)
@@ -41,22 +44,33 @@ extension CRPlan {
                         throw ExitCode(CLIExitCode.failure)
                     }
                     statuses = [status]
+                    problems = status.corruption.map { [(name, "\(status.journalPath): journal is corrupt at \($0)")] } ?? []
                 } else {
-                    statuses = try await executor.statusOfAllPlans()
+                    let all = try await executor.statusOfEveryPlan()
+                    statuses = all.statuses
+                    problems = all.problems
+                    problemExit = all.failures.map(\.error.exitCode).max().map { max($0, 4) } ?? 4
                 }
             } catch let error as ExecutorError {
                 Console.writeError("crplan: error: \(error.description)\n")
                 throw ExitCode(error.exitCode)
             }
+            defer {
+                // Every other plan is shown; each damaged one is named with why.
+                for problem in problems {
+                    Console.writeError("crplan: plan \(problem.planName): \(problem.reason)\n")
+                }
+            }
             switch format {
             case .json:
                 if plan == nil { try Console.writeJSON(statuses) } else { try Console.writeJSON(statuses[0]) }
             case .text:
-                if statuses.isEmpty {
+                if statuses.isEmpty, problems.isEmpty {
                     Console.writeError("crplan: no runs in \(options.stateDirectory)\n")
                 }
                 Console.write(statuses.map(StatusText.render).joined(separator: "\n"))
             }
+            if !problems.isEmpty { throw ExitCode(problemExit) }
         }
 
         /// A readable plan file gives its `name`; anything else is taken as a plan name.
@@ -90,6 +104,13 @@ enum StatusText {
         ]
         if let facts = run.facts {
             lines.append("  container id \(facts.id), pid \(facts.pid), storage \(facts.driver), root \(facts.rootfs)")
+        }
+        if let corruption = status.corruption {
+            lines.append("  THE JOURNAL IS CORRUPT at \(corruption): below is what the lines before it say; apply, resume and "
+                + "rollback touch nothing until it is moved aside (check the container, images and mounts by hand first)")
+        }
+        if let forced = run.forcedPlanChanges, !forced.isEmpty {
+            lines.append("  resumed with a changed plan (--force-changed-plan): \(forced.joined(separator: ", "))")
         }
         if let summary = status.summary?.line, !summary.isEmpty {
             lines.append("  \(summary)")

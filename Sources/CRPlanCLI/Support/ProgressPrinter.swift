@@ -76,7 +76,7 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
             return "crplan: run \(event.runID) of plan \(event.planName)"
         case .runResumed:
             return "crplan: resuming run \(event.runID) of plan \(event.planName)"
-        case .stepStarted, .commandFinished:
+        case .stepStarted, .commandFinished, .commandSpawned, .stepRan:
             return nil
         case .commandStarted:
             return verbose ? "      $ \(event.message ?? "")" : nil

@@ -14,17 +14,18 @@ enum RunDriver {
 
     static func run(
         _ action: Action, file: String, options: RunOptions,
-        rollbackOnFailure: Bool = true, keepExistingCheckpoint: Bool = false
+        rollbackOnFailure: Bool = true, keepExistingCheckpoint: Bool = false, forceChangedPlan: Bool = false
     ) async throws {
         let host = SystemHost()
         let graph = try PlanLoader.compile(
             file: file, environment: host.environment, invalidPlanStatus: CLIExitCode.usageOrIOError)
-        let executorOptions = ExecutorOptions(
+        var executorOptions = ExecutorOptions(
             stateDirectory: options.state.resolved(environment: host.environment),
             rollbackOnFailure: rollbackOnFailure,
             keepExistingCheckpoint: keepExistingCheckpoint,
             crplanVersion: CRPlan.configuration.version
         )
+        executorOptions.forceChangedPlan = forceChangedPlan
         let printer = ProgressPrinter(format: options.events, verbose: options.verbose, file: file, environment: host.environment)
         let executor = Executor(host: host, options: executorOptions, observer: printer)
         let report: RunReport

@@ -11,6 +11,10 @@ public struct ExecutionEvent: Sendable, Hashable, Codable {
         case stepFinished = "step-finished"
         /// A step is about to run one of its commands (`message` is the argv, shell-quoted for reading).
         case commandStarted = "command-started"
+        /// The command's process exists and its pid and start time are journaled (`message` names the pid).
+        case commandSpawned = "command-spawned"
+        /// The step's work is done and checked; its `step-succeeded` record is not written yet.
+        case stepRan = "step-ran"
         /// The command ended (`message` says how).
         case commandFinished = "command-finished"
         /// Not run: done earlier (journal), or found done by a probe.

@@ -68,7 +68,9 @@ public struct Executor: Sendable {
         let folder = try runFolder(for: graph)
         let digest = try planDigest(graph)
         return try await withLocks { locks throws(ExecutorError) in
-            let (contents, state) = try await unfinishedRun(graph, folder: folder, digest: digest, locks: locks)
+            let (contents, state) = try await unfinishedRun(
+                graph, folder: folder, digest: digest, locks: locks, allowChangedPlan: options.forceChangedPlan)
+            let forced = state.planDigest != digest
             switch state.phase {
             case .rollingBack:
                 throw .rollbackPending(planName: graph.planName, runID: state.runID, phase: state.phase)
@@ -79,9 +81,14 @@ public struct Executor: Sendable {
             }
             let session = try await openSession(graph, folder: folder, command: .resume, locks: locks, existing: contents, start: nil)
             try await journaled(folder) { () async throws(JournalError) in
-                try await session.append(.runResumed(.init(crplanVersion: options.crplanVersion, at: await host.now())))
+                try await session.append(.runResumed(.init(
+                    crplanVersion: options.crplanVersion, at: await host.now(), forcedPlanDigest: forced ? digest : nil)))
             }
             await session.emit(.runResumed, message: "resuming run \(state.runID) (\(state.phase.rawValue))")
+            if forced {
+                await session.emit(.note, message: "warning: the steps of plan \(graph.planName) changed since run \(state.runID) started "
+                    + "(digest \(state.planDigest), now \(digest)); resuming anyway as forced (--force-changed-plan), journaled with the new digest")
+            }
             try await session.probeInterruptedSteps(forRollback: false)
             return try await journaled(folder) { () async throws(JournalError) in
                 try await session.finish(try await session.runRemainingSteps())
@@ -112,7 +119,22 @@ public struct Executor: Sendable {
     public func status(planName: String) async throws(ExecutorError) -> RunStatus? {
         guard RunFolder.isValidPlanName(planName) else { throw .invalidPlanName(planName) }
         let folder = RunFolder(stateDirectory: options.stateDirectory, planName: planName)
-        guard let contents = try await readJournal(folder), let run = RunState(records: contents.records) else { return nil }
+        var corruption: String?
+        let read: JournalContents?
+        do {
+            read = try await readJournal(folder)
+        } catch {
+            // A damaged middle line: show what the lines before it say.
+            guard case .journal(.corrupt(_, let line, let reason)) = error, let prefix = try await readJournalPrefix(folder, before: line) else {
+                throw error
+            }
+            read = prefix
+            corruption = "line \(line): \(reason)"
+        }
+        guard let contents = read, let run = RunState(records: contents.records) else {
+            if let corruption { throw .journal(.corrupt(path: folder.journal, line: 1, reason: corruption)) }
+            return nil
+        }
         var history: [String] = []
         do {
             if try await host.fileType(at: folder.historyDirectory) == .directory {
@@ -127,25 +149,42 @@ public struct Executor: Sendable {
         return RunStatus(
             planName: planName, journalPath: folder.journal, run: run,
             tornLastLine: contents.tornLine.map { "line \($0.line): \($0.reason)" }, history: history,
-            summary: CheckpointRunSummary(run: run)
+            summary: CheckpointRunSummary(run: run), corruption: corruption
         )
     }
 
+    /// The status of every plan with a run folder, by plan name; a plan
+    /// whose journal cannot be read is listed with why, and the others are
+    /// still shown.
+    public func statusOfEveryPlan() async throws(ExecutorError) -> AllPlansStatus {
+        var report = AllPlansStatus(statuses: [], failures: [])
+        for name in try await planNamesWithRunFolders() {
+            do {
+                if let status = try await status(planName: name) { report.statuses.append(status) }
+            } catch {
+                report.failures.append(.init(planName: name, error: error))
+            }
+        }
+        return report
+    }
+
     /// The status of every plan with a run folder, by plan name.
+    /// Throws the first plan's error when one cannot be read (`statusOfEveryPlan` lists them instead).
     public func statusOfAllPlans() async throws(ExecutorError) -> [RunStatus] {
+        let report = try await statusOfEveryPlan()
+        if let failure = report.failures.first { throw failure.error }
+        return report.statuses
+    }
+
+    /// The names of the plans with a run folder, sorted.
+    func planNamesWithRunFolders() async throws(ExecutorError) -> [String] {
         let runs = RunFolder(stateDirectory: options.stateDirectory, planName: "_").runsDirectory
-        let names: [String]
         do {
             guard try await host.fileType(at: runs) == .directory else { return [] }
-            names = try await host.listDirectory(at: runs)
+            return try await host.listDirectory(at: runs).filter(RunFolder.isValidPlanName).sorted()
         } catch {
             throw .stateDirectory(path: runs, error: error)
         }
-        var result: [RunStatus] = []
-        for name in names.sorted() where RunFolder.isValidPlanName(name) {
-            if let status = try await status(planName: name) { result.append(status) }
-        }
-        return result
     }
 }
 
@@ -222,6 +261,25 @@ extension Executor {
         }
     }
 
+    /// The journal's lines before the damaged line `line` (which the reader
+    /// accepted in order, so they parse), or nil when there are none.
+    func readJournalPrefix(_ folder: RunFolder, before line: Int) async throws(ExecutorError) -> JournalContents? {
+        guard line > 1 else { return nil }
+        let bytes: [UInt8]
+        do {
+            bytes = try await host.readFile(at: folder.journal)
+        } catch {
+            throw .journal(.unreadable(path: folder.journal, reason: error.description))
+        }
+        var end = 0
+        var lines = 0
+        while lines < line - 1, let newline = bytes[end...].firstIndex(of: UInt8(ascii: "\n")) {
+            end = newline + 1
+            lines += 1
+        }
+        return try? JournalReader.parse(Array(bytes[..<end]), path: folder.journal)
+    }
+
     /// Moves a finished run's journal to `history/<run-id>.jsonl`.
     func archive(_ folder: RunFolder, runID: String) async throws(ExecutorError) {
         do {
@@ -235,7 +293,9 @@ extension Executor {
 
     /// The plan's unfinished run for resume/rollback: the plan lock, the
     /// journal, the digest check, and the container locks.
-    func unfinishedRun(_ graph: StepGraph, folder: RunFolder, digest: String, locks: LockSet) async throws(ExecutorError) -> (JournalContents, RunState) {
+    func unfinishedRun(
+        _ graph: StepGraph, folder: RunFolder, digest: String, locks: LockSet, allowChangedPlan: Bool = false
+    ) async throws(ExecutorError) -> (JournalContents, RunState) {
         let folderType: FileType?
         do {
             folderType = try await host.fileType(at: folder.path)
@@ -251,7 +311,7 @@ extension Executor {
         guard !state.isFinished else {
             throw .runFinished(planName: graph.planName, runID: state.runID, phase: state.phase)
         }
-        guard state.planDigest == digest else {
+        guard state.planDigest == digest || allowChangedPlan else {
             throw .planChanged(planName: graph.planName, runID: state.runID, journaled: state.planDigest, current: digest)
         }
         for key in [graph.container.value, state.facts?.id].compactMap({ $0 }) {

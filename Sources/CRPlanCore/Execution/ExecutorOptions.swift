@@ -10,6 +10,9 @@ public struct ExecutorOptions: Sendable, Hashable {
     public var keepExistingCheckpoint: Bool
     /// Recorded in the journal.
     public var crplanVersion: String
+    /// `resume --force-changed-plan`: resume even though the plan's steps
+    /// changed since the run started (warned about and journaled).
+    public var forceChangedPlan: Bool = false
 
     public init(
         stateDirectory: String = RunFolder.defaultStateDirectory,

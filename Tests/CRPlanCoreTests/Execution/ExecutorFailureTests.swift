@@ -269,7 +269,7 @@ import Testing
 
     @Test func journalWriteFailureIsFatalAndNamesTheJournal() async throws {
         var world = Scenario.world()
-        world.fail(.append, pathContains: "journal.jsonl", after: 6, error: .io(operation: "fsync", path: Scenario.journal, message: "No space left on device"))
+        world.fail(.append, pathContains: "journal.jsonl", after: 8, error: .io(operation: "fsync", path: Scenario.journal, message: "No space left on device"))
         let host = FakeHost(world)
         do {
             _ = try await Scenario.executor(host).apply(Scenario.graph())

@@ -112,7 +112,7 @@ struct StepContext {
             workingDirectory: try command.workingDirectory.map { try literal($0, "the working directory") }
         )
         await session.emit(.commandStarted, step: step.kind, attempt: attempt, message: ShellQuoting.line(argv))
-        let result = try await host.run(invocation)
+        let result = try await runJournalingChild(invocation)
         await session.emit(.commandFinished, step: step.kind, attempt: attempt, message: result.status.description)
         return .init(invocation: invocation, purpose: command.purpose, result: result)
     }

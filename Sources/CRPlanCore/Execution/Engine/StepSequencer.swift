@@ -24,6 +24,7 @@ extension RunSession {
                 try await context.requireInputs()
                 let outputs = try await step.kind.behavior.run(context)
                 try await context.requireProducts()
+                await emit(.stepRan, step: step.kind, attempt: attempt)
                 let (measurements, notes) = await context.measureImages()
                 let finished = await host.now()
                 let duration = finished.milliseconds(since: started)
@@ -71,6 +72,7 @@ extension RunSession {
             let interrupted = record.state == .running
             let irreversibleFailure = record.state == .failed && record.irreversibleFailure
             guard interrupted || irreversibleFailure else { continue }
+            if interrupted { try await waitForJournaledChild(of: step, record: record) }
             let context = context(for: step, attempt: record.attempts, started: record.startedAt ?? Timestamp(millisecondsSinceEpoch: 0))
             let decision: ProbeDecision
             do {

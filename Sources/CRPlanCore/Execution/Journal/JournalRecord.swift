@@ -78,6 +78,9 @@ public enum JournalRecord: Sendable, Hashable, Codable {
     public struct RunResumed: Sendable, Hashable, Codable {
         public var crplanVersion: String
         public var at: Timestamp
+        /// Set when the operator forced the resume of a changed plan
+        /// (`--force-changed-plan`): the digest of the plan it went on with.
+        public var forcedPlanDigest: String?
     }
 
     public struct RollbackStarted: Sendable, Hashable, Codable {

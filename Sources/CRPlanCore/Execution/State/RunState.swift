@@ -42,6 +42,8 @@ public struct RunState: Sendable, Hashable, Codable {
     /// The last rollback stopped at a point of no return: the way on is `resume`.
     public var rollForward: Bool
     public var resumes: Int
+    /// Digests of changed plans a resume was forced to go on with (`--force-changed-plan`), oldest first.
+    public var forcedPlanChanges: [String]?
 
     /// Nil when `records` does not begin with `run-started`.
     public init?(records: [JournalRecord]) {
@@ -123,8 +125,12 @@ public struct RunState: Sendable, Hashable, Codable {
                 $0.irreversibleFailure = failed.irreversible
             }
             phase = .stepFailed
-        case .runResumed:
+        case .runResumed(let resumed):
             resumes += 1
+            if let digest = resumed.forcedPlanDigest {
+                planDigest = digest
+                forcedPlanChanges = (forcedPlanChanges ?? []) + [digest]
+            }
             phase = .inProgress
             notes = []
             rollForward = false

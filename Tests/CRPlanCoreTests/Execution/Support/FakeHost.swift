@@ -40,7 +40,28 @@ actor FakeHost: CRPlanCore.Host {
     // MARK: Commands
 
     func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
+        try await run(invocation, onStart: { _ in })
+    }
+
+    /// Starts a fake child (a live process with a pid and start time),
+    /// reports it, then lets the handler answer; the child is gone when the
+    /// command returns unless the handler made it linger.
+    func run(
+        _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
+    ) async throws(HostError) -> CommandResult {
         try sideEffect(.run(invocation.argv), .run, invocation.argv.joined(separator: " "))
+        let child = StartedChild(pid: world.nextChildPid, startTime: world.nextChildStartTime)
+        world.nextChildPid += 1
+        world.nextChildStartTime += 1
+        world.processes[child.pid] = RunningProcess(
+            pid: child.pid, parentPID: world.ownPID, commandLine: invocation.argv, startTime: child.startTime)
+        world.startedChildren.append(child)
+        await onStart(child)
+        world.currentChild = child
+        defer {
+            world.currentChild = nil
+            if world.lingering?.pid != child.pid { world.processes[child.pid] = nil }
+        }
         world.clock += world.commandDuration
         if let reference = FakeWorld.inspectedReference(invocation.argv) {
             let result = world.inspect(reference)
@@ -226,6 +247,16 @@ actor FakeHost: CRPlanCore.Host {
     func sleep(for duration: Duration) async {
         world.calls.append(.sleep(duration.wholeMilliseconds))
         world.clock += duration.wholeMilliseconds
+        if var lingering = world.lingering, let polls = lingering.pollsLeft {
+            if polls <= 1 {
+                world.lingering = nil
+                world.processes[lingering.pid] = nil
+                lingering.onExit(&world)
+            } else {
+                lingering.pollsLeft = polls - 1
+                world.lingering = lingering
+            }
+        }
     }
 }
 

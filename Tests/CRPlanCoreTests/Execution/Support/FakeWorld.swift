@@ -51,6 +51,24 @@ struct FakeWorld: Sendable {
     /// Every call, side effects and reads, in order.
     var calls: [HostCall] = []
 
+    /// A child that outlives the command that started it (a `criu dump`
+    /// still running after crplan died): it ends after `pollsLeft` host
+    /// sleeps (never when nil), doing `onExit` to the world as it ends.
+    struct LingeringChild: Sendable {
+        var pid: Int
+        var pollsLeft: Int?
+        var onExit: @Sendable (inout FakeWorld) -> Void = { _ in }
+    }
+
+    /// Pids and start times the fake gives the children of commands.
+    var nextChildPid = 30_000
+    var nextChildStartTime: UInt64 = 900_000
+    /// Every child reported through `onStart`, in order.
+    var startedChildren: [StartedChild] = []
+    /// The child of the command running now (handlers may make it linger).
+    var currentChild: StartedChild?
+    var lingering: LingeringChild?
+
     /// Crash simulation: the side effect with this 1-based index (and all
     /// after it) fails, as if crplan died just before it.
     var crashAtSideEffect: Int?

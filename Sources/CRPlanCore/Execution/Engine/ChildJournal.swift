@@ -1,0 +1,111 @@
+/// The child a step's command started, as journaled (`step-progress`) the
+/// moment it exists: its pid, its start time and its command line. After a
+/// crash, a resume or rollback finds it in the interrupted attempt's
+/// progress values and never runs the step again while that very process
+/// (same pid, same start time) lives.
+struct JournaledChild: Sendable, Hashable {
+    static let pidKey = "child.pid"
+    static let startTimeKey = "child.startTime"
+    static let commandKey = "child.command"
+
+    var pid: Int
+    var startTime: UInt64
+    var command: String
+
+    /// The progress values that journal `child` started by `argv`.
+    static func progressValues(_ child: StartedChild, argv: [String]) -> [String: String] {
+        var values = [pidKey: String(child.pid), commandKey: ShellQuoting.line(argv)]
+        if let startTime = child.startTime { values[startTimeKey] = String(startTime) }
+        return values
+    }
+
+    /// The child in a step's journaled values: nil unless the pid is a
+    /// plausible process id and a start time was recorded (a child already
+    /// gone when it was reported has none, and nothing to wait for).
+    init?(values: [String: String]) {
+        guard let pidText = values[Self.pidKey], let pid = Int(pidText), pid > 1, pid <= 4_194_304,
+              let startText = values[Self.startTimeKey], let startTime = UInt64(startText) else { return nil }
+        self.pid = pid
+        self.startTime = startTime
+        command = String((values[Self.commandKey] ?? "?").prefix(300))
+    }
+}
+
+extension StepContext {
+    /// `host.run(invocation)`, journaling the child's pid and start time as
+    /// step progress as soon as the host reports it, before crplan waits for
+    /// the child. The host waits for the child only once the record is
+    /// durable. A journal failure ends the step once the child has ended
+    /// (it is never left unwaited-for).
+    func runJournalingChild(_ invocation: CommandInvocation) async throws -> CommandResult {
+        let (starts, startSink) = AsyncStream<StartedChild>.makeStream()
+        let (journaled, journaledSink) = AsyncStream<Void>.makeStream()
+        let host = self.host
+        async let outcome: Result<CommandResult, HostError> = {
+            defer { startSink.finish() }
+            do throws(HostError) {
+                return .success(try await host.run(invocation) { child in
+                    startSink.yield(child)
+                    startSink.finish()
+                    for await _ in journaled { break }
+                })
+            } catch {
+                return .failure(error)
+            }
+        }()
+        var journalError: JournalError?
+        for await child in starts {
+            do {
+                try await progress(JournaledChild.progressValues(child, argv: invocation.argv))
+                await session.emit(.commandSpawned, step: step.kind, attempt: attempt, message: "pid \(child.pid)")
+            } catch let error as JournalError {
+                journalError = error
+            } catch {
+                journalError = .writeFailed(path: session.folder.journal, reason: String(describing: error))
+            }
+            break
+        }
+        journaledSink.finish()
+        let result = try await outcome.get()
+        if let journalError { throw journalError }
+        return result
+    }
+}
+
+extension RunSession {
+    /// Before an interrupted step is probed: if its attempt journaled a
+    /// child that still runs (same pid and start time), wait for it to end
+    /// within the step's time limit, polling; if it outlives that, stop and
+    /// name it. Never lets a resume or rollback act beside a live `criu dump`.
+    func waitForJournaledChild(of step: Step, record: StepRecord) async throws(ExecutorError) {
+        guard record.state == .running, let child = JournaledChild(values: record.outputs) else { return }
+        guard await isAlive(child) else { return }
+        let now = await host.now()
+        let started = record.startedAt ?? now
+        let deadline = started.adding(milliseconds: Int64(step.timeout.milliseconds))
+        let poll = Duration.milliseconds(Self.childPollMilliseconds)
+        await emit(.note, step: step.kind, message: "the interrupted attempt's child pid \(child.pid) (`\(child.command)`) still runs: waiting for it to end")
+        while await isAlive(child) {
+            let now = await host.now()
+            guard now.millisecondsSinceEpoch < deadline.millisecondsSinceEpoch else {
+                throw .needsOperator(
+                    planName: planName, step: step.kind,
+                    message: "pid \(child.pid) (`\(child.command)`), started by the interrupted attempt, still runs past the step's time limit "
+                        + "(\(step.timeout)): crplan will not run the step again beside it. Find out what it is doing (its log in the "
+                        + "image dir), let it end or kill it (kill \(child.pid)), then resume or roll back"
+                )
+            }
+            await host.sleep(for: poll)
+        }
+        await emit(.note, step: step.kind, message: "pid \(child.pid) ended; probing what the interrupted attempt did")
+    }
+
+    static let childPollMilliseconds = 200
+
+    private func isAlive(_ child: JournaledChild) async -> Bool {
+        guard let process = await host.process(child.pid) else { return false }
+        // A host that cannot read the start time: assume it is that child (bounded by the time limit).
+        guard let startTime = process.startTime else { return true }
+        return startTime == child.startTime
+    }
+}
