@@ -41,7 +41,7 @@ write=1
 for arg in "$@"; do
     case $arg in
         --no-write) write=0 ;;
-        -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         *) echo "bench/downtime.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done
