@@ -5,11 +5,22 @@
 #
 #   bench/downtime.sh              provision/reuse the host, build crplan (release), measure, update docs/benchmarks.md
 #   bench/downtime.sh --no-write   measure and print, leave docs/benchmarks.md alone
+#   BASELINE=/path/to/old/crplan bench/downtime.sh
+#                                  before/after: every mode with both binaries each round
 #
 # Environment: RUNS (measured roundtrips per mode, default 10), WARMUP (unmeasured
 # rounds first, default 1), CRPLAN (use this binary instead of building),
 # PROBE_MS (probe poll interval, default 2), KEEP=1 (keep the temp dir: plans,
-# images, state, events). Needs root, python3, GNU date.
+# images, state, events), BASELINE (an older crplan to compare against; see
+# below), TRACE (1: record process fork/exec/exit with `perf record` to time
+# crplan's own work outside the programs it spawns; default 1 with BASELINE
+# when perf works, else 0). Needs root, python3, GNU date.
+#
+# With BASELINE, each round runs each mode twice on fresh containers, once
+# with CRPLAN ("new") and once with BASELINE ("old"), the same plan text,
+# alternating which binary goes first; bench/write_downtime.py then writes the
+# "Executor refactor: downtime before/after" section of docs/benchmarks.md
+# (its own markers) and leaves the single-binary section alone.
 #
 # Each roundtrip: a fresh counter container (`docker run -d --network none
 # busybox` appending 0,1,2,... to /foo every 20 ms), a plan with every host
@@ -30,7 +41,7 @@ write=1
 for arg in "$@"; do
     case $arg in
         --no-write) write=0 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         *) echo "bench/downtime.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done
@@ -59,6 +70,18 @@ else
     crplan=$(swift build -c release --scratch-path .build-release --show-bin-path)/crplan
 fi
 "$crplan" apply --help >/dev/null 2>&1 || { echo "bench/downtime.sh: $crplan has no working 'apply'" >&2; exit 2; }
+# binaries: "label=path" pairs; without BASELINE only the one under test (runs keep their old names).
+binaries=("new=$crplan")
+if [ -n "${BASELINE:-}" ]; then
+    "$BASELINE" apply --help >/dev/null 2>&1 || { echo "bench/downtime.sh: BASELINE $BASELINE has no working 'apply'" >&2; exit 2; }
+    binaries+=("old=$BASELINE")
+fi
+TRACE=${TRACE:-}
+if [ -z "$TRACE" ]; then
+    TRACE=0
+    if [ -n "${BASELINE:-}" ] && command -v perf >/dev/null \
+        && perf record -q -e sched:sched_process_exit -a -o /dev/null -- true >/dev/null 2>&1; then TRACE=1; fi
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/crplan-downtime.XXXXXX")
 runs_dir=$work/runs
@@ -66,6 +89,7 @@ mkdir -p "$runs_dir"
 started=$work/containers   # "<docker host> <id> <root> <pidfile>" of every container this script started
 : >"$started"
 probe_pid=""
+perf_pid=""
 problems=()
 
 # --- process and container helpers (by pid and id only) -------------------------
@@ -152,10 +176,19 @@ stop_probe() {
     fi
 }
 
-# On any exit: stop the probe, clean up every container still there, remove the temp dir.
+stop_perf() {
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid" 2>/dev/null || true
+        wait "$perf_pid" 2>/dev/null || true
+        perf_pid=""
+    fi
+}
+
+# On any exit: stop the probe (and perf), clean up every container still there, remove the temp dir.
 on_exit() {
     local status=$? host id
     stop_probe
+    stop_perf
     while read -r host id root pidfile; do
         if docker_on "$host" inspect --type container "$id" >/dev/null 2>&1; then
             cleanup_container "$host" "$id" "$root" "$pidfile"
@@ -169,15 +202,17 @@ trap 'exit 130' INT TERM
 
 # --- one roundtrip ----------------------------------------------------------------
 
-roundtrip() {  # mode, label ("warmup-1" or "run-03"), measured (0/1)
-    local mode=$1 label=$2 measured=$3
-    local host home driver kind run id root writable foo plan pidfile t0 t1 rc=0 end_lines
+roundtrip() {  # mode, label ("warmup-1" or "run-03"), measured (0/1), binary ("new=PATH" or "old=PATH")
+    local mode=$1 label=$2 measured=$3 binary=${4%%=*} exe=${4#*=}
+    local host home driver kind run id root writable foo plan pidfile t0 t1 rc=0 end_lines apply_pid name
     case $mode in
         external-overlay2) host=$DOCKER_HOST; home=$DOCKER_HOME; driver=overlay2; kind=external ;;
         external-vfs) host=$CRPLAN_VFS_DOCKER_HOST; home=$CRPLAN_VFS_DOCKER_HOME; driver=vfs; kind=external ;;
         native-overlay2) host=$DOCKER_HOST; home=$DOCKER_HOME; driver=overlay2; kind=native ;;
     esac
-    run=$runs_dir/$mode-$label
+    name=$mode-$label
+    [ -n "${BASELINE:-}" ] && name=$name-$binary
+    run=$runs_dir/$name
     mkdir -p "$run"
     pidfile=$run/counter.pid
 
@@ -192,7 +227,7 @@ roundtrip() {  # mode, label ("warmup-1" or "run-03"), measured (0/1)
     {
         echo "# written by bench/downtime.sh"
         echo "version: 1"
-        echo "name: downtime-$mode-$label"
+        echo "name: downtime-$name"
         echo "container: \"$id\""
         echo "operation: roundtrip"
         echo "mode: $kind"
@@ -224,8 +259,11 @@ roundtrip() {  # mode, label ("warmup-1" or "run-03"), measured (0/1)
     for ((tick = 0; tick < 500; tick++)); do [ -e "$run/probe.ready" ] && break; sleep 0.01; done
     [ -e "$run/probe.ready" ] || { echo "bench/downtime.sh: the probe did not start" >&2; exit 1; }
 
+    # In the background only to learn timeout's pid: perf's records name crplan as its child.
     t0=$(date +%s%N)
-    timeout 120 "$crplan" apply "$run/plan.yaml" --events json --state-dir "$run/state" >"$run/events.jsonl" 2>"$run/stderr" || rc=$?
+    timeout 120 "$exe" apply "$run/plan.yaml" --events json --state-dir "$run/state" >"$run/events.jsonl" 2>"$run/stderr" &
+    apply_pid=$!
+    wait "$apply_pid" || rc=$?
     t1=$(date +%s%N)
 
     # Let the probe see the restored workload write on (10 more values), then stop it.
@@ -238,9 +276,9 @@ roundtrip() {  # mode, label ("warmup-1" or "run-03"), measured (0/1)
     local restored_alive=0
     [ -n "$pid" ] && alive "$pid" && in_container_cgroup "$pid" "$id" && restored_alive=1
 
-    printf '{"mode":"%s","label":"%s","measured":%s,"container":"%s","exit_status":%s,"apply_start_ns":%s,"apply_end_ns":%s,"restored_pid":"%s","restored_alive":%s}\n' \
-        "$mode" "$label" "$measured" "$id" "$rc" "$t0" "$t1" "$pid" "$restored_alive" >"$run/meta.json"
-    printf '%-18s %-9s exit %s, apply %4d ms, restored pid %s (%s)\n' "$mode" "$label" "$rc" $(((t1 - t0) / 1000000)) \
+    printf '{"mode":"%s","label":"%s","measured":%s,"binary":"%s","crplan":"%s","timeout_pid":%s,"container":"%s","exit_status":%s,"apply_start_ns":%s,"apply_end_ns":%s,"restored_pid":"%s","restored_alive":%s}\n' \
+        "$mode" "$label" "$measured" "$binary" "$exe" "$apply_pid" "$id" "$rc" "$t0" "$t1" "$pid" "$restored_alive" >"$run/meta.json"
+    printf '%-18s %-9s %s exit %s, apply %4d ms, restored pid %s (%s)\n' "$mode" "$label" "$binary" "$rc" $(((t1 - t0) / 1000000)) \
         "${pid:-none}" "$([ $restored_alive = 1 ] && echo alive || echo NOT alive)" >&2
 
     cleanup_container "$host" "$id" "$root" "$pidfile"
@@ -248,16 +286,31 @@ roundtrip() {  # mode, label ("warmup-1" or "run-03"), measured (0/1)
 
 # --- the rounds -------------------------------------------------------------------
 
+if [ "$TRACE" = 1 ]; then
+    # Scheduler tracepoints only (no sampling): fork, exec and exit of every process, on CLOCK_MONOTONIC.
+    perf record -q -k CLOCK_MONOTONIC -e sched:sched_process_fork -e sched:sched_process_exec -e sched:sched_process_exit \
+        -a -o "$work/sched.data" >"$work/perf.log" 2>&1 &
+    perf_pid=$!
+    sleep 1
+    alive "$perf_pid" || { cat "$work/perf.log" >&2; echo "bench/downtime.sh: perf record did not start (TRACE=0 to go without)" >&2; exit 1; }
+fi
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+uptime_start=$(uptime)
 began=$(date +%s)
-say "measuring: $WARMUP warm-up round(s), then $RUNS rounds of ${MODES[*]} (interleaved); work dir $work"
+say "measuring: $WARMUP warm-up round(s), then $RUNS rounds of ${MODES[*]} (interleaved) with ${binaries[*]}; trace $TRACE; work dir $work"
 for ((round = 1; round <= WARMUP + RUNS; round++)); do
     if ((round <= WARMUP)); then label=warmup-$round; measured=0; else label=$(printf 'run-%02d' $((round - WARMUP))); measured=1; fi
     for ((k = 0; k < ${#MODES[@]}; k++)); do
-        roundtrip "${MODES[$(((round + k) % ${#MODES[@]}))]}" "$label" "$measured"
+        m=$(((round + k) % ${#MODES[@]}))
+        # With two binaries, which goes first alternates from round to round for each mode.
+        for ((b = 0; b < ${#binaries[@]}; b++)); do
+            roundtrip "${MODES[$m]}" "$label" "$measured" "${binaries[$(((round + m + b) % ${#binaries[@]}))]}"
+        done
     done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+uptime_end=$(uptime)
+stop_perf
 say "measured in $(($(date +%s) - began)) s"
 
 # --- verify nothing is left behind ------------------------------------------------
@@ -277,14 +330,22 @@ say "verified: $(wc -l <"$started") containers removed, no processes, mounts or 
 
 # --- results --------------------------------------------------------------------
 
-rm -rf bench/out/downtime
+rm -rf bench/out/downtime bench/out/downtime-sched.txt
 mkdir -p bench/out/downtime
 for run in "$runs_dir"/*; do
     mkdir -p "bench/out/downtime/${run##*/}"
     cp "$run"/{plan.yaml,events.jsonl,stderr,probe.json,meta.json,foo} "bench/out/downtime/${run##*/}/" 2>/dev/null || true
 done
-write_flag=()
-[ "$write" = 1 ] && write_flag=(--write docs/benchmarks.md)
+extra=()
+if [ "$TRACE" = 1 ]; then
+    # Only the three sched events, as text, for bench/write_downtime.py.
+    perf script -i "$work/sched.data" -F pid,tid,time,event,trace >bench/out/downtime-sched.txt 2>"$work/perf-script.log" \
+        || { cat "$work/perf-script.log" >&2; echo "bench/downtime.sh: perf script failed" >&2; exit 1; }
+    extra+=(--sched bench/out/downtime-sched.txt)
+fi
+[ -n "${BASELINE:-}" ] && extra+=(--baseline "$BASELINE")
+[ "$write" = 1 ] && extra+=(--write docs/benchmarks.md)
 "$PYTHON" bench/write_downtime.py --runs bench/out/downtime --crplan "$crplan" --criu "$CRIU_BINARY" \
     --docker "$DOCKER_BINARY" --docker-host "$DOCKER_HOST" --probe-ms "$PROBE_MS" --warmup "$WARMUP" \
-    --load-start "$load_start" --load-end "$load_end" "${write_flag[@]}" | tee bench/out/downtime-summary.md
+    --load-start "$load_start" --load-end "$load_end" --uptime-start "$uptime_start" --uptime-end "$uptime_end" \
+    "${extra[@]}" | tee bench/out/downtime-summary.md
