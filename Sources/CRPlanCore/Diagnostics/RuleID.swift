@@ -71,6 +71,13 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case invalidDockerHost = "invalid-docker-host"
     /// `${env.NAME}` without a default, and NAME is not set where lint runs.
     case unsetEnvironment = "unset-environment"
+    /// `operation: migrate` with `mode: external`: Docker cannot start the
+    /// target container from a dump it did not make.
+    case migrateExternal = "migrate-external"
+    /// `target` in a plan whose operation is not `migrate`.
+    case targetWithoutMigrate = "target-without-migrate"
+    /// A field this crplan parses but cannot run yet (`target.ssh`, `archive`).
+    case notSupportedYet = "not-supported-yet"
 }
 
 extension RuleID {
