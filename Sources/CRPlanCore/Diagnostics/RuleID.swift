@@ -78,6 +78,13 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     /// The file goes over one of `PlanLimits` (size, nesting, aliases,
     /// scalar length, keys, list items, template nesting).
     case limitExceeded = "limit-exceeded"
+    /// `operation: migrate` with `mode: external`: Docker cannot start the
+    /// target container from a dump it did not make.
+    case migrateExternal = "migrate-external"
+    /// `target` in a plan whose operation is not `migrate`.
+    case targetWithoutMigrate = "target-without-migrate"
+    /// A field this crplan parses but cannot run yet (`target.ssh`, `archive`).
+    case notSupportedYet = "not-supported-yet"
 }
 
 extension RuleID {

@@ -193,6 +193,7 @@ public struct Executor: Sendable {
 extension Executor {
     func runFolder(for graph: StepGraph) throws(ExecutorError) -> RunFolder {
         guard RunFolder.isValidPlanName(graph.planName) else { throw .invalidPlanName(graph.planName) }
+        guard graph.operation != .migrate else { throw .operationNotSupported(graph.operation) }
         do {
             _ = try graph.executionOrder()
         } catch {

@@ -23,6 +23,8 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
     case stateDirectory(path: String, error: HostError)
     /// The compiled graph cannot be run (a planner bug).
     case invalidGraph(StepGraphError)
+    /// The graph's operation is compiled and printed but not run by this crplan yet (`migrate`).
+    case operationNotSupported(Plan.Operation)
 
     public var description: String {
         switch self {
@@ -52,6 +54,9 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
             "cannot use the run folder \(path): \(error)"
         case .invalidGraph(let error):
             error.description
+        case .operationNotSupported(let operation):
+            "operation \(operation.rawValue) is not supported by this crplan's executor yet: `crplan plan` prints its steps, "
+                + "but nothing was run; migrate by hand following the printed steps, or use a crplan that runs it"
         }
     }
 
@@ -66,7 +71,7 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
             [NextCommand(.rollback, "to finish undoing it"), NextCommand(.status, "to see what is left")]
         case .journal:
             [NextCommand(.status, "to see what the journal's readable lines say")]
-        case .invalidPlanName, .locked, .planChanged, .needsOperator, .stateDirectory, .invalidGraph:
+        case .invalidPlanName, .locked, .planChanged, .needsOperator, .stateDirectory, .invalidGraph, .operationNotSupported:
             []
         }
     }
@@ -77,7 +82,7 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidPlanName, .noRun, .runFinished, .planChanged: 2
         case .locked: 3
         case .unfinishedRun, .rollbackPending, .needsOperator, .journal, .stateDirectory: 4
-        case .invalidGraph: 2
+        case .invalidGraph, .operationNotSupported: 2
         }
     }
 }

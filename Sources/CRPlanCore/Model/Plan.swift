@@ -18,6 +18,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var extMounts: [ExternalMount]
     public var restore: RestoreSettings
     public var timeouts: Timeouts
+    /// `operation: migrate` only: the engine the container moves to.
+    public var target: MigrationTarget?
 
     public init(
         version: Int = 1,
@@ -32,7 +34,8 @@ public struct Plan: Sendable, Hashable, Codable {
         imageDir: Template = Plan.defaultImageDir,
         extMounts: [ExternalMount] = ExternalMount.dockerManagedFiles,
         restore: RestoreSettings = RestoreSettings(),
-        timeouts: Timeouts = Timeouts()
+        timeouts: Timeouts = Timeouts(),
+        target: MigrationTarget? = nil
     ) {
         self.version = version
         self.name = name
@@ -47,6 +50,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.extMounts = extMounts
         self.restore = restore
         self.timeouts = timeouts
+        self.target = target
     }
 
     /// `${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}`, as docker_cr.sh does.
@@ -57,6 +61,9 @@ public struct Plan: Sendable, Hashable, Codable {
         case checkpoint
         case restore
         case roundtrip
+        /// Checkpoint on one Docker engine, start from it on another (`target`);
+        /// with `criu.leaveRunning` a copy, else a move.
+        case migrate
     }
 
     /// Who drives CRIU: crplan directly (the wiki's procedure) or Docker.

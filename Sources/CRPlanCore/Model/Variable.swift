@@ -21,6 +21,12 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     case rootfsUpperDir
     case rootfsWorkDir
     case rootfsBranches
+    /// Internal values of `operation: migrate` that the target engine and the
+    /// source's full `docker inspect` give: the source's image id, and the
+    /// container created on the target and its root.
+    case sourceImage
+    case targetID
+    case targetRootfs
 
     /// The names a plan author may write, in the order they are documented.
     public static let documentedNames = [
@@ -59,6 +65,9 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case "rootfs.upperdir": self = .rootfsUpperDir
         case "rootfs.workdir": self = .rootfsWorkDir
         case "rootfs.branches": self = .rootfsBranches
+        case "source.image": self = .sourceImage
+        case "target.id": self = .targetID
+        case "target.rootfs": self = .targetRootfs
         default: return nil
         }
     }
@@ -77,7 +86,16 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// True for the internal variables that plans may not use.
     public var isInternal: Bool {
         switch self {
-        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches: true
+        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetRootfs: true
+        default: false
+        }
+    }
+
+    /// True for the migrate values the source container's facts do not give;
+    /// binding keeps them symbolic until the migration knows them.
+    public var isMigrationValue: Bool {
+        switch self {
+        case .sourceImage, .targetID, .targetRootfs: true
         default: false
         }
     }
@@ -86,7 +104,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     public var isRuntime: Bool {
         switch self {
         case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
-             .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches:
+             .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetRootfs:
             true
         case .dockerHome, .imageDir, .planName, .environment:
             false
@@ -109,6 +127,9 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case .rootfsUpperDir: "rootfs.upperdir"
         case .rootfsWorkDir: "rootfs.workdir"
         case .rootfsBranches: "rootfs.branches"
+        case .sourceImage: "source.image"
+        case .targetID: "target.id"
+        case .targetRootfs: "target.rootfs"
         }
     }
 

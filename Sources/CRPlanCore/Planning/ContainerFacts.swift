@@ -28,12 +28,15 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     /// recorded by `inspect` so `write-pidfile` can check that the pid CRIU
     /// restored runs the container's command. Nil when not known.
     public var initCommandLine: [String]?
+    /// Migrate: the source's configuration from the same `docker inspect`
+    /// (image id, command, env, …), which the target is created from.
+    public var configuration: SourceConfiguration?
 
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
         graphDriverData: [String: String], hostnamePath: String, hostsPath: String, resolvConfPath: String,
         rootfs: String, cgroupMounts: [CgroupMount], aufsBranches: [String] = [], dockerHome: String,
-        initCommandLine: [String]? = nil
+        initCommandLine: [String]? = nil, configuration: SourceConfiguration? = nil
     ) {
         self.id = id
         self.name = name
@@ -50,6 +53,7 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         self.aufsBranches = aufsBranches
         self.dockerHome = dockerHome
         self.initCommandLine = initCommandLine
+        self.configuration = configuration
     }
 
     /// The value of a runtime variable, or nil if the facts cannot give it.
@@ -64,7 +68,8 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         case .rootfsUpperDir: graphDriverData["UpperDir"]
         case .rootfsWorkDir: graphDriverData["WorkDir"]
         case .rootfsBranches: aufsBranches.isEmpty ? nil : aufsBranches.joined(separator: ":")
-        case .dockerHome, .imageDir, .planName, .environment: nil
+        case .sourceImage: configuration?.image
+        case .dockerHome, .imageDir, .planName, .environment, .targetID, .targetRootfs: nil
         }
     }
 }

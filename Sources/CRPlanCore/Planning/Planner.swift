@@ -67,6 +67,13 @@ public struct Planner: Sendable {
             )
         }
         result.restore.pidfile = try values.resolvePath(plan.restore.pidfile, field: "restore.pidfile")
+        if let target = plan.target {
+            result.target?.docker.home = try values.resolvePath(target.docker.home, field: "target.docker.home", runtimeAllowed: false)
+            result.target?.docker.binary = try values.resolveArgument(target.docker.binary, field: "target.docker.binary")
+            if let host = target.docker.host {
+                result.target?.docker.host = try values.resolveArgument(host, field: "target.docker.host")
+            }
+        }
         return result
     }
 }

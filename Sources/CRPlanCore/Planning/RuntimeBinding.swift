@@ -6,6 +6,8 @@ public enum BindingError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsetEnvironment(String, purpose: String)
     /// The container's storage driver is not one the step has commands for.
     case unservedDriver(String, served: [String], purpose: String)
+    /// Migrate: the source's configuration cannot be carried to the target (the refusal names the field).
+    case cannotMigrate(String, purpose: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum BindingError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot \(purpose): the container uses storage driver `\(driver)`, but the plan handles only "
                 + served.joined(separator: ", ")
                 + " (set storage.driver to the container's driver, or to auto; CRIU's external C/R serves only aufs, overlay, overlay2 and vfs)"
+        case .cannotMigrate(let refusal, let purpose):
+            "cannot \(purpose): \(refusal)"
         }
     }
 }
@@ -36,7 +40,7 @@ extension Template {
             if case .environment(let name, let fallback) = variable {
                 guard let fallback else { throw .unsetEnvironment(name, purpose: purpose) }
                 segments += try fallback.bound(to: facts, purpose: purpose).segments
-            } else if let facts {
+            } else if let facts, !(variable.isMigrationValue && facts.value(of: variable) == nil) {
                 guard let value = facts.value(of: variable) else { throw .unbound(variable, purpose: purpose) }
                 segments.append(.text(value))
             } else {

@@ -21,6 +21,34 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case checkpointCreate = "checkpoint-create"
     /// `docker start --checkpoint` (native mode).
     case startFromCheckpoint = "start-from-checkpoint"
+    /// Migrate: the target engine answers, runs `--experimental`, the name is free, the image is there or transferable.
+    case checkTarget = "check-target"
+    /// Migrate: `docker save <image id> | docker load` from the source engine to the target.
+    case transferImage = "transfer-image"
+    /// Migrate: `docker create` on the target from the source's configuration.
+    case createTarget = "create-target"
+    /// Migrate: the source's file changes (overlay upper dir) as a tar and a list of deleted files.
+    case captureChanges = "capture-changes"
+    /// Migrate: the changes applied to the target container's root, which is made 0755.
+    case applyChanges = "apply-changes"
+    /// Migrate: the checkpoint copied where the target engine looks for it.
+    case copyCheckpoint = "copy-checkpoint"
+    /// Migrate: `docker start --checkpoint` on the target.
+    case startTarget = "start-target"
+    /// Migrate: the target runs the container's command; the source is stopped (move) or running (copy).
+    case verifyMigration = "verify-migration"
+    /// Migrate: the moved source container kept stopped or removed, as the plan says.
+    case finalizeSource = "finalize-source"
+}
+
+/// Which Docker engine a command talks to (`operation: migrate` has two).
+/// A step never knows whether an engine is local or remote: the command
+/// names the side, and the side's settings say how to reach it.
+public enum EngineSide: String, Sendable, Hashable, Codable {
+    /// The engine the plan's container runs on.
+    case source
+    /// `target.docker` of a migrate plan.
+    case target
 }
 
 /// One argument of a compiled command line: a template, or a list that only
@@ -32,10 +60,21 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `inspect`: `<mnt>:<mnt>` at dump (the mount point is the image's label),
     /// `<mnt>:<host cgroup dir>` at restore.
     case cgroupExtMounts(CriuPhase)
+    /// Migrate: expands to the `docker create` options that carry the source
+    /// container's configuration (cmd, entrypoint, env, workdir, user, labels,
+    /// hostname, restart policy, capabilities, security options, ulimits,
+    /// tmpfs, `--network none`), read from its `docker inspect`; each volume
+    /// or bind mount from `mounts` (`target.mounts`), else refused by name.
+    case sourceConfiguration(mounts: [TargetMount])
+    /// Migrate: expands to what follows the image on `docker create` (the
+    /// entrypoint's arguments, then the source's command).
+    case sourceCommand
 
     public var description: String {
         switch self {
         case .value(let template): template.description
+        case .sourceConfiguration: "${source.config...}"
+        case .sourceCommand: "${source.command...}"
         case .cgroupExtMounts(.dump): "--ext-mount-map ${cgroup.mount}:${cgroup.mount}..."
         case .cgroupExtMounts(.restore): "--ext-mount-map ${cgroup.mount}:${cgroup.hostPath}..."
         }
@@ -47,6 +86,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     private enum CodingKeys: String, CodingKey {
         case expand
         case phase
+        case mounts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +96,14 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         let keyed = try decoder.container(keyedBy: CodingKeys.self)
         let name = try keyed.decode(String.self, forKey: .expand)
+        if name == "sourceConfiguration" {
+            self = .sourceConfiguration(mounts: try keyed.decodeIfPresent([TargetMount].self, forKey: .mounts) ?? [])
+            return
+        }
+        if name == "sourceCommand" {
+            self = .sourceCommand
+            return
+        }
         guard name == "cgroupExtMounts" else {
             throw DecodingError.dataCorruptedError(forKey: .expand, in: keyed, debugDescription: "unknown expansion \(name)")
         }
@@ -71,6 +119,13 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
             var keyed = encoder.container(keyedBy: CodingKeys.self)
             try keyed.encode("cgroupExtMounts", forKey: .expand)
             try keyed.encode(phase, forKey: .phase)
+        case .sourceConfiguration(let mounts):
+            var keyed = encoder.container(keyedBy: CodingKeys.self)
+            try keyed.encode("sourceConfiguration", forKey: .expand)
+            if !mounts.isEmpty { try keyed.encode(mounts, forKey: .mounts) }
+        case .sourceCommand:
+            var keyed = encoder.container(keyedBy: CodingKeys.self)
+            try keyed.encode("sourceCommand", forKey: .expand)
         }
     }
 }
@@ -100,10 +155,13 @@ public struct CommandTemplate: Sendable, Hashable, Codable {
     /// When set, the command is run again after this interval until the
     /// step's checks hold or its time runs out (a polling command).
     public var pollInterval: PlanDuration?
+    /// The engine a docker command talks to; nil for a plan with one engine
+    /// (and for commands that are not docker's, which run where crplan runs).
+    public var side: EngineSide?
 
     public init(
         purpose: String, arguments: [Argument], guards: [CommandGuard] = [], workingDirectory: Template? = nil,
-        output: CommandOutput = .ignored, pollInterval: PlanDuration? = nil
+        output: CommandOutput = .ignored, pollInterval: PlanDuration? = nil, side: EngineSide? = nil
     ) {
         self.purpose = purpose
         self.arguments = arguments
@@ -111,6 +169,7 @@ public struct CommandTemplate: Sendable, Hashable, Codable {
         self.workingDirectory = workingDirectory
         self.output = output
         self.pollInterval = pollInterval
+        self.side = side
     }
 }
 
@@ -120,6 +179,9 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case ignored
     /// `docker inspect` JSON of one container, decoded into `ContainerFacts`.
     case containerInspect = "container-inspect"
+    /// Piped into the next command's standard input (a two-stage pipeline,
+    /// such as `docker save | docker load`); the two run together.
+    case pipedToNext = "piped-to-next"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the
@@ -178,10 +240,14 @@ public enum UndoAction: Sendable, Hashable, Codable {
     case removeFile(Template)
     /// Never undone; the reason is printed (e.g. the images are the only copy of the workload).
     case irreversible(String)
+    /// Undone by running these commands in order (migrate: remove the target
+    /// container; start the source again from its checkpoint).
+    case commands([CommandTemplate])
 
-    // Codable as `{"action": "unmount", "path": …}` / `{"action": "irreversible", "reason": …}`.
+    // Codable as `{"action": "unmount", "path": …}` / `{"action": "irreversible", "reason": …}`
+    // / `{"action": "commands", "commands": […]}`.
     private enum CodingKeys: String, CodingKey {
-        case action, path, reason
+        case action, path, reason, commands
     }
 
     public init(from decoder: any Decoder) throws {
@@ -191,6 +257,7 @@ public enum UndoAction: Sendable, Hashable, Codable {
         case "unmount": self = .unmount(try container.decode(Template.self, forKey: .path))
         case "remove-file": self = .removeFile(try container.decode(Template.self, forKey: .path))
         case "irreversible": self = .irreversible(try container.decode(String.self, forKey: .reason))
+        case "commands": self = .commands(try container.decode([CommandTemplate].self, forKey: .commands))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .action, in: container, debugDescription: "unknown undo action \(other)")
         }
@@ -210,6 +277,9 @@ public enum UndoAction: Sendable, Hashable, Codable {
         case .irreversible(let reason):
             try container.encode("irreversible", forKey: .action)
             try container.encode(reason, forKey: .reason)
+        case .commands(let commands):
+            try container.encode("commands", forKey: .action)
+            try container.encode(commands, forKey: .commands)
         }
     }
 }

@@ -20,6 +20,8 @@ struct StepFactory {
     /// The steps in execution order, each depending on the one before.
     func steps() -> [Step] {
         switch (plan.mode, plan.operation) {
+        case (_, .migrate):
+            migrateSteps()
         case (.external, .checkpoint):
             [inspect(), dump(after: .inspect), verifyDumpLog(after: .dump)]
         case (.external, .roundtrip):

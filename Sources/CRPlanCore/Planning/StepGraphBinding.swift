@@ -39,6 +39,8 @@ extension Step {
         switch undo {
         case .unmount(let path): result.undo = .unmount(try bind(path))
         case .removeFile(let path): result.undo = .removeFile(try bind(path))
+        case .commands(let commands):
+            result.undo = .commands(try commands.map { command throws(BindingError) in try command.bound(to: facts) })
         case .nothing, .irreversible: break
         }
         return result
@@ -57,6 +59,23 @@ extension CommandTemplate {
             switch argument {
             case .value(let template):
                 result.arguments.append(.value(try bind(template)))
+            case .sourceConfiguration(let mounts):
+                // Symbolic until facts carry the source's configuration.
+                guard let configuration = facts?.configuration else {
+                    result.arguments.append(argument)
+                    continue
+                }
+                do {
+                    result.arguments += try configuration.createOptions(mounts: mounts).map { .value(Template(literal: $0)) }
+                } catch {
+                    throw .cannotMigrate(error.description, purpose: purpose)
+                }
+            case .sourceCommand:
+                guard let configuration = facts?.configuration else {
+                    result.arguments.append(argument)
+                    continue
+                }
+                result.arguments += configuration.trailingArguments.map { .value(Template(literal: $0)) }
             case .cgroupExtMounts(let phase):
                 guard let facts else {
                     result.arguments.append(argument)

@@ -9,7 +9,8 @@ extension PlanReader {
     /// `leaveRunning` keeps the dumped processes running, so a restore in
     /// place meets the originals (and a roundtrip waits forever for the exit).
     private mutating func checkLeaveRunning() {
-        guard operation != .checkpoint, let scalar = leaveRunning else { return }
+        // A migrate with leaveRunning is a copy: the source keeps running on its own engine.
+        guard operation != .checkpoint, operation != .migrate, let scalar = leaveRunning else { return }
         let why = operation == .restore
             ? "a restore-only plan restores a container that a checkpoint left running, so its processes would clash"
             : "the container keeps running after the dump, so the roundtrip's restore would clash with it"
@@ -32,7 +33,8 @@ extension PlanReader {
                 hint: "set `restore.checkpoint`, or give the plan a longer name"
             )
         }
-        if let entry = fields.entry(TopLevelKey.imageDir) {
+        // A migrate stages its checkpoint in `imageDir`.
+        if operation != .migrate, let entry = fields.entry(TopLevelKey.imageDir) {
             context.warning(
                 .nativeImageDir, at: entry.key.location,
                 "native mode ignores `imageDir`: Docker keeps native checkpoints in its own directory, because the daemon refuses a custom `--checkpoint-dir` on start",

@@ -80,7 +80,7 @@ extension PlanReader {
         switch operation {
         case .checkpoint: warnIgnoredByOperation(fields.entry(TimeoutKey.restore), path: path.child("restore"))
         case .restore: warnIgnoredByOperation(fields.entry(TimeoutKey.dump), path: path.child("dump"))
-        case .roundtrip: break
+        case .roundtrip, .migrate: break
         }
         var timeouts = Timeouts()
         var valid = true

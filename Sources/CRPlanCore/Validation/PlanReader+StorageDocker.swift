@@ -24,8 +24,8 @@ extension PlanReader {
         return nil
     }
 
-    mutating func readDocker(_ node: YAMLNode) -> DockerSettings? {
-        let path = FieldPath("docker")
+    /// `docker`, or `target.docker` (the same keys, another engine).
+    mutating func readDocker(_ node: YAMLNode, path: FieldPath = FieldPath("docker")) -> DockerSettings? {
         guard let fields = SectionFields.read(node, path: path, keys: DockerKey.self, context: &context) else { return nil }
         var settings = DockerSettings()
         var valid = true

@@ -41,9 +41,14 @@ struct PlanReader {
            let choice = ScalarReaders.choice(node, path: FieldPath("operation"), as: Plan.Operation.self, context: &context) {
             operation = choice.value
         }
+        var modeWritten: YAMLScalar?
         if let node = fields.value(TopLevelKey.mode),
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
             mode = choice.value
+            modeWritten = choice.scalar
+        } else if operation == .migrate, fields.value(TopLevelKey.mode) == nil {
+            // Docker must start the target from its own checkpoint.
+            mode = .native
         }
         // Sections read `mode` (and `operation`) for their own checks.
         let storage = fields.value(TopLevelKey.storage).flatMap { readStorage($0) }
@@ -53,7 +58,9 @@ struct PlanReader {
         let extMounts = fields.value(TopLevelKey.extMounts).flatMap { readExtMounts($0) }
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
+        let target = fields.value(TopLevelKey.target).flatMap { readTarget($0) }
         checkMode(fields)
+        checkMigration(fields, modeWritten: modeWritten)
         if !context.hasErrors, let name {
             checkResolvedValues(resolvableFields(), planName: name, root: root.location)
         }
@@ -72,7 +79,8 @@ struct PlanReader {
             imageDir: imageDir ?? Plan.defaultImageDir,
             extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
             restore: restore ?? RestoreSettings(),
-            timeouts: timeouts ?? Timeouts()
+            timeouts: timeouts ?? Timeouts(),
+            target: target
         )
     }
 
@@ -94,6 +102,13 @@ struct PlanReader {
             fields.append(ResolvableField(path: FieldPath("extMounts").index(index).child("restore"), kind: .mountSource, template: read.template, read: read))
         }
         if let pidfile = field("restore.pidfile", .writtenPath, default: RestoreSettings.defaultPidfile) { fields.append(pidfile) }
+        if operation == .migrate {
+            fields += [
+                field("target.docker.home", .dockerHome, default: DockerSettings.defaultHome),
+                field("target.docker.binary", .binary("docker"), default: DockerSettings.defaultBinary),
+                field("target.docker.host", .dockerHost, default: nil),
+            ].compactMap { $0 }
+        }
         return fields
     }
 

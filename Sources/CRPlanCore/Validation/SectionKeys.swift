@@ -55,7 +55,7 @@ struct KeySignature: Equatable, Sendable {
 }
 
 enum TopLevelKey: Int, SectionKey {
-    case version, name, description, container, operation, mode, storage, docker, criu, imageDir, extMounts, restore, timeouts
+    case version, name, description, container, operation, mode, storage, docker, criu, imageDir, extMounts, restore, timeouts, target, archive
     static let table = KeyTable(Self.self)
 }
 
@@ -86,5 +86,15 @@ enum RestoreKey: Int, SectionKey {
 
 enum TimeoutKey: Int, SectionKey {
     case dump, restore
+    static let table = KeyTable(Self.self)
+}
+
+enum TargetKey: Int, SectionKey {
+    case docker, name, image, source, mounts, ssh
+    static let table = KeyTable(Self.self)
+}
+
+enum TargetMountKey: Int, SectionKey {
+    case destination, source
     static let table = KeyTable(Self.self)
 }

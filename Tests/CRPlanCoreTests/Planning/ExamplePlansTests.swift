@@ -17,6 +17,10 @@ import Testing
         "checkpoint-only.yaml": ["inspect", "dump", "verify-dump-log"],
         "restore-only.yaml": ["inspect", "load-checkpoint", "rebuild-rootfs", "restore", "write-pidfile"],
         "native-roundtrip.yaml": ["inspect", "checkpoint-create", "wait-container-exited", "start-from-checkpoint", "write-pidfile"],
+        "migrate-local.yaml": [
+            "inspect", "check-target", "transfer-image", "create-target", "checkpoint-create", "capture-changes", "apply-changes",
+            "copy-checkpoint", "start-target", "verify-migration",
+        ],
     ]
 
     private func compile(_ name: String) throws -> StepGraph {

@@ -117,7 +117,7 @@ import Testing
     @Test func keyTables() {
         #expect(TopLevelKey.table.names == [
             "version", "name", "description", "container", "operation", "mode", "storage",
-            "docker", "criu", "imageDir", "extMounts", "restore", "timeouts",
+            "docker", "criu", "imageDir", "extMounts", "restore", "timeouts", "target", "archive",
         ])
         #expect(CRIUKey.table.names.count == 9)
         #expect(TopLevelKey.table.index(of: "extMounts") == TopLevelKey.extMounts.rawValue)

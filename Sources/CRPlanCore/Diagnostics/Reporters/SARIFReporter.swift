@@ -147,6 +147,9 @@ public struct SARIFReporter: DiagnosticReporter {
         case .invalidDockerHost: "A `docker.host` that is no unix, tcp, ssh or fd address."
         case .unsetEnvironment: "An `${env.NAME}` without a default whose variable is unset."
         case .limitExceeded: "The file goes over one of crplan's input limits (size, nesting, aliases, lengths, counts)."
+        case .migrateExternal: "`operation: migrate` with `mode: external`, which Docker cannot start from."
+        case .targetWithoutMigrate: "A `target` in a plan whose operation is not `migrate`."
+        case .notSupportedYet: "A field this crplan parses but cannot run yet."
         }
     }
 

@@ -102,6 +102,9 @@ extension RunSession {
         switch try context.bound().undo {
         case .nothing, .irreversible:
             return nil
+        case .commands:
+            // Only migrate steps have them, and `Executor` refuses migrate before running anything.
+            return nil
         case .unmount(let template):
             guard record.outputs["mounted"] == "true" else { return nil }
             let path = try context.literal(template, "the path to unmount")

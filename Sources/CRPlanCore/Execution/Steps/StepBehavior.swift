@@ -74,6 +74,9 @@ extension StepKind {
         case .writePidfile: WritePidfileStep()
         case .checkpointCreate: CheckpointCreateStep()
         case .startFromCheckpoint: StartFromCheckpointStep()
+        case .checkTarget, .transferImage, .createTarget, .captureChanges, .applyChanges, .copyCheckpoint,
+             .startTarget, .verifyMigration, .finalizeSource:
+            NotYetRunnableStep()
         }
     }
 }

@@ -42,7 +42,12 @@ struct TextRenderer {
         for output in step.produces {
             lines.append(indent + "produces: \(output)")
         }
-        lines.append(indent + "undo: " + describe(step.undo))
+        if case .commands(let commands) = step.undo {
+            lines.append(indent + "undo: run")
+            lines += commands.flatMap { render($0, indent: indent + "  ") }
+        } else {
+            lines.append(indent + "undo: " + describe(step.undo))
+        }
         return lines
     }
 
@@ -51,7 +56,11 @@ struct TextRenderer {
         if let directory = command.workingDirectory {
             lines.append(indent + "in \(directory):")
         }
-        lines.append(indent + "$ " + ShellQuoting.commandLine(command.arguments))
+        let engine = command.side.map { "[\($0.rawValue)] " } ?? ""
+        lines.append(indent + "$ " + engine + ShellQuoting.commandLine(command.arguments))
+        if command.output == .pipedToNext {
+            lines.append(indent + "  | its output is the next command's input")
+        }
         if let interval = command.pollInterval {
             lines.append(indent + "  polled: run again every \(interval) until the checks below hold")
         }
@@ -108,6 +117,7 @@ struct TextRenderer {
         case .unmount(let path): "unmount \(path) (if this run mounted it)"
         case .removeFile(let path): "remove \(path) (if this run wrote it)"
         case .irreversible(let reason): "none, irreversible: \(reason)"
+        case .commands(let commands): "run " + commands.map { ShellQuoting.commandLine($0.arguments) }.joined(separator: "; ")
         }
     }
 }

@@ -11,6 +11,11 @@ extension StepFactory {
         let summary: String
         var checks: [StepCheck]
         switch plan.operation {
+        case .migrate:
+            // This crplan captures file changes from an overlay upper dir only.
+            checks = [.containerRunning, .storageDriver(["overlay", "overlay2"])]
+            summary = "Resolve container \(reference) on the source engine to its full id and check that it is running "
+                + "on overlay or overlay2; its image id and configuration are read from the same inspect"
         case .checkpoint, .roundtrip:
             checks = [.containerRunning]
             summary = savesFacts
@@ -23,7 +28,7 @@ extension StepFactory {
             summary = "Resolve container \(reference) to its full id and check that it is not running "
                 + "(Docker marked it exited at the dump; a running container cannot be restored over)"
         }
-        if plan.mode == .external {
+        if plan.mode == .external, plan.operation != .migrate {
             let drivers = plan.storage.driver == .auto ? Self.externalDrivers : [plan.storage.driver.rawValue]
             checks.append(.storageDriver(drivers))
         }

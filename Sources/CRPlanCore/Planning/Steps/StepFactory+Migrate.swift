@@ -1,0 +1,317 @@
+extension StepFactory {
+    /// The name the container gets on the target engine.
+    var targetName: String { plan.target?.name ?? plan.container.value }
+    /// A copy (`criu.leaveRunning`): the source keeps running.
+    var isCopy: Bool { plan.criu.leaveRunning }
+
+    /// `docker [-H host] <arguments>` on one side of a migration.
+    func docker(_ arguments: [Argument], on side: EngineSide) -> [Argument] {
+        guard side == .target, let target = plan.target else { return docker(arguments) }
+        var argv: [Argument] = [.value(target.docker.binary)]
+        if let host = target.docker.host {
+            argv += ["-H", .value(host)]
+        }
+        return argv + arguments
+    }
+
+    /// `docker inspect` of the target container by its name, read as its state.
+    var inspectTarget: CommandTemplate {
+        CommandTemplate(
+            purpose: "read the target container's state from the target engine",
+            arguments: docker(["inspect", "--type", "container", "--", .value(Template(literal: targetName))], on: .target),
+            output: .containerInspect, side: .target
+        )
+    }
+
+    /// The checkpoint folder `docker checkpoint create --checkpoint-dir` writes in the staging dir.
+    var stagedCheckpoint: Template { imageFile(checkpointName) }
+
+    /// A path below the target engine's data root.
+    func targetHomeFile(_ suffix: [Template.Segment]) -> Template {
+        Template(segments: (plan.target?.docker.home ?? plan.docker.home).segments + suffix)
+    }
+
+    /// Where the target engine looks for the container's checkpoints.
+    var targetCheckpoints: Template {
+        targetHomeFile([.text("/containers/"), .variable(.targetID), .text("/checkpoints")])
+    }
+
+    /// Where the source engine looks for the container's checkpoints (a rollback starts it from there).
+    var sourceCheckpoints: Template {
+        Template(segments: [.variable(.containerDir), .text("/checkpoints")])
+    }
+
+    /// The steps of `operation: migrate`, in execution order.
+    func migrateSteps() -> [Step] {
+        var steps = [inspect(), checkTarget(after: .inspect)]
+        var previous = StepKind.checkTarget
+        if plan.target?.image == .transfer {
+            steps.append(transferImage(after: previous))
+            previous = .transferImage
+        }
+        steps += [
+            createTarget(after: previous), migrateCheckpoint(after: .createTarget), captureChanges(after: .checkpointCreate),
+            applyChanges(after: .captureChanges), copyCheckpoint(after: .applyChanges), startTarget(after: .copyCheckpoint),
+            verifyMigration(after: .startTarget),
+        ]
+        if !isCopy, plan.target?.source == .remove {
+            steps.append(finalizeSource(after: .verifyMigration))
+        }
+        return steps
+    }
+
+    func checkTarget(after previous: StepKind) -> Step {
+        let require = plan.target?.image == .require
+        return Step(
+            kind: .checkTarget,
+            summary: "Check the target engine: it answers and runs with --experimental (its `docker info` prints `true`), no container "
+                + "is named `\(targetName)` there (the inspect must find none), and it holds the source's image by id"
+                + (require ? " (required: `target.image: require`)" : ", else the image is transferred"),
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "ask the target engine whether it runs with --experimental",
+                    arguments: docker(["info", "--format", "{{.ExperimentalBuild}}"], on: .target), side: .target
+                ),
+                CommandTemplate(
+                    purpose: "check that the name is free on the target",
+                    arguments: docker(["inspect", "--type", "container", "--", .value(Template(literal: targetName))], on: .target),
+                    side: .target
+                ),
+                CommandTemplate(
+                    purpose: "look for the source's image on the target by id",
+                    arguments: docker(["image", "inspect", "--format", "{{.Id}}", "--", .value(.variable(.sourceImage))], on: .target),
+                    side: .target
+                ),
+            ],
+            undo: .nothing
+        )
+    }
+
+    func transferImage(after previous: StepKind) -> Step {
+        Step(
+            kind: .transferImage,
+            summary: "Copy the source's image to the target by id (`docker save <id> | docker load`, so no tag moves); "
+                + "skipped when check-target found it there. Images are never deleted",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "write the source's image as a tar stream",
+                    arguments: docker(["save", "--", .value(.variable(.sourceImage))], on: .source), output: .pipedToNext, side: .source
+                ),
+                CommandTemplate(purpose: "load the image on the target", arguments: docker(["load"], on: .target), side: .target),
+            ],
+            undo: .nothing
+        )
+    }
+
+    /// `docker rm` of the target container (undo of create-target).
+    var removeTarget: CommandTemplate {
+        CommandTemplate(
+            purpose: "remove the target container",
+            arguments: docker(["rm", "--force", "--", .value(Template(literal: targetName))], on: .target), side: .target
+        )
+    }
+
+    func createTarget(after previous: StepKind) -> Step {
+        Step(
+            kind: .createTarget,
+            summary: "Create the container `\(targetName)` on the target from the source's configuration (image by id, cmd, entrypoint, "
+                + "env, workdir, user, labels, hostname, restart policy, capabilities, security options, ulimits, tmpfs, `--network none`); "
+                + "anything else the source has (volumes and bind mounts not in `target.mounts`, other networks, devices) is refused by name",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "create the target container",
+                    arguments: docker([
+                        "create", "--name", .value(Template(literal: targetName)), .sourceConfiguration(mounts: plan.target?.mounts ?? []),
+                        .value(.variable(.sourceImage)), .sourceCommand,
+                    ], on: .target),
+                    side: .target
+                ),
+                inspectTarget,
+            ],
+            undo: .commands([removeTarget])
+        )
+    }
+
+    func migrateCheckpoint(after previous: StepKind) -> Step {
+        var argv = docker(["checkpoint", "create"], on: .source)
+        if isCopy { argv.append("--leave-running") }
+        argv += ["--checkpoint-dir", .value(plan.imageDir), .value(.containerID), .value(Template(literal: checkpointName))]
+        return Step(
+            kind: .checkpointCreate,
+            summary: "Checkpoint the source container with Docker as `\(checkpointName)` into the staging dir"
+                + (isCopy ? ", leaving it running (a copy)" : "; Docker stops it (a move)"),
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "make the staging dir", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .source
+                ),
+                CommandTemplate(purpose: "checkpoint the source container with docker checkpoint create", arguments: argv, side: .source),
+                CommandTemplate(
+                    purpose: "read the source container's state after the checkpoint (run also when it failed)",
+                    arguments: docker(["inspect", "--type", "container", "--", .value(.containerID)], on: .source),
+                    output: .containerInspect, side: .source
+                ),
+            ],
+            checks: [isCopy ? .containerRunning : .containerNotRunning],
+            undo: isCopy ? .nothing : .commands(restartSource),
+            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home),
+            timeout: dumpTimeout
+        )
+    }
+
+    /// A move's way back before the target starts: the checkpoint copied
+    /// where the source engine looks for it (Docker refuses a custom
+    /// checkpoint dir on start), and the source started from it.
+    var restartSource: [CommandTemplate] {
+        let sourceCheckpoint = Template(segments: sourceCheckpoints.segments + [.text("/" + checkpointName)])
+        return [
+            CommandTemplate(
+                purpose: "make the source's checkpoints folder",
+                arguments: ["mkdir", "--parents", "--", .value(sourceCheckpoints)], side: .source
+            ),
+            CommandTemplate(
+                purpose: "put the checkpoint where the source engine looks for it",
+                arguments: ["cp", "--archive", "--no-target-directory", "--", .value(stagedCheckpoint), .value(sourceCheckpoint)], side: .source
+            ),
+            CommandTemplate(
+                purpose: "start the source container again from its checkpoint",
+                arguments: docker(["start", "--checkpoint", .value(Template(literal: checkpointName)), "--", .value(.containerID)], on: .source),
+                side: .source
+            ),
+        ]
+    }
+
+    func captureChanges(after previous: StepKind) -> Step {
+        let deleted = imageFile("rootfs-deleted.list")
+        let archive = imageFile("rootfs-diff.tar")
+        return Step(
+            kind: .captureChanges,
+            // tar reads `--exclude-from` one name a line (`--null` applies to `-T` only), so the
+            // list is newline-separated; `--no-wildcards` keeps `*` in a name literal.
+            summary: "Capture the source container's file changes from its overlay upper dir: whiteouts (character devices 0/0) "
+                + "as the list of deleted files, one a line, everything else as a tar; an opaque directory, or a name with a "
+                + "line break, is refused by name",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "list the deleted files (overlay whiteouts)",
+                    arguments: [
+                        "find", .value(.variable(.rootfsUpperDir)), "-mindepth", "1", "-type", "c", "-fprintf", .value(deleted), "./%P\\n",
+                    ],
+                    side: .source
+                ),
+                CommandTemplate(
+                    purpose: "archive the added and changed files, without the whiteouts",
+                    arguments: [
+                        "tar", "--create", "--file", .value(archive), "--directory", .value(.variable(.rootfsUpperDir)),
+                        "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards", "--exclude-from", .value(deleted), ".",
+                    ],
+                    side: .source
+                ),
+            ],
+            produces: [archive, deleted],
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home)
+        )
+    }
+
+    func applyChanges(after previous: StepKind) -> Step {
+        let deleted = imageFile("rootfs-deleted.list")
+        return Step(
+            kind: .applyChanges,
+            summary: "Apply the changes to the target container's root: unpack the tar, then remove each deleted file "
+                + "(crplan itself, never following a link and never outside the root), and make the root 0755 (CRIU checks its mode)",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "unpack the added and changed files into the target's root",
+                    arguments: [
+                        "tar", "--extract", "--file", .value(imageFile("rootfs-diff.tar")), "--directory", .value(.variable(.targetRootfs)),
+                        "--numeric-owner", "--xattrs", "--same-permissions",
+                    ],
+                    side: .target
+                ),
+                CommandTemplate(purpose: "give the target's root the mode CRIU expects", arguments: ["chmod", "0755", "--", .value(.variable(.targetRootfs))], side: .target),
+            ],
+            inputs: [deleted],
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.target?.docker.home)
+        )
+    }
+
+    func copyCheckpoint(after previous: StepKind) -> Step {
+        let destination = Template(segments: targetCheckpoints.segments + [.text("/" + checkpointName)])
+        return Step(
+            kind: .copyCheckpoint,
+            summary: "Copy the checkpoint where the target engine looks for it (it refuses a custom checkpoint dir on start)",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(purpose: "make the target's checkpoints folder", arguments: ["mkdir", "--parents", "--", .value(targetCheckpoints)], side: .target),
+                CommandTemplate(
+                    purpose: "copy the checkpoint to the target",
+                    arguments: ["cp", "--archive", "--no-target-directory", "--", .value(stagedCheckpoint), .value(destination)], side: .target
+                ),
+            ],
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.target?.docker.home)
+        )
+    }
+
+    func startTarget(after previous: StepKind) -> Step {
+        Step(
+            kind: .startTarget,
+            summary: "Start `\(targetName)` on the target from checkpoint `\(checkpointName)`",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "start the target container from its checkpoint",
+                    arguments: docker(["start", "--checkpoint", .value(Template(literal: checkpointName)), "--", .value(Template(literal: targetName))], on: .target),
+                    side: .target
+                ),
+                inspectTarget,
+            ],
+            checks: [.containerRunning],
+            undo: .irreversible("the workload runs on the target; crplan never stops it, so the way on is forward (resume)"),
+            pointOfNoReturn: true,
+            paths: StepPaths(dockerHome: plan.target?.docker.home),
+            timeout: restoreTimeout
+        )
+    }
+
+    func verifyMigration(after previous: StepKind) -> Step {
+        Step(
+            kind: .verifyMigration,
+            summary: "Check that the target runs the container's command and that the source is "
+                + (isCopy ? "still running (a copy)" : "stopped (a move)"),
+            dependsOn: [previous],
+            commands: [
+                inspectTarget,
+                CommandTemplate(
+                    purpose: "read the source container's state",
+                    arguments: docker(["inspect", "--type", "container", "--", .value(.containerID)], on: .source),
+                    output: .containerInspect, side: .source
+                ),
+            ],
+            undo: .nothing,
+            paths: StepPaths(dockerHome: plan.docker.home)
+        )
+    }
+
+    func finalizeSource(after previous: StepKind) -> Step {
+        Step(
+            kind: .finalizeSource,
+            summary: "Remove the stopped source container (`target.source: remove`); its image stays",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "remove the source container",
+                    arguments: docker(["rm", "--", .value(.containerID)], on: .source), side: .source
+                ),
+            ],
+            undo: .irreversible("the source container was removed; the workload runs on the target")
+        )
+    }
+}

@@ -1,0 +1,148 @@
+import CRPlanCore
+import Foundation
+import Testing
+
+/// `operation: migrate` compiles to the printed step graph: its shape for a
+/// move, a copy and `target.image: require`, each command's engine side, the
+/// argv of both engines (golden), and what binding the source's facts binds.
+@Suite struct MigratePlanningTests {
+    static let target = MigrationTarget(
+        docker: DockerSettings(binary: "docker", home: "/var/lib/other", host: "unix:///run/other.sock")
+    )
+
+    static func plan(leaveRunning: Bool = false, target: MigrationTarget = Self.target) throws -> Plan {
+        Plan(
+            name: "counter-migrate",
+            container: try #require(ContainerReference("counter")),
+            operation: .migrate,
+            mode: .native,
+            docker: DockerSettings(binary: "docker", home: "/var/lib/docker", host: "unix:///run/docker.sock"),
+            criu: CRIUSettings(leaveRunning: leaveRunning),
+            imageDir: "/var/lib/docker/criu_img/${container.id}",
+            restore: RestoreSettings(checkpoint: "migrate-1"),
+            target: target
+        )
+    }
+
+    static func compile(_ plan: Plan) throws -> StepGraph {
+        try Planner(environment: [:]).compile(plan)
+    }
+
+    @Test func aMoveRunsEveryStepInOrder() throws {
+        let graph = try Self.compile(Self.plan())
+        #expect(graph.steps.map(\.id) == [
+            "inspect", "check-target", "transfer-image", "create-target", "checkpoint-create", "capture-changes", "apply-changes",
+            "copy-checkpoint", "start-target", "verify-migration",
+        ])
+        #expect(try graph.executionOrder().map(\.id) == graph.steps.map(\.id))
+        #expect(graph.steps.filter(\.pointOfNoReturn).map(\.id) == ["start-target"])
+    }
+
+    @Test func requireSkipsTheTransferAndRemoveFinalizesTheSource() throws {
+        var target = Self.target
+        target.image = .require
+        target.source = .remove
+        let graph = try Self.compile(try Self.plan(target: target))
+        #expect(!graph.steps.map(\.id).contains("transfer-image"))
+        #expect(graph.steps.last?.id == "finalize-source")
+        #expect(graph.step(.createTarget)?.dependsOn == [.checkTarget])
+    }
+
+    @Test func aCopyLeavesTheSourceRunningAndNeverRemovesIt() throws {
+        var target = Self.target
+        target.source = .remove
+        let graph = try Self.compile(try Self.plan(leaveRunning: true, target: target))
+        let checkpoint = try #require(graph.step(.checkpointCreate))
+        #expect(try graph.argv(.checkpointCreate, facts: PlanningFixtures.overlay2Facts)[1] == [
+            "docker", "-H", "unix:///run/docker.sock", "checkpoint", "create", "--leave-running",
+            "--checkpoint-dir", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)", PlanningFixtures.overlayID, "migrate-1",
+        ])
+        #expect(checkpoint.checks == [.containerRunning])
+        #expect(checkpoint.undo == .nothing)
+        #expect(graph.steps.last?.id == "verify-migration")
+    }
+
+    @Test func everyCommandNamesItsEngineAndDockerTalksToThatEngine() throws {
+        let graph = try Self.compile(Self.plan())
+        for step in graph.steps where step.kind != .inspect {
+            for command in step.commands {
+                let side = try #require(command.side, "\(step.id): `\(command.purpose)` names no engine")
+                guard case .value(let program) = command.arguments.first, program.literalValue == "docker" else { continue }
+                let host: Argument = side == .target ? "unix:///run/other.sock" : "unix:///run/docker.sock"
+                #expect(command.arguments[1...2] == ["-H", host], "\(step.id): `\(command.purpose)`")
+            }
+        }
+    }
+
+    @Test func imageMovesByIDAsATwoStagePipeline() throws {
+        let transfer = try #require(try Self.compile(Self.plan()).step(.transferImage))
+        #expect(transfer.commands.map(\.output) == [.pipedToNext, .ignored])
+        #expect(transfer.commands.map(\.side) == [.source, .target])
+        #expect(transfer.commands[0].arguments.last == "${source.image}")
+    }
+
+    @Test func bindingTheSourceFactsLeavesTargetValuesSymbolic() throws {
+        let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.overlay2Facts)
+        let capture = try #require(graph.step(.captureChanges)).commands.map(\.literalArgv)
+        #expect(capture[1] == [
+            "tar", "--create", "--file", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-diff.tar",
+            "--directory", "/var/lib/docker/overlay2/abc/diff", "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards",
+            "--exclude-from", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-deleted.list", ".",
+        ])
+        let copy = try #require(graph.step(.copyCheckpoint))
+        #expect(copy.commands[1].literalArgv == nil)
+        #expect(copy.commands[1].arguments.last == "/var/lib/other/containers/${target.id}/checkpoints/migrate-1")
+        let create = try #require(graph.step(.createTarget))
+        #expect(create.commands[0].arguments.contains(.sourceConfiguration(mounts: [])))
+    }
+
+    @Test func factsWithTheSourceConfigurationBindTheCreateCommand() throws {
+        var facts = PlanningFixtures.overlay2Facts
+        facts.configuration = try SourceConfiguration(inspectJSON: try SourceConfigurationTests.fixture())
+        let image = "sha256:57f7f6d06a75a0d5fbd13d4c90e41feb1f59e93b92c644bbf541646dcfea061f"
+        let graph = try Self.compile(Self.plan())
+        let create = try graph.argv(.createTarget, facts: facts)[0]
+        #expect(create.prefix(7) == ["docker", "-H", "unix:///run/other.sock", "create", "--name", "counter", "--network=none"])
+        let imageIndex = try #require(create.firstIndex(of: image))
+        #expect(Array(create[(imageIndex + 1)...]) == ["sh", "-c", "i=0; while true; do echo $i >> /foo; i=$((i+1)); sleep 0.2; done"])
+        #expect(try graph.argv(.transferImage, facts: facts)[0] == ["docker", "-H", "unix:///run/docker.sock", "save", "--", image])
+
+        var bridged = facts
+        bridged.configuration?.networkMode = "bridge"
+        #expect(throws: BindingError.self) { try graph.step(.createTarget)?.bound(to: bridged) }
+    }
+
+    @Test func aMoveRollsBackByStartingTheSourceFromItsCheckpoint() throws {
+        let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.overlay2Facts)
+        let checkpoint = try #require(graph.step(.checkpointCreate))
+        guard case .commands(let undo) = checkpoint.undo else {
+            Issue.record("a move's checkpoint-create must be undone by restarting the source")
+            return
+        }
+        let id = PlanningFixtures.overlayID
+        #expect(undo.map(\.literalArgv) == [
+            ["mkdir", "--parents", "--", "/var/lib/docker/containers/\(id)/checkpoints"],
+            ["cp", "--archive", "--no-target-directory", "--", "/var/lib/docker/criu_img/\(id)/migrate-1", "/var/lib/docker/containers/\(id)/checkpoints/migrate-1"],
+            ["docker", "-H", "unix:///run/docker.sock", "start", "--checkpoint", "migrate-1", "--", id],
+        ])
+        let create = try #require(graph.step(.createTarget))
+        #expect(create.undo == .commands([CommandTemplate(
+            purpose: "remove the target container",
+            arguments: ["docker", "-H", "unix:///run/other.sock", "rm", "--force", "--", "counter"], side: .target
+        )]))
+    }
+
+    @Test func theDryRunPrintsEachEngine() throws {
+        let text = try DryRunRenderer().render(try Self.compile(Self.plan()), as: .text)
+        try GoldenFile.check(text, named: "counter-migrate.text")
+        #expect(text.contains("$ [target] docker -H unix:///run/other.sock start --checkpoint migrate-1 -- counter"))
+        let json = try DryRunRenderer().render(try Self.compile(Self.plan()), as: .json)
+        try GoldenFile.check(json, named: "counter-migrate.json")
+    }
+
+    @Test func theGraphRoundTripsThroughJSON() throws {
+        let graph = try Self.compile(Self.plan())
+        let data = try JSONEncoder().encode(graph)
+        #expect(try JSONDecoder().decode(StepGraph.self, from: data) == graph)
+    }
+}
