@@ -48,6 +48,23 @@ public struct SystemHost: Host {
         try await run(invocation, reporting: nil)
     }
 
+    /// Runs the pipeline with `PipelineRunner` (real pipes, no shell).
+    public func runPipeline(_ pipeline: CommandPipeline) async throws(HostError) -> CommandResult {
+        let result: PipelineResult
+        do {
+            result = try await PipelineRunner().run(pipeline)
+        } catch {
+            throw .launchFailed(program: pipeline.stages.first?.argv.first ?? "", message: error.description)
+        }
+        let output = result.standardOutput.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+        if result.succeeded {
+            return CommandResult(status: .exited(0), standardOutput: output)
+        }
+        return CommandResult(
+            status: result.timedOut ? .timedOut : result.failure?.status ?? .exited(1), standardOutput: output,
+            standardError: result.failureDescription ?? "the pipeline failed")
+    }
+
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
     ) async throws(HostError) -> CommandResult {

@@ -6,12 +6,20 @@
 /// corrupt journal) throw `ExecutorError`; a run that happened returns a
 /// `RunReport` whose `exitCode` the CLI exits with. Progress goes to `observer`.
 public struct Executor: Sendable {
-    public let host: any Host
+    /// The source and target engines' hosts (`operation: migrate` has two sides).
+    public let hosts: EngineHosts
     public let options: ExecutorOptions
     public let observer: (any ExecutionObserver)?
 
+    /// The machine crplan runs on: journal, locks and state files.
+    public var host: any Host { hosts.local }
+
     public init(host: any Host, options: ExecutorOptions, observer: (any ExecutionObserver)? = nil) {
-        self.host = host
+        self.init(hosts: EngineHosts(source: host), options: options, observer: observer)
+    }
+
+    public init(hosts: EngineHosts, options: ExecutorOptions, observer: (any ExecutionObserver)? = nil) {
+        self.hosts = hosts
         self.options = options
         self.observer = observer
     }
@@ -37,6 +45,7 @@ public struct Executor: Sendable {
                 existing = nil
             }
             try await locks.acquire(folder.containerLock(graph.container.value), key: "container:" + graph.container.value, what: "container \(graph.container.value)")
+            try await acquireTargetLock(graph, folder: folder, locks: locks)
 
             let now = await host.now()
             let runID = now.compact + "-" + Self.runSuffix(UInt16.random(in: 0...UInt16.max))
@@ -193,7 +202,6 @@ public struct Executor: Sendable {
 extension Executor {
     func runFolder(for graph: StepGraph) throws(ExecutorError) -> RunFolder {
         guard RunFolder.isValidPlanName(graph.planName) else { throw .invalidPlanName(graph.planName) }
-        guard graph.operation != .migrate else { throw .operationNotSupported(graph.operation) }
         do {
             _ = try graph.executionOrder()
         } catch {
@@ -219,6 +227,13 @@ extension Executor {
                 throw .stateDirectory(path: path, error: error)
             }
         }
+    }
+
+    /// Migrate: the lock on the target container's name on the target
+    /// engine (a file in the local state dir keyed by engine and name).
+    func acquireTargetLock(_ graph: StepGraph, folder: RunFolder, locks: LockSet) async throws(ExecutorError) {
+        guard let target = graph.migrationTarget else { return }
+        try await locks.acquire(folder.targetLock(target.lockKey), key: "target:" + target.lockKey, what: "target \(target.description)")
     }
 
     /// Runs `body` with a fresh lock set, releasing every lock afterwards.
@@ -318,6 +333,7 @@ extension Executor {
         for key in [graph.container.value, state.facts?.id].compactMap({ $0 }) {
             try await locks.acquire(folder.containerLock(key), key: "container:" + key, what: "container \(key)")
         }
+        try await acquireTargetLock(graph, folder: folder, locks: locks)
         return (contents, state)
     }
 
@@ -345,7 +361,7 @@ extension Executor {
             throw .invalidGraph(error)
         }
         return RunSession(
-            host: host, graph: graph, steps: steps, options: options, observer: observer, folder: folder, command: command,
+            hosts: hosts, graph: graph, steps: steps, options: options, observer: observer, folder: folder, command: command,
             locks: locks, journal: writer, records: records, state: state
         )
     }

@@ -47,6 +47,11 @@ public struct RunFolder: Sendable, Hashable {
 
     public func logDirectory(runID: String) -> String { path + "/logs/" + runID }
 
+    /// The lock file for a migration's target name on its engine (`key`: hex digits).
+    public func targetLock(_ key: String) -> String {
+        containerLocksDirectory + "/target-" + key + ".lock"
+    }
+
     /// The lock file for a container id or reference (both are `[A-Za-z0-9_.-]`).
     public func containerLock(_ key: String) -> String {
         containerLocksDirectory + "/container-" + key + ".lock"

@@ -26,6 +26,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// container created on the target and its root.
     case sourceImage
     case targetID
+    case targetDriver
     case targetRootfs
 
     /// The names a plan author may write, in the order they are documented.
@@ -67,6 +68,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case "rootfs.branches": self = .rootfsBranches
         case "source.image": self = .sourceImage
         case "target.id": self = .targetID
+        case "target.driver": self = .targetDriver
         case "target.rootfs": self = .targetRootfs
         default: return nil
         }
@@ -86,7 +88,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// True for the internal variables that plans may not use.
     public var isInternal: Bool {
         switch self {
-        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetRootfs: true
+        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetDriver, .targetRootfs: true
         default: false
         }
     }
@@ -95,7 +97,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// binding keeps them symbolic until the migration knows them.
     public var isMigrationValue: Bool {
         switch self {
-        case .sourceImage, .targetID, .targetRootfs: true
+        case .sourceImage, .targetID, .targetDriver, .targetRootfs: true
         default: false
         }
     }
@@ -104,7 +106,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     public var isRuntime: Bool {
         switch self {
         case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
-             .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetRootfs:
+             .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetDriver, .targetRootfs:
             true
         case .dockerHome, .imageDir, .planName, .environment:
             false
@@ -129,6 +131,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case .rootfsBranches: "rootfs.branches"
         case .sourceImage: "source.image"
         case .targetID: "target.id"
+        case .targetDriver: "target.driver"
         case .targetRootfs: "target.rootfs"
         }
     }

@@ -31,6 +31,10 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     /// Migrate: the source's configuration from the same `docker inspect`
     /// (image id, command, env, …), which the target is created from.
     public var configuration: SourceConfiguration?
+    /// Migrate: the container created on the target engine (bound after create-target).
+    public var target: TargetContainer?
+    /// Migrate: the files the source deleted from its image (bound after capture-changes).
+    public var deletedPaths: [String]?
 
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
@@ -69,7 +73,10 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         case .rootfsWorkDir: graphDriverData["WorkDir"]
         case .rootfsBranches: aufsBranches.isEmpty ? nil : aufsBranches.joined(separator: ":")
         case .sourceImage: configuration?.image
-        case .dockerHome, .imageDir, .planName, .environment, .targetID, .targetRootfs: nil
+        case .targetID: target?.id
+        case .targetDriver: target?.driver
+        case .targetRootfs: target.flatMap { $0.rootfs.isEmpty ? nil : $0.rootfs }
+        case .dockerHome, .imageDir, .planName, .environment: nil
         }
     }
 }

@@ -69,12 +69,17 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Migrate: expands to what follows the image on `docker create` (the
     /// entrypoint's arguments, then the source's command).
     case sourceCommand
+    /// Migrate: expands to `find`'s starting point and expression selecting,
+    /// below `root`, each file the source deleted (`DeletedPaths.findArguments`),
+    /// once capture-changes has bound the list.
+    case deletedPaths(root: Template)
 
     public var description: String {
         switch self {
         case .value(let template): template.description
         case .sourceConfiguration: "${source.config...}"
         case .sourceCommand: "${source.command...}"
+        case .deletedPaths(let root): "\(root) ${source.deleted...}"
         case .cgroupExtMounts(.dump): "--ext-mount-map ${cgroup.mount}:${cgroup.mount}..."
         case .cgroupExtMounts(.restore): "--ext-mount-map ${cgroup.mount}:${cgroup.hostPath}..."
         }
@@ -87,6 +92,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case expand
         case phase
         case mounts
+        case root
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,6 +108,10 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         if name == "sourceCommand" {
             self = .sourceCommand
+            return
+        }
+        if name == "deletedPaths" {
+            self = .deletedPaths(root: try keyed.decode(Template.self, forKey: .root))
             return
         }
         guard name == "cgroupExtMounts" else {
@@ -126,6 +136,10 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case .sourceCommand:
             var keyed = encoder.container(keyedBy: CodingKeys.self)
             try keyed.encode("sourceCommand", forKey: .expand)
+        case .deletedPaths(let root):
+            var keyed = encoder.container(keyedBy: CodingKeys.self)
+            try keyed.encode("deletedPaths", forKey: .expand)
+            try keyed.encode(root, forKey: .root)
         }
     }
 }
@@ -182,6 +196,8 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     /// Piped into the next command's standard input (a two-stage pipeline,
     /// such as `docker save | docker load`); the two run together.
     case pipedToNext = "piped-to-next"
+    /// Migrate: the target layer's `mount-id` (one line), which locates the target container's root.
+    case targetMountID = "target-mount-id"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the

@@ -76,6 +76,13 @@ extension CommandTemplate {
                     continue
                 }
                 result.arguments += configuration.trailingArguments.map { .value(Template(literal: $0)) }
+            case .deletedPaths(let root):
+                let boundRoot = try bind(root)
+                guard let paths = facts?.deletedPaths, let rootText = boundRoot.literalValue else {
+                    result.arguments.append(.deletedPaths(root: boundRoot))
+                    continue
+                }
+                result.arguments += DeletedPaths.findArguments(root: rootText, paths: paths).map { .value(Template(literal: $0)) }
             case .cgroupExtMounts(let phase):
                 guard let facts else {
                     result.arguments.append(argument)

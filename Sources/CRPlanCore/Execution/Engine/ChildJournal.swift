@@ -37,10 +37,9 @@ extension StepContext {
     /// the child. The host waits for the child only once the record is
     /// durable. A journal failure ends the step once the child has ended
     /// (it is never left unwaited-for).
-    func runJournalingChild(_ invocation: CommandInvocation) async throws -> CommandResult {
+    func runJournalingChild(_ invocation: CommandInvocation, on host: any Host) async throws -> CommandResult {
         let (starts, startSink) = AsyncStream<StartedChild>.makeStream()
         let (journaled, journaledSink) = AsyncStream<Void>.makeStream()
-        let host = self.host
         async let outcome: Result<CommandResult, HostError> = {
             defer { startSink.finish() }
             do throws(HostError) {

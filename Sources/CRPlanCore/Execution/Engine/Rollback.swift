@@ -23,7 +23,7 @@ extension RunSession {
         var next: [NextCommand] = []
 
         let pointOfNoReturn = lastPointOfNoReturn()
-        let workloadRuns = pointOfNoReturn.map { [.restore, .startFromCheckpoint].contains(steps[$0].kind) } ?? false
+        let workloadRuns = pointOfNoReturn.map { [.restore, .startFromCheckpoint, .startTarget].contains(steps[$0].kind) } ?? false
         var incomplete = false
         if !workloadRuns {
             for index in steps.indices.reversed() where index > (pointOfNoReturn ?? -1) {
@@ -95,6 +95,33 @@ extension RunSession {
         return [StepKind.dump, .inspect, .loadCheckpoint].lazy.compactMap { self.state[$0]?.outputs["imageDir"] }.first
     }
 
+    /// Migrate: the undo commands of `step`, bound with the run's facts (the
+    /// target container's id from the step's own progress when the facts
+    /// lack it), run on their sides' hosts; nil when there is nothing to undo
+    /// (no target container was created, the checkpoint did not succeed).
+    private func commandsUndo(for step: Step, record: StepRecord) throws -> UndoWork? {
+        guard case .commands(let commands) = step.undo, var facts = state.facts else { return nil }
+        if step.kind == .checkpointCreate, record.state != .succeeded { return nil }
+        if facts.target == nil, let id = record.outputs["targetID"] {
+            facts.target = TargetContainer(id: id, driver: "")
+        }
+        var bound: [CommandTemplate] = []
+        for command in commands {
+            let concrete = try command.bound(to: facts)
+            guard concrete.literalArgv != nil else { return nil }
+            bound.append(concrete)
+        }
+        let lines = bound.compactMap(\.literalArgv).map(ShellQuoting.line).joined(separator: "`, then `")
+        return UndoWork(leftForOperator: "run by hand what is still due of `\(lines)`") { [self] in
+            let context = self.context(for: step, attempt: record.attempts, started: await self.host.now())
+            for (index, command) in bound.enumerated() {
+                guard let completed = try await context.run(command, index: 100 + index) else { continue }
+                if !completed.result.status.isSuccess { throw StepFailure(completed.failureDescription) }
+            }
+            return bound.map(\.purpose).joined(separator: "; ")
+        }
+    }
+
     /// What undoing `step` means given what it recorded, or nil if nothing is due.
     private func undoWork(for step: Step, record: StepRecord) throws -> UndoWork? {
         let context = context(for: step, attempt: record.attempts, started: Timestamp(millisecondsSinceEpoch: 0))
@@ -103,8 +130,7 @@ extension RunSession {
         case .nothing, .irreversible:
             return nil
         case .commands:
-            // Only migrate steps have them, and `Executor` refuses migrate before running anything.
-            return nil
+            return try commandsUndo(for: step, record: record)
         case .unmount(let template):
             guard record.outputs["mounted"] == "true" else { return nil }
             let path = try context.literal(template, "the path to unmount")

@@ -6,7 +6,9 @@ import CRPlanImages
 /// Internal to the executor; one session lives for one `apply`, `resume`
 /// or `rollback` call and is used from that call's task only.
 final class RunSession {
-    let host: any Host
+    /// The engines' hosts; `host` (the local one) keeps the journal and locks.
+    let hosts: EngineHosts
+    var host: any Host { hosts.local }
     let graph: StepGraph
     let options: ExecutorOptions
     let observer: (any ExecutionObserver)?
@@ -25,11 +27,11 @@ final class RunSession {
     var logDirectoryReady = false
 
     init(
-        host: any Host, graph: StepGraph, steps: [Step], options: ExecutorOptions, observer: (any ExecutionObserver)?,
+        hosts: EngineHosts, graph: StepGraph, steps: [Step], options: ExecutorOptions, observer: (any ExecutionObserver)?,
         folder: RunFolder, command: RunReport.Command, locks: LockSet, journal: JournalWriter,
         records: [JournalRecord], state: RunState
     ) {
-        self.host = host
+        self.hosts = hosts
         self.graph = graph
         self.steps = steps
         self.options = options

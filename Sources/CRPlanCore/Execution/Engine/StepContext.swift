@@ -65,8 +65,21 @@ struct StepContext {
     /// each one's output in the run folder; stops at the first that fails.
     func runCommands() async throws -> CommandRun {
         var run = CommandRun()
-        for (index, command) in try bound().commands.enumerated() {
-            guard let completed = try await self.run(command, index: index) else { continue }
+        let commands = try bound().commands
+        var index = 0
+        while index < commands.count {
+            let command = commands[index]
+            if command.output == .pipedToNext {
+                var end = index
+                while end < commands.count - 1, commands[end].output == .pipedToNext { end += 1 }
+                let completed = try await runPipeline(Array(commands[index...end]), index: index)
+                run.completed.append(completed)
+                index = end + 1
+                if !completed.result.status.isSuccess { break }
+                continue
+            }
+            index += 1
+            guard let completed = try await self.run(command, index: index - 1) else { continue }
             run.completed.append(completed)
             if !completed.result.status.isSuccess { break }
         }
@@ -84,9 +97,48 @@ struct StepContext {
         return completed
     }
 
+    /// The host a command runs on (its engine side's; the source's when it names none).
+    func sideHost(for command: CommandTemplate) -> any Host {
+        session.hosts.host(for: command.side ?? .source)
+    }
+
+    /// The argv that runs a bound command on its side's host (`Host.commandLine(for:)`).
+    func commandLine(_ command: CommandTemplate) throws -> [String] {
+        guard let argv = command.literalArgv else {
+            throw StepFailure("step \(step.kind.rawValue): cannot \(command.purpose) before the container's facts are bound")
+        }
+        return sideHost(for: command).commandLine(for: argv)
+    }
+
+    /// Runs bound commands connected by pipes (each but the last `output:
+    /// piped-to-next`) on crplan's machine, each stage's argv through its
+    /// side's `commandLine(for:)`, within the step's deadline.
+    func runPipeline(_ commands: [CommandTemplate], index: Int) async throws -> CommandRun.Completed {
+        var stages: [PipelineStage] = []
+        for command in commands {
+            stages.append(PipelineStage(try commandLine(command)))
+        }
+        let remaining = deadline.millisecondsSinceEpoch - (await host.now()).millisecondsSinceEpoch
+        guard remaining > 0 else {
+            throw StepFailure("step \(step.kind.rawValue) ran out of time before it could \(commands[0].purpose)")
+        }
+        let pipeline: CommandPipeline
+        do {
+            pipeline = try CommandPipeline(stages: stages, output: .null, timeoutMilliseconds: Int(remaining))
+        } catch {
+            throw StepFailure("step \(step.kind.rawValue): \(error.description)")
+        }
+        let purpose = commands.map(\.purpose).joined(separator: ", then ")
+        await session.emit(.commandStarted, step: step.kind, attempt: attempt, message: pipeline.displayLine)
+        let result = try await session.hosts.local.runPipeline(pipeline)
+        await session.emit(.commandFinished, step: step.kind, attempt: attempt, message: result.status.description)
+        let invocation = CommandInvocation(argv: Array(stages.flatMap { $0.argv + ["|"] }.dropLast()), timeout: .milliseconds(remaining))
+        return .init(invocation: invocation, purpose: purpose, result: result)
+    }
+
     /// Runs one bound command (after its guards): nil when a guard skipped it.
     func run(_ command: CommandTemplate, index: Int) async throws -> CommandRun.Completed? {
-        guard let argv = command.literalArgv else {
+        guard let argv = try? commandLine(command) else {
             throw StepFailure("step \(step.kind.rawValue): cannot \(command.purpose) before the container's facts are bound")
         }
         guard !argv.isEmpty else {
@@ -112,7 +164,7 @@ struct StepContext {
             workingDirectory: try command.workingDirectory.map { try literal($0, "the working directory") }
         )
         await session.emit(.commandStarted, step: step.kind, attempt: attempt, message: ShellQuoting.line(argv))
-        let result = try await runJournalingChild(invocation)
+        let result = try await runJournalingChild(invocation, on: sideHost(for: command))
         await session.emit(.commandFinished, step: step.kind, attempt: attempt, message: result.status.description)
         return .init(invocation: invocation, purpose: command.purpose, result: result)
     }

@@ -45,6 +45,19 @@ public protocol Host: FileSizeReading {
     /// output says so, `.docker` for anything else it cannot use.
     func containerFacts(fromInspect result: CommandResult, reference: String, dockerHome: String) async throws(HostError) -> ContainerFacts
 
+    /// The argv that runs `argv` on this host as crplan spawns it: the
+    /// identity for the local machine (the default); a host reached over
+    /// ssh wraps it in its `ssh` command line. The dry run prints through
+    /// the same function, so what it shows is what runs.
+    func commandLine(for argv: [String]) -> [String]
+
+    /// Runs programs connected by pipes on crplan's machine (each stage's
+    /// argv already passed through its side's `commandLine(for:)`), killing
+    /// every stage at the pipeline's timeout. The result's status is
+    /// success, or the blamed stage's end (`.timedOut` on a timeout), with
+    /// that stage's standard error; only a pipeline that cannot start throws.
+    func runPipeline(_ pipeline: CommandPipeline) async throws(HostError) -> CommandResult
+
     // MARK: Files
 
     /// What is at `path` (lstat, not following a final link), or nil if nothing is.
@@ -113,6 +126,10 @@ public protocol Host: FileSizeReading {
 }
 
 extension Host {
+    public func commandLine(for argv: [String]) -> [String] {
+        argv
+    }
+
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
     ) async throws(HostError) -> CommandResult {

@@ -7,11 +7,17 @@ struct CheckpointCreateStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let facts = try context.requireFacts()
         let bound = try context.bound()
-        guard let create = bound.commands.first else {
+        // The commands before the state query: preparations (migrate: the
+        // staging dir), then `docker checkpoint create` last.
+        let stateIndex = bound.commands.firstIndex { $0.output == .containerInspect } ?? bound.commands.count
+        guard stateIndex > 0 else {
             throw StepFailure("step checkpoint-create has no command (a crplan bug: please report it)")
         }
+        for index in 0..<(stateIndex - 1) {
+            try await context.runChecked(at: index)
+        }
         try await context.progress(["pid": String(facts.pid)])
-        let created = try await context.run(create, index: 0)
+        let created = try await context.run(bound.commands[stateIndex - 1], index: stateIndex - 1)
         let current = try await context.containerFacts(from: try await context.runStateQuery(), reference: facts.id)
         if let created, !created.result.status.isSuccess {
             let state = current.running

@@ -50,6 +50,9 @@ struct InspectStep: StepBehavior {
                 throw StepFailure("step inspect cannot check \(check) (a crplan bug: please report it)")
             }
         }
+        if context.graph.operation == .migrate {
+            try checkMigratable(context, facts: &facts, output: completed.result)
+        }
         try await context.bindFacts(facts, source: "inspect")
 
         var outputs = [
@@ -60,6 +63,27 @@ struct InspectStep: StepBehavior {
             try await prepareImageDirectory(context, facts: facts, outputs: &outputs)
         }
         return outputs
+    }
+
+    /// Migrate: decodes the source's configuration from the same printed
+    /// inspect and binds the create-target step with it now, so a setting
+    /// that cannot be carried is refused, by name, before anything happens.
+    private func checkMigratable(_ context: StepContext, facts: inout ContainerFacts, output: CommandResult) throws {
+        if facts.configuration == nil {
+            guard !output.standardOutputTruncated else {
+                throw StepFailure("the source's docker inspect output is larger than crplan reads")
+            }
+            do {
+                facts.configuration = try SourceConfiguration(inspectJSON: Array(output.standardOutput.utf8))
+            } catch {
+                throw StepFailure(error.description)
+            }
+        }
+        do {
+            _ = try context.graph.step(.createTarget)?.bound(to: facts)
+        } catch {
+            throw StepFailure(error.description)
+        }
     }
 
     /// Refuses (or, with keep-existing, moves aside) a complete checkpoint,

@@ -74,9 +74,15 @@ extension StepKind {
         case .writePidfile: WritePidfileStep()
         case .checkpointCreate: CheckpointCreateStep()
         case .startFromCheckpoint: StartFromCheckpointStep()
-        case .checkTarget, .transferImage, .createTarget, .captureChanges, .applyChanges, .copyCheckpoint,
-             .startTarget, .verifyMigration, .finalizeSource:
-            NotYetRunnableStep()
+        case .checkTarget: CheckTargetStep()
+        case .transferImage: TransferImageStep()
+        case .createTarget: CreateTargetStep()
+        case .captureChanges: CaptureChangesStep()
+        case .applyChanges: ApplyChangesStep()
+        case .copyCheckpoint: CopyCheckpointStep()
+        case .startTarget: StartTargetStep()
+        case .verifyMigration: VerifyMigrationStep()
+        case .finalizeSource: FinalizeSourceStep()
         }
     }
 }

@@ -23,6 +23,18 @@ extension StepFactory {
         )
     }
 
+    /// `docker inspect` of the target container by the id create-target bound.
+    var inspectTargetByID: CommandTemplate {
+        CommandTemplate(
+            purpose: "read the target container's state from the target engine",
+            arguments: docker(["inspect", "--type", "container", "--", .value(.variable(.targetID))], on: .target),
+            output: .containerInspect, side: .target
+        )
+    }
+
+    /// The target engine's data root.
+    var targetHome: Template { plan.target?.docker.home ?? plan.docker.home }
+
     /// The checkpoint folder `docker checkpoint create --checkpoint-dir` writes in the staging dir.
     var stagedCheckpoint: Template { imageFile(checkpointName) }
 
@@ -84,7 +96,8 @@ extension StepFactory {
                     side: .target
                 ),
             ],
-            undo: .nothing
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir)
         )
     }
 
@@ -105,11 +118,26 @@ extension StepFactory {
         )
     }
 
-    /// `docker rm` of the target container (undo of create-target).
+    /// `docker rm` of the target container by the id create-target bound
+    /// (undo of create-target: never a container of that name crplan did not create).
     var removeTarget: CommandTemplate {
         CommandTemplate(
             purpose: "remove the target container",
-            arguments: docker(["rm", "--force", "--", .value(Template(literal: targetName))], on: .target), side: .target
+            arguments: docker(["rm", "--force", "--", .value(.variable(.targetID))], on: .target), side: .target
+        )
+    }
+
+    /// `cat` of the target layer's `mount-id` file: names the folder of the container's root on the target.
+    var readTargetMountID: CommandTemplate {
+        CommandTemplate(
+            purpose: "read the target container's layer folder name",
+            arguments: [
+                "cat", "--",
+                .value(Template(segments: targetHome.segments + [
+                    .text("/image/"), .variable(.targetDriver), .text("/layerdb/mounts/"), .variable(.targetID), .text("/mount-id"),
+                ])),
+            ],
+            output: .targetMountID, side: .target
         )
     }
 
@@ -130,8 +158,10 @@ extension StepFactory {
                     side: .target
                 ),
                 inspectTarget,
+                readTargetMountID,
             ],
-            undo: .commands([removeTarget])
+            undo: .commands([removeTarget]),
+            paths: StepPaths(dockerHome: targetHome)
         )
     }
 
@@ -222,10 +252,16 @@ extension StepFactory {
         let deleted = imageFile("rootfs-deleted.list")
         return Step(
             kind: .applyChanges,
-            summary: "Apply the changes to the target container's root: unpack the tar, then remove each deleted file "
-                + "(crplan itself, never following a link and never outside the root), and make the root 0755 (CRIU checks its mode)",
+            summary: "Apply the changes to the target container's root: remove each file the source deleted (`find` walks the root "
+                + "itself and never enters a link, so nothing outside the root is touched), unpack the tar, and make the root 0755 "
+                + "(CRIU checks its mode)",
             dependsOn: [previous],
             commands: [
+                CommandTemplate(
+                    purpose: "remove the files the source deleted from the target's root",
+                    arguments: ["find", "-P", .deletedPaths(root: Template(segments: [.variable(.targetRootfs)])), "-prune", "-exec", "rm", "-rf", "--", "{}", "+"],
+                    side: .target
+                ),
                 CommandTemplate(
                     purpose: "unpack the added and changed files into the target's root",
                     arguments: [
@@ -268,10 +304,10 @@ extension StepFactory {
             commands: [
                 CommandTemplate(
                     purpose: "start the target container from its checkpoint",
-                    arguments: docker(["start", "--checkpoint", .value(Template(literal: checkpointName)), "--", .value(Template(literal: targetName))], on: .target),
+                    arguments: docker(["start", "--checkpoint", .value(Template(literal: checkpointName)), "--", .value(.variable(.targetID))], on: .target),
                     side: .target
                 ),
-                inspectTarget,
+                inspectTargetByID,
             ],
             checks: [.containerRunning],
             undo: .irreversible("the workload runs on the target; crplan never stops it, so the way on is forward (resume)"),
@@ -288,7 +324,7 @@ extension StepFactory {
                 + (isCopy ? "still running (a copy)" : "stopped (a move)"),
             dependsOn: [previous],
             commands: [
-                inspectTarget,
+                inspectTargetByID,
                 CommandTemplate(
                     purpose: "read the source container's state",
                     arguments: docker(["inspect", "--type", "container", "--", .value(.containerID)], on: .source),

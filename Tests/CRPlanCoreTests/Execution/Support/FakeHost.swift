@@ -77,6 +77,17 @@ actor FakeHost: CRPlanCore.Host {
         throw .launchFailed(program: invocation.argv.first ?? "", message: "the fake host has no handler for \(invocation.argv)")
     }
 
+    /// Records the pipeline (every stage as a run, in order, answered by
+    /// the handlers like a command) and fails when a stage does.
+    func runPipeline(_ pipeline: CommandPipeline) async throws(HostError) -> CommandResult {
+        world.pipelinesRun.append(pipeline.stages.map(\.argv))
+        for stage in pipeline.stages {
+            let result = try await run(CommandInvocation(argv: stage.argv, timeout: .seconds(60)))
+            if !result.status.isSuccess { return result }
+        }
+        return CommandResult(status: .exited(0))
+    }
+
     /// Decodes what the fake `docker inspect` printed: the facts as JSON.
     nonisolated func containerFacts(
         fromInspect result: CommandResult, reference: String, dockerHome: String

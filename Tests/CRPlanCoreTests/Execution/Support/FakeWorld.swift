@@ -50,6 +50,8 @@ struct FakeWorld: Sendable {
     var injections: [Injection] = []
     /// Every call, side effects and reads, in order.
     var calls: [HostCall] = []
+    /// Every pipeline run, as its stages' argv.
+    var pipelinesRun: [[[String]]] = []
 
     /// A child that outlives the command that started it (a `criu dump`
     /// still running after crplan died): it ends after `pollsLeft` host

@@ -1,0 +1,55 @@
+/// `check-target` (migrate): before anything is frozen, the target engine
+/// must answer and run with `--experimental`, no container may hold the
+/// target name there, and the source's image must be there by id — or,
+/// with `target.image: require`, the migration stops here. Also refuses a
+/// staging dir that already holds a checkpoint of this name (crplan never
+/// overwrites one). Read-only.
+struct CheckTargetStep: StepBehavior {
+    func run(_ context: StepContext) async throws -> [String: String] {
+        let facts = try context.requireFacts()
+        let info = try await context.runCommand(at: 0)
+        guard info.result.status.isSuccess else {
+            throw StepFailure("the target engine does not answer: \(info.failureDescription)")
+        }
+        guard info.result.standardOutput.trimmingWhitespace == "true" else {
+            throw StepFailure("the target engine does not run with --experimental (`docker info` says ExperimentalBuild "
+                + "`\(info.result.standardOutput.trimmingWhitespace.prefix(40))`): Docker's checkpoints need it; start its dockerd with --experimental")
+        }
+        let name = try await context.runCommand(at: 1)
+        if name.result.status.isSuccess {
+            throw StepFailure("a container named `\(context.graph.migrationTarget?.name ?? "?")` already exists on the target engine: "
+                + "remove it there or set `target.name` to another name; crplan never replaces a container")
+        }
+        guard StepContext.saysNoSuch(name.result) else {
+            throw StepFailure("cannot tell whether the target name is free: \(name.failureDescription)")
+        }
+        let image = try await context.runCommand(at: 2)
+        let present = image.result.status.isSuccess && image.result.standardOutput.trimmingWhitespace == facts.configuration?.image
+        if !present, !StepContext.saysNoSuch(image.result), !image.result.status.isSuccess {
+            throw StepFailure("cannot tell whether the target holds the source's image: \(image.failureDescription)")
+        }
+        let transfers = context.graph.step(.transferImage) != nil
+        if !present, !transfers {
+            throw StepFailure("the target engine lacks the source's image \(facts.configuration?.image ?? "?") and the plan says "
+                + "`target.image: require`: load it there (`docker save \(facts.configuration?.image ?? "ID") | docker -H … load`) or use `transfer`")
+        }
+        if let staging = try context.bound().paths.imageDir?.literalValue, let name = checkpointName(context) {
+            let staged = staging + "/" + name
+            if try await context.host.fileType(at: staged) != nil {
+                throw StepFailure("\(staged) already holds a checkpoint named `\(name)` from an earlier run; crplan never overwrites one: "
+                    + "move it away, or choose another imageDir or restore.checkpoint")
+            }
+        }
+        return ["imagePresent": present ? "true" : "false"]
+    }
+
+    /// The checkpoint's name, from the checkpoint-create step's `docker checkpoint create … NAME`.
+    private func checkpointName(_ context: StepContext) -> String? {
+        guard let step = context.graph.step(.checkpointCreate) else { return nil }
+        for command in step.commands {
+            guard case .value(let last)? = command.arguments.last, command.arguments.contains(.value(Template(literal: "checkpoint"))) else { continue }
+            return last.literalValue
+        }
+        return nil
+    }
+}

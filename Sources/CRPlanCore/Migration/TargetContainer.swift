@@ -1,0 +1,167 @@
+import Foundation
+
+/// The container a migration created on the target engine, as the target's
+/// printed `docker inspect` (and its layer's `mount-id` file, read by a
+/// printed `cat`) describe it. Decoded here, in pure code, so that the
+/// target may be a machine crplan reaches only through commands: no file of
+/// the target is read by crplan itself. Journaled inside the run's facts so
+/// a resume or rollback binds `${target.id}` / `${target.rootfs}` again.
+public struct TargetContainer: Sendable, Hashable, Codable {
+    /// Docker's full container id (64 hex digits).
+    public var id: String
+    /// The storage driver the target engine reports (`overlay2` or `vfs`).
+    public var driver: String
+    /// The layer's folder name under the driver's directory, once read.
+    public var mountID: String?
+    /// The folder the file changes go to: vfs `<home>/vfs/dir/<mount-id>`,
+    /// overlay2 `<home>/overlay2/<mount-id>/diff`; empty until the mount id is read.
+    public var rootfs: String
+
+    public init(id: String, driver: String, mountID: String? = nil, rootfs: String = "") {
+        self.id = id
+        self.driver = driver
+        self.mountID = mountID
+        self.rootfs = rootfs
+    }
+
+    /// The storage drivers whose container root crplan knows how to reach.
+    public static let supportedDrivers = ["overlay2", "vfs"]
+
+    /// The container with its mount id read from `mount-id` (what `cat` printed) and its root derived.
+    public func withMountID(_ output: String, targetHome: String) throws(MigrationRefusal) -> TargetContainer {
+        let text = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...128).contains(text.utf8.count),
+              text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+        else {
+            throw .malformed("the target engine's layer mount id `\(text.prefix(80))` is not 1 to 128 letters, digits, `-` or `_`")
+        }
+        let home = targetHome.hasSuffix("/") ? String(targetHome.dropLast()) : targetHome
+        var result = self
+        result.mountID = text
+        switch driver {
+        case "vfs": result.rootfs = "\(home)/vfs/dir/\(text)"
+        case "overlay2": result.rootfs = "\(home)/overlay2/\(text)/diff"
+        default: throw .malformed("the target engine uses the storage driver `\(driver)`; crplan migrates only to \(Self.supportedDrivers.joined(separator: ", "))")
+        }
+        return result
+    }
+}
+
+/// What the target engine's `docker inspect` of one container says (pure decoding, bounded).
+public struct TargetInspect: Sendable, Hashable {
+    public var id: String
+    public var driver: String
+    public var running: Bool
+    public var pid: Int
+    public var status: String
+    /// `Path` then `Args`: the command Docker runs as the container's init.
+    public var commandLine: [String]
+
+    /// Decodes the JSON array one `docker inspect --type container` printed.
+    public init(inspectOutput result: CommandResult, what: String) throws(MigrationRefusal) {
+        guard !result.standardOutputTruncated, result.standardOutput.utf8.count <= SourceConfiguration.maximumInspectBytes else {
+            throw .malformed("the \(what) docker inspect output is larger than crplan reads")
+        }
+        struct JSON: Decodable {
+            struct State: Decodable {
+                var Running: Bool?
+                var Pid: Int?
+                var Status: String?
+            }
+            struct Driver: Decodable { var Name: String? }
+            var Id: String?
+            var State: State?
+            var GraphDriver: Driver?
+            var Path: String?
+            var Args: [String]?
+        }
+        let decoded: [JSON]
+        do {
+            decoded = try JSONDecoder().decode([JSON].self, from: Data(result.standardOutput.utf8))
+        } catch {
+            throw .malformed("the \(what) docker inspect output is not the JSON crplan expects: \(error)")
+        }
+        guard decoded.count == 1, let json = decoded.first else {
+            throw .malformed("the \(what) docker inspect printed \(decoded.count) containers, not one")
+        }
+        id = json.Id ?? ""
+        guard id.utf8.count == 64, id.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw .malformed("the \(what) container id `\(id.prefix(80))` is not 64 hex digits")
+        }
+        driver = json.GraphDriver?.Name ?? ""
+        running = json.State?.Running ?? false
+        pid = json.State?.Pid ?? 0
+        status = json.State?.Status ?? ""
+        commandLine = (json.Path.map { [$0] } ?? []) + (json.Args ?? [])
+        guard (0...ContainerFacts.maximumPid).contains(pid), commandLine.count <= SourceConfiguration.maximumEntries,
+              driver.utf8.count <= 64, status.utf8.count <= 64 else {
+            throw .malformed("the \(what) docker inspect reports values out of bounds (pid \(pid), \(commandLine.count) arguments)")
+        }
+    }
+}
+
+/// The file changes `capture-changes` found that the target must not have:
+/// paths relative to the container's root (`a/b`), each checked so that it
+/// can only name something inside the root.
+public enum DeletedPaths {
+    /// The most deletions one migration carries.
+    public static let maximumCount = 10_000
+
+    /// The paths in the list `find -fprintf '%P\n'` wrote (one a line), validated.
+    public static func parse(_ bytes: [UInt8]) throws(MigrationRefusal) -> [String] {
+        guard bytes.count <= maximumCount * 256 else {
+            throw .malformed("the list of deleted files is \(bytes.count) bytes, more than crplan carries")
+        }
+        var result: [String] = []
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            guard let path = String(validating: line, as: UTF8.self) else {
+                throw .malformed("a deleted file's name is not UTF-8")
+            }
+            try validate(path)
+            result.append(path)
+        }
+        guard result.count <= maximumCount else {
+            throw .malformed("the source deleted \(result.count) files, more than the \(maximumCount) crplan carries")
+        }
+        return result.sorted()
+    }
+
+    /// Refuses a path that is empty, absolute, holds `.`/`..`/empty components, a NUL or control character, or is too long.
+    public static func validate(_ path: String) throws(MigrationRefusal) {
+        guard !path.isEmpty, path.utf8.count <= ContainerFacts.maximumPathLength, !path.hasPrefix("/") else {
+            throw .malformed("the deleted file `\(path.prefix(80))` is not a relative path inside the root")
+        }
+        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw .malformed("the deleted file `\(path.prefix(80))` has a control character in its name")
+        }
+        for component in path.split(separator: "/", omittingEmptySubsequences: false) where component.isEmpty || component == "." || component == ".." {
+            throw .malformed("the deleted file `\(path.prefix(80))` has an empty, `.` or `..` component")
+        }
+    }
+
+    /// `find`'s starting point and expression that select these paths below
+    /// `root` without following any link: find (`-P`) walks the root itself
+    /// and never enters a symbolic link, so every path it reaches lies inside
+    /// the root; `( -path ROOT/a -o … )` selects, the caller prunes and removes.
+    /// With no paths: `-maxdepth 0 -false` (nothing matches, nothing is walked).
+    public static func findArguments(root: String, paths: [String]) -> [String] {
+        guard !paths.isEmpty else { return [root, "-maxdepth", "0", "-false"] }
+        var expression: [String] = [root, "-mindepth", "1", "("]
+        for (index, path) in paths.enumerated() {
+            if index > 0 { expression.append("-o") }
+            expression += ["-path", escapePattern(root + "/" + path)]
+        }
+        expression.append(")")
+        return expression
+    }
+
+    /// A literal name as a `find -path` pattern (`*`, `?`, `[`, `]`, `\` escaped).
+    static func escapePattern(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if "*?[]\\".contains(character) { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+}
