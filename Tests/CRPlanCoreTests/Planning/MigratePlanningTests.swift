@@ -53,12 +53,22 @@ import Testing
         target.source = .remove
         let graph = try Self.compile(try Self.plan(leaveRunning: true, target: target))
         let checkpoint = try #require(graph.step(.checkpointCreate))
-        #expect(try graph.argv(.checkpointCreate, facts: PlanningFixtures.overlay2Facts)[1] == [
+        let commands = try graph.argv(.checkpointCreate, facts: PlanningFixtures.overlay2Facts)
+        #expect(commands[1] == ["docker", "-H", "unix:///run/docker.sock", "pause", "--", PlanningFixtures.overlayID])
+        #expect(commands[2] == [
             "docker", "-H", "unix:///run/docker.sock", "checkpoint", "create", "--leave-running",
             "--checkpoint-dir", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)", PlanningFixtures.overlayID, "migrate-1",
         ])
         #expect(checkpoint.checks == [.containerRunning])
-        #expect(checkpoint.undo == .nothing)
+        // Paused from the checkpoint until capture-changes let it run on; a rollback unpauses it.
+        guard case .commands(let undo) = checkpoint.undo else {
+            Issue.record("a copy's checkpoint-create must be undone by unpausing the source")
+            return
+        }
+        #expect(try undo.map { try $0.bind(PlanningFixtures.overlay2Facts) }
+            == [["docker", "-H", "unix:///run/docker.sock", "unpause", "--", PlanningFixtures.overlayID]])
+        #expect(try graph.argv(.captureChanges, facts: PlanningFixtures.overlay2Facts).last
+            == ["docker", "-H", "unix:///run/docker.sock", "unpause", "--", PlanningFixtures.overlayID])
         #expect(graph.steps.last?.id == "verify-migration")
     }
 
@@ -101,7 +111,8 @@ import Testing
         facts.configuration = try SourceConfiguration(inspectJSON: try SourceConfigurationTests.fixture())
         let image = "sha256:57f7f6d06a75a0d5fbd13d4c90e41feb1f59e93b92c644bbf541646dcfea061f"
         let graph = try Self.compile(Self.plan())
-        let create = try graph.argv(.createTarget, facts: facts)[0]
+        // The create command binds from the source's facts; the target's own values come later.
+        let create = try #require(graph.step(.createTarget)?.commands.first).bind(facts)
         #expect(create.prefix(7) == ["docker", "-H", "unix:///run/other.sock", "create", "--name", "counter", "--network=none"])
         let imageIndex = try #require(create.firstIndex(of: image))
         #expect(Array(create[(imageIndex + 1)...]) == ["sh", "-c", "i=0; while true; do echo $i >> /foo; i=$((i+1)); sleep 0.2; done"])
@@ -128,14 +139,14 @@ import Testing
         let create = try #require(graph.step(.createTarget))
         #expect(create.undo == .commands([CommandTemplate(
             purpose: "remove the target container",
-            arguments: ["docker", "-H", "unix:///run/other.sock", "rm", "--force", "--", "counter"], side: .target
+            arguments: ["docker", "-H", "unix:///run/other.sock", "rm", "--force", "--", .value(Template(segments: [.variable(.targetID)]))], side: .target
         )]))
     }
 
     @Test func theDryRunPrintsEachEngine() throws {
         let text = try DryRunRenderer().render(try Self.compile(Self.plan()), as: .text)
         try GoldenFile.check(text, named: "counter-migrate.text")
-        #expect(text.contains("$ [target] docker -H unix:///run/other.sock start --checkpoint migrate-1 -- counter"))
+        #expect(text.contains("$ [target] docker -H unix:///run/other.sock start --checkpoint migrate-1 -- ${target.id}"))
         let json = try DryRunRenderer().render(try Self.compile(Self.plan()), as: .json)
         try GoldenFile.check(json, named: "counter-migrate.json")
     }

@@ -25,6 +25,10 @@ struct PlanSpec: Sendable {
     /// Nil keeps crplan's default (the three Docker-managed /etc files).
     var extMounts: [ExtMount]?
     var dumpTimeout = "60s"
+    /// `operation: migrate`: the target engine and its settings.
+    var migrateTarget: MigrateTargetSpec?
+    /// `criu.leaveRunning` (a migrate copy).
+    var leaveRunning = false
     var restoreTimeout = "60s"
 
     /// The Docker-managed /etc files, as crplan's default has them.
@@ -60,6 +64,16 @@ struct PlanSpec: Sendable {
                 }
             }
         }
+        if let target = migrateTarget {
+            lines.append("  home: \(quoted(daemon.home))")
+            if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
+            if leaveRunning { lines += ["criu:", "  leaveRunning: true"] }
+            lines += [
+                "target:", "  docker:", "    binary: \(quoted(target.binary ?? target.daemon.binary))",
+                "    host: \(quoted(target.daemon.host))", "    home: \(quoted(target.daemon.home))",
+                "  name: \(quoted(target.name))", "  image: \(target.image)", "  source: \(target.source)",
+            ]
+        }
         if operation != "checkpoint", pidfile != nil || checkpointName != nil {
             lines.append("restore:")
             if let pidfile { lines.append("  pidfile: \(quoted(pidfile))") }
@@ -74,4 +88,14 @@ struct PlanSpec: Sendable {
     private func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
+}
+
+/// `target:` of a migrate plan.
+struct MigrateTargetSpec: Sendable {
+    var daemon: DockerDaemon
+    var name: String
+    /// Overrides `target.docker.binary` (a wrapper that fails on purpose).
+    var binary: String?
+    var image = "transfer"
+    var source = "keep"
 }

@@ -101,7 +101,10 @@ extension RunSession {
     /// (no target container was created, the checkpoint did not succeed).
     private func commandsUndo(for step: Step, record: StepRecord) throws -> UndoWork? {
         guard case .commands(let commands) = step.undo, var facts = state.facts else { return nil }
-        if step.kind == .checkpointCreate, record.state != .succeeded { return nil }
+        // A move's way back needs the checkpoint; a copy's (unpause) is due whenever it may have paused.
+        let copy = step.checks.contains(.containerRunning)
+        if step.kind == .checkpointCreate, record.state != .succeeded, !copy { return nil }
+        if step.kind == .checkpointCreate, copy, state[.captureChanges]?.state == .succeeded { return nil }
         if facts.target == nil, let id = record.outputs["targetID"] {
             facts.target = TargetContainer(id: id, driver: "")
         }

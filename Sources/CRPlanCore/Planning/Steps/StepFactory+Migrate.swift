@@ -165,28 +165,42 @@ extension StepFactory {
         )
     }
 
+    /// `docker pause` / `docker unpause` of the source (a copy is paused from
+    /// its checkpoint until its file changes are captured, so the files the
+    /// target gets are those of the checkpoint's instant).
+    func pauseSource(_ verb: String) -> CommandTemplate {
+        CommandTemplate(
+            purpose: verb == "pause" ? "pause the source so its files stay as the checkpoint saw them" : "let the source run on",
+            arguments: docker([.value(Template(literal: verb)), "--", .value(.containerID)], on: .source), side: .source
+        )
+    }
+
     func migrateCheckpoint(after previous: StepKind) -> Step {
         var argv = docker(["checkpoint", "create"], on: .source)
         if isCopy { argv.append("--leave-running") }
         argv += ["--checkpoint-dir", .value(plan.imageDir), .value(.containerID), .value(Template(literal: checkpointName))]
+        var commands = [
+            CommandTemplate(
+                purpose: "make the staging dir", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .source
+            ),
+        ]
+        if isCopy { commands.append(pauseSource("pause")) }
+        commands += [
+            CommandTemplate(purpose: "checkpoint the source container with docker checkpoint create", arguments: argv, side: .source),
+            CommandTemplate(
+                purpose: "read the source container's state after the checkpoint (run also when it failed)",
+                arguments: docker(["inspect", "--type", "container", "--", .value(.containerID)], on: .source),
+                output: .containerInspect, side: .source
+            ),
+        ]
         return Step(
             kind: .checkpointCreate,
             summary: "Checkpoint the source container with Docker as `\(checkpointName)` into the staging dir"
-                + (isCopy ? ", leaving it running (a copy)" : "; Docker stops it (a move)"),
+                + (isCopy ? ", leaving it running but paused until its file changes are captured (a copy)" : "; Docker stops it (a move)"),
             dependsOn: [previous],
-            commands: [
-                CommandTemplate(
-                    purpose: "make the staging dir", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .source
-                ),
-                CommandTemplate(purpose: "checkpoint the source container with docker checkpoint create", arguments: argv, side: .source),
-                CommandTemplate(
-                    purpose: "read the source container's state after the checkpoint (run also when it failed)",
-                    arguments: docker(["inspect", "--type", "container", "--", .value(.containerID)], on: .source),
-                    output: .containerInspect, side: .source
-                ),
-            ],
+            commands: commands,
             checks: [isCopy ? .containerRunning : .containerNotRunning],
-            undo: isCopy ? .nothing : .commands(restartSource),
+            undo: .commands(isCopy ? [pauseSource("unpause")] : restartSource),
             paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home),
             timeout: dumpTimeout
         )
@@ -241,7 +255,7 @@ extension StepFactory {
                     ],
                     side: .source
                 ),
-            ],
+            ] + (isCopy ? [pauseSource("unpause")] : []),
             produces: [archive, deleted],
             undo: .nothing,
             paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home)

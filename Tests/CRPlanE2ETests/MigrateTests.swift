@@ -1,0 +1,106 @@
+import CRPlanCore
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// `operation: migrate` from the overlay2 engine to the vfs engine (issue 10).
+    @Suite("Migrate between the two local engines")
+    struct Migrate {
+        static let moveSteps: [StepKind] = [
+            .inspect, .checkTarget, .transferImage, .createTarget, .checkpointCreate, .captureChanges, .applyChanges,
+            .copyCheckpoint, .startTarget, .verifyMigration,
+        ]
+
+        @Test("M1. move overlay2 → vfs: the target is Up, docker exec works, /foo continues unbroken; the source stays stopped")
+        func move() async throws {
+            try await withMigration("mig-move") { migration in
+                let plan = migration.plan("mig-move")
+                let output = try await migration.crplan.apply(plan)
+                let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
+                #expect(Expect.outputs(of: .verifyMigration, in: events)["sourceStatus"] == "exited")
+
+                let source = try await migration.base.daemon.inspect(migration.counter.id)
+                #expect(!source.state.running, "the source runs again: \(source.state)")
+                let lastOnSource = try #require(migration.counter.values().last, "no values left on the source")
+                try await migration.targetIsUp()
+                try await migration.targetContinues(after: lastOnSource)
+                #expect(migration.counter.workloadCopies().isEmpty, "a copy runs on the source: \(migration.counter.workloadCopies())")
+                #expect(try await migration.crplan.status(plan).run.phase == .succeeded)
+            }
+        }
+
+        @Test("M2. copy (criu.leaveRunning): both continue, each unbroken")
+        func copy() async throws {
+            try await withMigration("mig-copy") { migration in
+                let plan = migration.plan("mig-copy", copy: true)
+                let output = try await migration.crplan.apply(plan)
+                let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
+                #expect(Expect.outputs(of: .verifyMigration, in: events)["sourceStatus"] == "running")
+                try await migration.targetIsUp()
+                try await migration.targetContinues(after: nil)
+                let source = try await migration.base.daemon.inspect(migration.counter.id)
+                #expect(source.state.running && source.state.pid == migration.counter.originalPID)
+                try await Expect.continues(migration.counter, pid: source.state.pid, lastBeforeDump: nil)
+            }
+        }
+
+        @Test("M3. the target's start fails: rollback removes the target and restarts the source from the checkpoint; /foo continues there")
+        func targetStartFails() async throws {
+            try await withMigration("mig-rollback") { migration in
+                // A target docker that refuses `start` (and passes everything else to the real one).
+                let wrapper = migration.base.workspace.file("docker-no-start")
+                let real = migration.target.binary
+                try """
+                    #!/bin/sh
+                    for argument in "$@"; do
+                      if [ "$argument" = start ]; then echo "refusing start on purpose (e2e)" >&2; exit 1; fi
+                    done
+                    exec \(real) "$@"
+
+                    """.write(toFile: wrapper, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+                let plan = migration.plan("mig-rollback", binary: wrapper)
+                let output = try await migration.crplan.apply(plan)
+                #expect(output.exitCode == 1, "crplan: \(output)\n\(migration.crplan.journal(plan))")
+                let events = try Crplan.events(output)
+                let rolledBack = events.filter { $0.kind == .stepRolledBack }.compactMap(\.step)
+                #expect(rolledBack == [.checkpointCreate, .createTarget], "rolled back: \(rolledBack)")
+                #expect(events.last?.outcome == "rolled-back")
+                #expect(!(await migration.targetExists()), "the target container is still there")
+
+                let source = try await migration.base.daemon.inspect(migration.counter.id)
+                #expect(source.state.running, "the source did not start again: \(source.state)")
+                let ps = try await migration.base.daemon.psStatus(migration.counter.id)
+                #expect(ps?.contains(" Up ") == true, "docker ps on the source: \(ps ?? "(not listed)")")
+                #expect(migration.counter.workloadCopies().count == 1)
+                try await Expect.continues(migration.counter, pid: source.state.pid, lastBeforeDump: nil)
+                #expect(FileManager.default.fileExists(atPath: plan.imageDir! + "/e2e-mig"), "the staged checkpoint was deleted")
+                #expect(try await migration.crplan.status(plan).run.phase == .rolledBack)
+            }
+        }
+
+        @Test("M4. SIGKILL right after the checkpoint: resume completes, one copy only")
+        func killAfterCheckpoint() async throws {
+            try await withMigration("mig-kill") { migration in
+                let plan = migration.plan("mig-kill")
+                let killed = try await migration.crplan.apply(plan, failpoint: "step-finished:checkpoint-create")
+                #expect(killed.signal == SIGKILL, "crplan: \(killed)")
+                let lastOnSource = try #require(await migration.counter.valuesOnceStill()?.last, "the source's /foo keeps changing")
+                #expect(try await migration.base.daemon.status(migration.counter.id) == "exited")
+                let target = try await migration.target.inspect(migration.targetName)
+                #expect(!target.state.running, "the target runs before the resume")
+
+                let resumed = try await migration.crplan.resume(plan)
+                #expect(resumed.exitCode == 0, "resume: \(resumed)\n\(migration.crplan.journal(plan))")
+                let events = try Crplan.events(resumed)
+                #expect(events.first?.kind == .runResumed)
+                let ran = events.filter { $0.kind == .stepFinished }.compactMap(\.step)
+                #expect(ran == [.captureChanges, .applyChanges, .copyCheckpoint, .startTarget, .verifyMigration], "resume ran \(ran)")
+                try await migration.targetIsUp()
+                try await migration.targetContinues(after: lastOnSource)
+                #expect(migration.counter.workloadCopies().isEmpty)
+                #expect(try await migration.crplan.status(plan).run.phase == .succeeded)
+            }
+        }
+    }
+}
