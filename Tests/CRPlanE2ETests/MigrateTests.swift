@@ -102,5 +102,46 @@ extension EndToEnd {
                 #expect(try await migration.crplan.status(plan).run.phase == .succeeded)
             }
         }
+
+        @Test("M5. file changes (added, image file modified, image file deleted, directory deleted and re-created) and an image the target lacks")
+        func fileChangesAndImageTransfer() async throws {
+            let host = try E2EHost.require()
+            let source = host.overlay
+            let target = try host.requireVFS()
+            // A fresh image on the source only (never a shared one): busybox plus files to change.
+            let tag = "crplan-e2e-mig-files:\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let builder = try await source.run(["create", "--network", "none", host.image, "/bin/sh", "-c",
+                "mkdir -p /data /dir && echo keep > /data/keep.txt && echo old > /data/old.txt && echo a > /dir/a.txt && echo v1 > /etc/config.txt"])
+            try await source.run(["start", "--attach", builder])
+            let imageID = try await source.run(["commit", builder, tag])
+            try await source.run(["rm", "-f", builder])
+            var failure: (any Error)?
+            do {
+                try await withMigration("mig-files", image: tag) { migration in
+                    try await migration.base.daemon.run(["exec", migration.counter.name, "/bin/sh", "-c",
+                        "echo added > /added.txt && echo v2 >> /etc/config.txt && rm /data/old.txt && rm -rf /dir && mkdir /dir && echo b > /dir/b.txt"])
+                    let plan = migration.plan("mig-files")
+                    let output = try await migration.crplan.apply(plan)
+                    let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
+                    #expect(Expect.outputs(of: .transferImage, in: events)["transferred"] == "true")
+                    #expect(Expect.outputs(of: .captureChanges, in: events)["deletedFiles"] == "2")
+
+                    let name = migration.targetName
+                    let onTarget = try await target.run(["exec", name, "/bin/sh", "-c",
+                        "cat /added.txt /etc/config.txt /data/keep.txt /dir/b.txt; ls /data; ls /dir"])
+                    #expect(onTarget.split(separator: "\n").map(String.init) == ["added", "v1", "v2", "keep", "b", "keep.txt", "b.txt"],
+                            "on the target: \(onTarget)")
+                    let targetImage = try await target.run(["inspect", "--format", "{{.Image}}", name])
+                    #expect(targetImage == imageID, "the target runs image \(targetImage), not \(imageID)")
+                    try await migration.targetIsUp()
+                    try await migration.targetContinues(after: nil)
+                }
+            } catch {
+                failure = error
+            }
+            _ = try? await target.run(["rmi", imageID])
+            _ = try? await source.run(["rmi", tag])
+            if let failure { throw failure }
+        }
     }
 }

@@ -107,21 +107,23 @@ public enum DeletedPaths {
     /// The most deletions one migration carries.
     public static let maximumCount = 10_000
 
-    /// The paths in the list `find -fprintf '%P\n'` wrote (one a line), validated.
-    public static func parse(_ bytes: [UInt8]) throws(MigrationRefusal) -> [String] {
-        guard bytes.count <= maximumCount * 256 else {
-            throw .malformed("the list of deleted files is \(bytes.count) bytes, more than crplan carries")
-        }
+    /// The deleted paths in what `docker diff` printed (`D /a/b` lines; `A`
+    /// and `C` lines are in the tar), without the leading `/`, validated and sorted.
+    public static func parse(dockerDiff output: String) throws(MigrationRefusal) -> [String] {
         var result: [String] = []
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            guard let path = String(validating: line, as: UTF8.self) else {
-                throw .malformed("a deleted file's name is not UTF-8")
+        for line in output.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard line.count >= 3, line.dropFirst().first == " ", let kind = line.first, "ACD".contains(kind) else {
+                throw .malformed("docker diff printed `\(line.prefix(80))`, not `A|C|D /path` (a name with a line break cannot be migrated)")
             }
-            try validate(path)
-            result.append(path)
-        }
-        guard result.count <= maximumCount else {
-            throw .malformed("the source deleted \(result.count) files, more than the \(maximumCount) crplan carries")
+            guard kind == "D" else { continue }
+            let path = String(line.dropFirst(2))
+            guard path.hasPrefix("/") else { throw .malformed("docker diff printed the relative path `\(path.prefix(80))`") }
+            let relative = String(path.dropFirst())
+            try validate(relative)
+            result.append(relative)
+            guard result.count <= maximumCount else {
+                throw .malformed("the source deleted more than the \(maximumCount) files crplan carries")
+            }
         }
         return result.sorted()
     }

@@ -198,6 +198,8 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case pipedToNext = "piped-to-next"
     /// Migrate: the target layer's `mount-id` (one line), which locates the target container's root.
     case targetMountID = "target-mount-id"
+    /// Migrate: `docker diff` of the source (`A`/`C`/`D` and a path a line); its `D` lines are the deleted files.
+    case fileChanges = "file-changes"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the

@@ -97,7 +97,7 @@ import Testing
         #expect(capture[1] == [
             "tar", "--create", "--file", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-diff.tar",
             "--directory", "/var/lib/docker/overlay2/abc/diff", "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards",
-            "--exclude-from", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-deleted.list", ".",
+            "--exclude-from", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-whiteouts.list", ".",
         ])
         let copy = try #require(graph.step(.copyCheckpoint))
         #expect(copy.commands[1].literalArgv == nil)

@@ -64,10 +64,10 @@ struct MigrationScenario: Sendable {
 
 /// Runs `body` with a counter on the overlay2 engine and the vfs engine as
 /// the target; afterwards removes the target container of this test's name.
-func withMigration(_ label: String, _ body: (MigrationScenario) async throws -> Void) async throws {
+func withMigration(_ label: String, image: String? = nil, _ body: (MigrationScenario) async throws -> Void) async throws {
     let host = try E2EHost.require()
     let target = try host.requireVFS()
-    try await withCounter(label) { scenario in
+    try await withCounter(label, image: image) { scenario in
         let migration = MigrationScenario(base: scenario, target: target)
         var failure: (any Error)?
         do {

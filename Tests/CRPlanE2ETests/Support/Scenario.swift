@@ -32,7 +32,7 @@ struct Scenario: Sendable {
 /// rebuilt root's mount, the re-created cgroup dirs, the container and the
 /// workspace. Leftovers it cannot remove are recorded as issues.
 func withCounter(
-    _ label: String, vfs: Bool = false, _ body: (Scenario) async throws -> Void
+    _ label: String, vfs: Bool = false, image: String? = nil, _ body: (Scenario) async throws -> Void
 ) async throws {
     let host = try E2EHost.require()
     let daemon = vfs ? try host.requireVFS() : host.overlay
@@ -40,7 +40,7 @@ func withCounter(
     let name = "crplan-e2e-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let counter: CounterContainer
     do {
-        counter = try await CounterContainer.start(on: daemon, image: host.image, name: name)
+        counter = try await CounterContainer.start(on: daemon, image: image ?? host.image, name: name)
     } catch {
         workspace.remove()
         throw error

@@ -1,33 +1,30 @@
-/// `capture-changes` (migrate): the source's file changes from its overlay
-/// upper dir, after the checkpoint: its printed `find` lists the whiteouts
-/// (deleted files) and its `tar` archives everything else, in the staging
-/// dir on crplan's machine. The list is read back (bounded, every path
-/// checked to stay inside a root) and journaled with the facts, which bind
-/// apply-changes' removal on the target. Reruns safely.
+/// `capture-changes` (migrate): the source's file changes after the
+/// checkpoint: its printed `find` lists the overlay whiteouts (which the tar
+/// leaves out), its `tar` archives the added and changed files in the
+/// staging dir, and its `docker diff` names the deleted files (`D` lines,
+/// also the old files a deleted and re-created directory hid), read from
+/// the command's output (bounded, every path checked to stay inside a root)
+/// and journaled with the facts, which bind apply-changes' removal on the
+/// target. Reruns safely.
 struct CaptureChangesStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let run = try await context.runCommands()
         if let failure = run.failureDescription {
             throw StepFailure("capturing the source's file changes failed: \(failure)")
         }
-        let bound = try context.bound()
-        guard let listTemplate = bound.produces.first(where: { $0.literalValue?.hasSuffix("/rootfs-deleted.list") ?? false }) else {
-            throw StepFailure("step capture-changes names no list of deleted files (a crplan bug: please report it)")
+        let commands = try context.bound().commands
+        guard let index = commands.firstIndex(where: { $0.output == .fileChanges }),
+              let diff = run.completed.first(where: { $0.purpose == commands[index].purpose }) else {
+            throw StepFailure("step capture-changes ran no docker diff (a crplan bug: please report it)")
         }
-        let list = try context.literal(listTemplate, "the list of deleted files")
-        guard let size = try await context.host.fileSize(at: list), size <= DeletedPaths.maximumCount * 256 else {
-            throw StepFailure("\(list) is missing or larger than crplan reads")
+        guard !diff.result.standardOutputTruncated else {
+            throw StepFailure("the source's docker diff printed more than crplan reads: too many changed files to migrate")
         }
-        var bytes = try await context.host.readFile(at: list)
-        // `find -fprintf './%P\n'`: drop the `./` of each line.
-        bytes = Array(bytes.split(separator: UInt8(ascii: "\n")).map { line in
-            line.starts(with: Array("./".utf8)) ? Array(line.dropFirst(2)) + [UInt8(ascii: "\n")] : Array(line) + [UInt8(ascii: "\n")]
-        }.joined())
         let deleted: [String]
         do {
-            deleted = try DeletedPaths.parse(bytes)
+            deleted = try DeletedPaths.parse(dockerDiff: diff.result.standardOutput)
         } catch {
-            throw StepFailure("\(list): \(error.description)")
+            throw StepFailure("`\(ShellQuoting.line(diff.invocation.argv))`: \(error.description)")
         }
         try await context.rebindFacts(source: "capture-changes") { $0.deletedPaths = deleted }
         return ["deletedFiles": String(deleted.count)]

@@ -229,21 +229,22 @@ extension StepFactory {
     }
 
     func captureChanges(after previous: StepKind) -> Step {
-        let deleted = imageFile("rootfs-deleted.list")
+        let whiteouts = imageFile("rootfs-whiteouts.list")
         let archive = imageFile("rootfs-diff.tar")
         return Step(
             kind: .captureChanges,
             // tar reads `--exclude-from` one name a line (`--null` applies to `-T` only), so the
             // list is newline-separated; `--no-wildcards` keeps `*` in a name literal.
-            summary: "Capture the source container's file changes from its overlay upper dir: whiteouts (character devices 0/0) "
-                + "as the list of deleted files, one a line, everything else as a tar; an opaque directory, or a name with a "
-                + "line break, is refused by name",
+            summary: "Capture the source container's file changes: its overlay upper dir as a tar without the whiteouts "
+                + "(character devices 0/0, listed one a line to exclude them), and the deleted files as the source engine's "
+                + "`docker diff` reports them (`D` lines; a directory deleted and re-created lists the old files it hid)"
+                + (isCopy ? "; then the paused source runs on" : ""),
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
-                    purpose: "list the deleted files (overlay whiteouts)",
+                    purpose: "list the overlay whiteouts, which the tar leaves out",
                     arguments: [
-                        "find", .value(.variable(.rootfsUpperDir)), "-mindepth", "1", "-type", "c", "-fprintf", .value(deleted), "./%P\\n",
+                        "find", .value(.variable(.rootfsUpperDir)), "-mindepth", "1", "-type", "c", "-fprintf", .value(whiteouts), "./%P\\n",
                     ],
                     side: .source
                 ),
@@ -251,19 +252,23 @@ extension StepFactory {
                     purpose: "archive the added and changed files, without the whiteouts",
                     arguments: [
                         "tar", "--create", "--file", .value(archive), "--directory", .value(.variable(.rootfsUpperDir)),
-                        "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards", "--exclude-from", .value(deleted), ".",
+                        "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards", "--exclude-from", .value(whiteouts), ".",
                     ],
                     side: .source
                 ),
+                CommandTemplate(
+                    purpose: "list the deleted files as the source engine reports them",
+                    arguments: docker(["diff", "--", .value(.containerID)], on: .source),
+                    output: .fileChanges, side: .source
+                ),
             ] + (isCopy ? [pauseSource("unpause")] : []),
-            produces: [archive, deleted],
+            produces: [archive],
             undo: .nothing,
             paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home)
         )
     }
 
     func applyChanges(after previous: StepKind) -> Step {
-        let deleted = imageFile("rootfs-deleted.list")
         return Step(
             kind: .applyChanges,
             summary: "Apply the changes to the target container's root: remove each file the source deleted (`find` walks the root "
@@ -286,7 +291,7 @@ extension StepFactory {
                 ),
                 CommandTemplate(purpose: "give the target's root the mode CRIU expects", arguments: ["chmod", "0755", "--", .value(.variable(.targetRootfs))], side: .target),
             ],
-            inputs: [deleted],
+            inputs: [imageFile("rootfs-diff.tar")],
             undo: .nothing,
             paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.target?.docker.home)
         )
