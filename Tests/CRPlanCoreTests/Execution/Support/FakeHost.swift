@@ -63,6 +63,12 @@ actor FakeHost: CRPlanCore.Host {
             if world.lingering?.pid != child.pid { world.processes[child.pid] = nil }
         }
         world.clock += world.commandDuration
+        // Handlers for another engine (a migration's target) answer before the source's inspect.
+        for handler in world.handlers where handler.name.hasPrefix("target ") && handler.matches(invocation.argv) {
+            let result = handler.respond(&world, invocation)
+            if let log = invocation.standardOutputLog { world.write(log, result.standardOutput) }
+            return result
+        }
         if let reference = FakeWorld.inspectedReference(invocation.argv) {
             let result = world.inspect(reference)
             if let log = invocation.standardOutputLog { world.write(log, result.standardOutput) }

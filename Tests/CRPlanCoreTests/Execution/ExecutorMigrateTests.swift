@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import CRPlanCore
+
+/// `operation: migrate` on the recording test doubles: the dry run equals
+/// the run, the target's host only ever runs commands (no file operation,
+/// so it may be a machine reached over ssh), and a failed target start is
+/// rolled back by removing the target and starting the source from its checkpoint.
+@Suite struct ExecutorMigrateTests {
+    static func plan(copy: Bool = false) -> String {
+        """
+        version: 1
+        name: web
+        container: \(Scenario.name)
+        operation: migrate
+        docker:
+          host: \(MigrationFake.sourceSocket)
+        imageDir: /staging
+        target:
+          docker:
+            host: \(MigrationFake.targetSocket)
+            home: \(MigrationFake.targetHome)
+        \(copy ? "criu:\n  leaveRunning: true\n" : "")restore:
+          checkpoint: mig-1
+
+        """
+    }
+
+    static func world(targetHasImage: Bool = false, failStart: Bool = false) -> FakeWorld {
+        MigrationFake.world(Scenario.world(), containerID: Scenario.containerID, targetHasImage: targetHasImage, failStart: failStart)
+    }
+
+    @Test(arguments: [false, true])
+    func theDryRunEqualsTheRun(copy: Bool) async throws {
+        let graph = Scenario.compile(Self.plan(copy: copy))
+        let host = FakeHost(Self.world())
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+
+        let json = try DryRunRenderer(facts: MigrationFake.finishedFacts(Scenario.facts())).render(graph, as: .json)
+        let printed = try JSONDecoder().decode(StepGraph.self, from: Data(json.utf8))
+        var expected: [(argv: [String], polled: Bool)] = []
+        for step in try printed.executionOrder() {
+            for command in step.commands {
+                let argv = try #require(command.literalArgv, "the bound dry run left `\(command.arguments)` symbolic")
+                expected.append((argv, command.pollInterval != nil))
+            }
+        }
+        let ran = await host.world.commandsRun
+        #expect(DryRunEqualsRunTests.matches(ran: ran, expected: expected), """
+            the run spawned
+            \(ran.map { ShellQuoting.line($0) }.joined(separator: "\n"))
+            but the dry run printed
+            \(expected.map { ShellQuoting.line($0.argv) }.joined(separator: "\n"))
+            """)
+        #expect(await host.world.pipelinesRun.count == 1, "docker save | docker load runs as one pipeline")
+    }
+
+    @Test func theTargetHostOnlyRunsCommands() async throws {
+        let graph = Scenario.compile(Self.plan())
+        let source = FakeHost(Self.world())
+        var targetWorld = FakeWorld()
+        targetWorld.handlers = MigrationFake.targetHandlers() + MigrationFake.sourceHandlers()
+        let target = FakeHost(targetWorld)
+        let executor = Executor(
+            hosts: EngineHosts(source: source, target: target),
+            options: ExecutorOptions(stateDirectory: Scenario.stateDir, crplanVersion: "test"))
+        let report = try await executor.apply(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        let targetCalls = await target.world.calls
+        #expect(!targetCalls.isEmpty)
+        for call in targetCalls {
+            guard case .run(let argv) = call else {
+                Issue.record("the target's host was asked for \(call), not a command")
+                continue
+            }
+            #expect(!argv.contains(MigrationFake.sourceSocket), "a source command ran on the target: \(argv)")
+        }
+        let sourceRuns = await source.world.commandsRun
+        #expect(!sourceRuns.contains { $0.contains(MigrationFake.targetSocket) && $0.contains("create") })
+        #expect(await target.world.commandsRun.contains { $0.contains("start") && $0.contains(MigrationFake.targetID) })
+    }
+
+    @Test func aFailedTargetStartRemovesTheTargetAndStartsTheSourceFromItsCheckpoint() async throws {
+        let graph = Scenario.compile(Self.plan())
+        let host = FakeHost(Self.world(failStart: true))
+        let recorder = EventRecorder()
+        let report = try await Scenario.executor(host, observer: recorder).apply(graph)
+        #expect(report.outcome == .rolledBack, "\(report.error ?? "")")
+        #expect(report.failedStep == .startTarget)
+        let rolledBack = recorder.events.filter { $0.kind == .stepRolledBack }.compactMap(\.step)
+        #expect(rolledBack == [.checkpointCreate, .createTarget])
+        let ran = await host.world.commandsRun
+        let restart = try #require(ran.firstIndex { MigrationFake.onSource($0, "start", "--checkpoint") }, "the source was not started again")
+        #expect(ran[restart].suffix(4) == ["--checkpoint", "mig-1", "--", Scenario.containerID])
+        #expect(ran.contains { MigrationFake.onTarget($0, "rm", "--force", "--", MigrationFake.targetID) })
+        #expect(await host.world.containers[Scenario.containerID]?.facts.running == true)
+        #expect(MigrationFake.target(await host.world).created == false)
+    }
+
+    @Test func requireRefusesBeforeAnythingIsFrozen() async throws {
+        let text = Self.plan().replacingOccurrences(of: "    home: \(MigrationFake.targetHome)\n", with: "    home: \(MigrationFake.targetHome)\n  image: require\n")
+        let graph = Scenario.compile(text)
+        let host = FakeHost(Self.world(targetHasImage: false))
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.failedStep == .checkTarget)
+        #expect(report.error?.contains("target.image: require") == true, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        #expect(!ran.contains { $0.contains("checkpoint") || $0.contains("create") })
+    }
+}
