@@ -8,7 +8,7 @@ import Testing
 /// example plan and for every storage driver × operation × mode, on the
 /// recording test double with facts shaped like the real driver's.
 @Suite struct DryRunEqualsRunTests {
-    // migrate-local.yaml is compiled and printed, not run (ExecutorMigrateRefusalTests).
+    // migrate-local.yaml needs a target engine: `migrateExample` below.
     static let examples = ExamplePlansTests.expected.keys.sorted().filter { $0 != "migrate-local.yaml" }
 
     struct Combination: CustomTestStringConvertible, Sendable {
@@ -19,7 +19,7 @@ import Testing
     }
 
     static let combinations: [Combination] = ["overlay2", "overlay", "vfs", "aufs"].flatMap { driver in
-        // Migrate is compiled and printed, not run: ExecutorMigrateRefusalTests.
+        // Migrate needs a target engine: `migrate(copy:)` and `migrateExample` below.
         Plan.Operation.allCases.filter { $0 != .migrate }.flatMap { operation in
             Plan.Mode.allCases.map { Combination(driver: driver, operation: operation, mode: $0) }
         }
@@ -184,5 +184,51 @@ extension FakeWorld {
             directories[current] = 0o755
             current = String(current[..<(current.lastIndex(of: "/") ?? current.startIndex)])
         }
+    }
+}
+
+extension DryRunEqualsRunTests {
+    /// `operation: migrate`: the bound dry run (source facts, the target container, no deletion) is what ran, on both engines.
+    @Test(arguments: [false, true])
+    func migrate(copy: Bool) async throws {
+        try await expectMigrateDryRunEqualsRun(Scenario.compile(ExecutorMigrateTests.plan(copy: copy)), name: Scenario.name)
+    }
+
+    @Test func migrateExample() async throws {
+        let text = try String(contentsOf: ExamplePlansTests.folder.appending(path: "migrate-local.yaml"), encoding: .utf8)
+        try await expectMigrateDryRunEqualsRun(Scenario.compile(text), name: "counter")
+    }
+
+    /// Runs a migrate graph on the fake source and target engines and compares the argv spawned (pipeline stages included) with the bound dry run.
+    private func expectMigrateDryRunEqualsRun(_ graph: StepGraph, name: String) async throws {
+        var world = ExecutorMigrateTests.world()
+        world.containers[Scenario.containerID]?.facts.name = name
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+
+        let json = try DryRunRenderer(facts: MigrationFake.finishedFacts(renamed(Scenario.facts(), name))).render(graph, as: .json)
+        let printed = try JSONDecoder().decode(StepGraph.self, from: Data(json.utf8))
+        var expected: [(argv: [String], polled: Bool)] = []
+        for step in try printed.executionOrder() {
+            for command in step.commands {
+                let argv = try #require(command.literalArgv, "the bound dry run left `\(command.arguments)` symbolic")
+                expected.append((argv, command.pollInterval != nil))
+            }
+        }
+        let ran = await host.world.commandsRun
+        #expect(Self.matches(ran: ran, expected: expected), """
+            the run spawned
+            \(ran.map { ShellQuoting.line($0) }.joined(separator: "\n"))
+            but the dry run printed
+            \(expected.map { ShellQuoting.line($0.argv) }.joined(separator: "\n"))
+            """)
+        #expect(await host.world.pipelinesRun.count == 1, "docker save | docker load runs as one pipeline")
+    }
+
+    private func renamed(_ facts: ContainerFacts, _ name: String) -> ContainerFacts {
+        var result = facts
+        result.name = name
+        return result
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import CRPlanCore
 
-/// `operation: migrate` on the recording test doubles: the dry run equals
-/// the run, the target's host only ever runs commands (no file operation,
+/// `operation: migrate` on the recording test doubles (the dry run equals
+/// the run: `DryRunEqualsRunTests`): the target's host only ever runs commands (no file operation,
 /// so it may be a machine reached over ssh), and a failed target start is
 /// rolled back by removing the target and starting the source from its checkpoint.
 @Suite struct ExecutorMigrateTests {
@@ -28,32 +28,6 @@ import Testing
 
     static func world(targetHasImage: Bool = false, failStart: Bool = false) -> FakeWorld {
         MigrationFake.world(Scenario.world(), containerID: Scenario.containerID, targetHasImage: targetHasImage, failStart: failStart)
-    }
-
-    @Test(arguments: [false, true])
-    func theDryRunEqualsTheRun(copy: Bool) async throws {
-        let graph = Scenario.compile(Self.plan(copy: copy))
-        let host = FakeHost(Self.world())
-        let report = try await Scenario.executor(host).apply(graph)
-        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
-
-        let json = try DryRunRenderer(facts: MigrationFake.finishedFacts(Scenario.facts())).render(graph, as: .json)
-        let printed = try JSONDecoder().decode(StepGraph.self, from: Data(json.utf8))
-        var expected: [(argv: [String], polled: Bool)] = []
-        for step in try printed.executionOrder() {
-            for command in step.commands {
-                let argv = try #require(command.literalArgv, "the bound dry run left `\(command.arguments)` symbolic")
-                expected.append((argv, command.pollInterval != nil))
-            }
-        }
-        let ran = await host.world.commandsRun
-        #expect(DryRunEqualsRunTests.matches(ran: ran, expected: expected), """
-            the run spawned
-            \(ran.map { ShellQuoting.line($0) }.joined(separator: "\n"))
-            but the dry run printed
-            \(expected.map { ShellQuoting.line($0.argv) }.joined(separator: "\n"))
-            """)
-        #expect(await host.world.pipelinesRun.count == 1, "docker save | docker load runs as one pipeline")
     }
 
     @Test func theTargetHostOnlyRunsCommands() async throws {
