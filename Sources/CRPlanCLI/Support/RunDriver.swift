@@ -27,7 +27,8 @@ enum RunDriver {
         )
         executorOptions.forceChangedPlan = forceChangedPlan
         let printer = ProgressPrinter(format: options.events, verbose: options.verbose, file: file, environment: host.environment)
-        let executor = Executor(host: host, options: executorOptions, observer: printer)
+        // Both engines of a migration are reached from this machine for now (the target's host defaults to the source's).
+        let executor = Executor(hosts: EngineHosts(source: host, target: host), options: executorOptions, observer: printer)
         let report: RunReport
         do {
             switch action {

@@ -83,3 +83,24 @@ import Testing
         #expect(!ran.contains { $0.contains("checkpoint") || $0.contains("create") })
     }
 }
+
+extension ExecutorMigrateTests {
+    @Test func theTargetNameOnTheTargetEngineIsLocked() async throws {
+        let graph = Scenario.compile(Self.plan())
+        let target = try #require(graph.migrationTarget)
+        #expect(target.name == Scenario.name)
+        #expect(target.engine == ["docker", "-H", MigrationFake.targetSocket])
+        var world = Self.world()
+        let lock = RunFolder(stateDirectory: Scenario.stateDir, planName: "web").targetLock(target.lockKey)
+        world.foreignLocks[lock] = 4321
+        let host = FakeHost(world)
+        await #expect(throws: ExecutorError.locked(what: "target \(target.description)", path: lock, holderPID: 4321)) {
+            _ = try await Scenario.executor(host).apply(graph)
+        }
+        #expect(await host.world.commandsRun.isEmpty)
+
+        // Another engine or another name is another lock.
+        let other = MigrationTargetKey(engine: target.engine, name: "other")
+        #expect(other.lockKey != target.lockKey && other.lockKey.count == 32)
+    }
+}
