@@ -104,3 +104,25 @@ extension ExecutorMigrateTests {
         #expect(other.lockKey != target.lockKey && other.lockKey.count == 32)
     }
 }
+
+extension ExecutorMigrateTests {
+    @Test func aResumeAfterACrashInCreateTargetRemovesTheHalfMadeContainerAndCreatesItAgain() async throws {
+        let graph = Scenario.compile(Self.plan())
+        var world = Self.world()
+        MigrationFake.setTarget(&world) { $0.crashAfterCreate = true }
+        let host = FakeHost(world)
+        await #expect(throws: (any Error).self) { _ = try await Scenario.executor(host).apply(graph) }
+        #expect(MigrationFake.target(await host.world).created, "the crash came after docker create")
+        await host.restartAfterCrash()
+
+        let report = try await Scenario.executor(host).resume(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        let removal = try #require(ran.firstIndex { MigrationFake.onTarget($0, "rm", "--force", "--", MigrationFake.targetID) },
+                                   "the half-made target container was not removed")
+        let creates = ran.indices.filter { MigrationFake.onTarget(ran[$0], "create") }
+        #expect(creates.count == 2 && creates[1] > removal, "docker create ran at \(creates), the removal at \(removal)")
+        #expect(ran.filter { MigrationFake.onTarget($0, "start", "--checkpoint") }.count == 1)
+        #expect(MigrationFake.target(await host.world).running)
+    }
+}

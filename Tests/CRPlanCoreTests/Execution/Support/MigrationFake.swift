@@ -20,6 +20,8 @@ enum MigrationFake {
         var running = false
         var hasImage = false
         var failStart = false
+        /// crplan "dies" right after `docker create` printed the id and it was journaled.
+        var crashAfterCreate = false
     }
 
     static let stateFile = "/fake-target-engine.json"
@@ -101,7 +103,14 @@ enum MigrationFake {
                 return ok
             },
             .init(name: "target docker create", matches: { onTarget($0, "create") }) { world, _ in
-                setTarget(&world) { $0.created = true }
+                if target(world).crashAfterCreate {
+                    // The id's progress record is the next side effect, the target's inspect the one after.
+                    world.crashAtSideEffect = world.sideEffects + 2
+                }
+                setTarget(&world) {
+                    $0.created = true
+                    $0.crashAfterCreate = false
+                }
                 return CommandResult(status: .exited(0), standardOutput: targetID + "\n")
             },
             .init(name: "target docker rm", matches: { onTarget($0, "rm") }) { world, _ in
