@@ -25,6 +25,8 @@ struct PlanSpec: Sendable {
     /// Nil keeps crplan's default (the three Docker-managed /etc files).
     var extMounts: [ExtMount]?
     var dumpTimeout = "60s"
+    /// `criu.preDump.iterations` (external mode).
+    var preDumpIterations: Int?
     var restoreTimeout = "60s"
 
     /// The Docker-managed /etc files, as crplan's default has them.
@@ -52,6 +54,7 @@ struct PlanSpec: Sendable {
             lines.append("  home: \(quoted(daemon.home))")
             if let driver { lines += ["storage:", "  driver: \(driver)"] }
             lines += ["criu:", "  binary: \(quoted(criuBinary))"]
+            if let preDumpIterations { lines += ["  preDump:", "    iterations: \(preDumpIterations)"] }
             if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
             if let extMounts {
                 lines.append("extMounts:")
