@@ -85,7 +85,7 @@ def main():
         BEGIN,
         "",
         f"`bench/overhead.sh`: external overlay2 roundtrip of the busybox counter, {len(raw)} interleaved rounds "
-        f"(raw and crplan alternating which goes first, a fresh container each), release build `{args.crplan}`, "
+        f"(raw and crplan alternating which goes first, a fresh container each), crplan binary `{args.crplan}`, "
         f"kernel {kernel}, load {args.load_start} → {args.load_end}.",
         "",
         "| median | raw wiki script | `crplan apply` | ratio |",
