@@ -22,7 +22,7 @@ extension CRPlan {
                 """
         )
 
-        @ArgumentParser.Argument(help: "Plan files, or folders to search for plans.", completion: .file(extensions: ["yaml", "yml"]))
+        @ArgumentParser.Argument(help: "Plan files, or folders to search for plans; `-` reads one plan from standard input.", completion: .file(extensions: ["yaml", "yml"]))
         var paths: [String] = []
 
         @Option(help: "Output format: text (file:line:column lines), json (one array), github (workflow annotations), sarif (SARIF 2.1.0, for code scanning).")

@@ -27,7 +27,7 @@ extension CRPlan {
                 """
         )
 
-        @ArgumentParser.Argument(help: "The plan file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+        @ArgumentParser.Argument(help: "The plan file (YAML); `-` reads it from standard input.", completion: .file(extensions: ["yaml", "yml"]))
         var file: String
 
         @Option(help: "Output format: text (numbered steps with argv), json (the step graph), dot (Graphviz), mermaid.")
@@ -38,7 +38,10 @@ extension CRPlan {
 
         func run() async throws {
             let host = SystemHost()
-            let graph = try PlanLoader.compile(file: file, environment: host.environment, errorsAsJSON: format == .json)
+            let graph = try PlanLoader.compile(
+                file: file, environment: host.environment, errorsAsJSON: format == .json, allowStandardInput: true
+            )
+            let file = PlanLoader.displayName(file, allowStandardInput: true)
             var facts: ContainerFacts?
             if inspect {
                 do {

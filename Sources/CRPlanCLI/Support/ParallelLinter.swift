@@ -30,18 +30,26 @@ enum ParallelLinter {
         switch found {
         case .unreadable(let path, let reason):
             return Outcome(diagnostics: [ioError(path, reason)], readable: false)
+        case .standardInput:
+            return outcome(of: PlanFiles.readStandardInput(into: &buffer), name: PlanFiles.standardInputName, buffer: buffer, environment: environment)
         case .file(let path):
-            switch PlanFiles.read(path, into: &buffer) {
-            case .failure(.tooLarge):
-                return Outcome(diagnostics: [PlanLimits.fileTooLarge(file: path)], readable: true)
-            case .failure(let error):
-                return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
-            case .success(let count):
-                let diagnostics = buffer.withUnsafeBytes { bytes in
-                    Linter.diagnostics(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path, environment: environment)
-                }
-                return Outcome(diagnostics: diagnostics, readable: true)
+            return outcome(of: PlanFiles.read(path, into: &buffer), name: path, buffer: buffer, environment: environment)
+        }
+    }
+
+    private static func outcome(
+        of read: Result<Int, PlanFiles.ReadError>, name path: String, buffer: [UInt8], environment: [String: String]
+    ) -> Outcome {
+        switch read {
+        case .failure(.tooLarge):
+            return Outcome(diagnostics: [PlanLimits.fileTooLarge(file: path)], readable: true)
+        case .failure(let error):
+            return Outcome(diagnostics: [ioError(path, error.reason)], readable: false)
+        case .success(let count):
+            let diagnostics = buffer.withUnsafeBytes { bytes in
+                Linter.diagnostics(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: path, environment: environment)
             }
+            return Outcome(diagnostics: diagnostics, readable: true)
         }
     }
 

@@ -17,15 +17,30 @@ enum PlanFiles {
     /// A path to lint, or why a command-line path could not be used.
     enum Found: Equatable {
         case file(String)
+        /// `-` on the command line: the plan comes on standard input.
+        case standardInput
         case unreadable(path: String, reason: String)
     }
+
+    /// What `-` means on the command line of `lint` and `plan`.
+    static let standardInputArgument = "-"
+    /// The name diagnostics give a plan read from standard input.
+    static let standardInputName = "<stdin>"
 
     /// Files as given; folders searched recursively for `*.yaml`/`*.yml`
     /// (sorted, hidden files and folders skipped, symbolic links to
     /// folders not followed, each folder visited once).
     static func discover(_ paths: [String]) -> [Found] {
         var found: [Found] = []
+        var readStandardInput = false
         for path in paths {
+            if path == standardInputArgument {
+                found.append(readStandardInput
+                    ? .unreadable(path: standardInputName, reason: "`-` is given more than once; standard input holds one plan")
+                    : .standardInput)
+                readStandardInput = true
+                continue
+            }
             var info = stat()
             guard stat(path, &info) == 0 else {
                 found.append(.unreadable(path: path, reason: currentError()))
@@ -153,6 +168,30 @@ enum PlanFiles {
             used += got
         }
         return .success(used)
+    }
+
+    /// Reads standard input to its end into `buffer`, at most
+    /// `PlanLimits.maximumFileBytes` (one byte more shows it is too large);
+    /// a folder is refused. A pipe, a file or a terminal are all fine.
+    static func readStandardInput(into buffer: inout [UInt8]) -> Result<Int, ReadError> {
+        var info = stat()
+        guard fstat(0, &info) == 0 else { return .failure(.system(currentError())) }
+        guard info.st_mode & S_IFMT != S_IFDIR else { return .failure(.notRegularFile("a folder")) }
+        let limit = PlanLimits.maximumFileBytes
+        if buffer.count < limit + 1 { buffer = [UInt8](repeating: 0, count: limit + 1) }
+        var used = 0
+        while used <= limit {
+            let got = buffer.withUnsafeMutableBytes { raw in
+                systemRead(0, raw.baseAddress.map { $0 + used }, limit + 1 - used)
+            }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return .failure(.system(currentError()))
+            }
+            if got == 0 { break }
+            used += got
+        }
+        return used > limit ? .failure(.tooLarge(used)) : .success(used)
     }
 
     private static func kind(_ mode: mode_t) -> String {

@@ -15,9 +15,10 @@ enum PlanLoader {
     /// parses standard output always gets JSON.
     static func compile(
         file: String, environment: [String: String], invalidPlanStatus: Int32 = CLIExitCode.failure,
-        errorsAsJSON: Bool = false
+        errorsAsJSON: Bool = false, allowStandardInput: Bool = false
     ) throws -> StepGraph {
-        let result = try lint(file: file, environment: environment)
+        let result = try lint(file: file, environment: environment, allowStandardInput: allowStandardInput)
+        let file = displayName(file, allowStandardInput: allowStandardInput)
         Console.writeError(TextReporter(colored: false).render(result.diagnostics))
         guard let plan = result.plan else {
             if errorsAsJSON { Console.write(JSONReporter().render(result.diagnostics)) }
@@ -35,9 +36,14 @@ enum PlanLoader {
     /// size-bounded, bytes as they are) and lints it: the one way every
     /// command reads a plan file, so all give one file the same answer. An
     /// unreadable file is reported and ends the command with exit 2.
-    static func lint(file: String, environment: [String: String]?) throws -> ValidationResult {
+    /// With `allowStandardInput` (`lint`, `plan`), `-` reads the plan from
+    /// standard input, bounded like a file, and diagnostics name it `<stdin>`.
+    static func lint(file path: String, environment: [String: String]?, allowStandardInput: Bool = false) throws -> ValidationResult {
         var buffer: [UInt8] = []
-        switch PlanFiles.read(file, into: &buffer) {
+        let file = displayName(path, allowStandardInput: allowStandardInput)
+        let read = file == PlanFiles.standardInputName && path == PlanFiles.standardInputArgument
+            ? PlanFiles.readStandardInput(into: &buffer) : PlanFiles.read(path, into: &buffer)
+        switch read {
         case .success(let count):
             return buffer.withUnsafeBytes {
                 Linter.lint(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<count]), file: file, environment: environment)
@@ -48,5 +54,10 @@ enum PlanLoader {
             Console.writeError("\(file): error: cannot read the plan: \(error.reason)\n")
             throw ExitCode(CLIExitCode.usageOrIOError)
         }
+    }
+
+    /// `<stdin>` for `-` where standard input is allowed, else the path.
+    static func displayName(_ path: String, allowStandardInput: Bool) -> String {
+        allowStandardInput && path == PlanFiles.standardInputArgument ? PlanFiles.standardInputName : path
     }
 }

@@ -85,6 +85,8 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case targetWithoutMigrate = "target-without-migrate"
     /// A field this crplan parses but cannot run yet (`target.ssh`, `archive`).
     case notSupportedYet = "not-supported-yet"
+    /// `criu.preDump` in a native-mode plan: Docker has no pre-dump.
+    case nativePreDump = "native-pre-dump"
 }
 
 extension RuleID {

@@ -128,6 +128,8 @@ public struct CRIUSettings: Sendable, Hashable, Codable {
     public var shellJob: Bool
     public var fileLocks: Bool
     public var extraArgs: [String]
+    /// `criu.preDump`: iterative pre-dumps before the final dump (external mode).
+    public var preDump: PreDump?
 
     public init(
         binary: Template = CRIUSettings.defaultBinary,
@@ -138,7 +140,8 @@ public struct CRIUSettings: Sendable, Hashable, Codable {
         tcpEstablished: Bool = false,
         shellJob: Bool = false,
         fileLocks: Bool = false,
-        extraArgs: [String] = []
+        extraArgs: [String] = [],
+        preDump: PreDump? = nil
     ) {
         self.binary = binary
         self.logLevel = logLevel
@@ -149,9 +152,27 @@ public struct CRIUSettings: Sendable, Hashable, Codable {
         self.shellJob = shellJob
         self.fileLocks = fileLocks
         self.extraArgs = extraArgs
+        self.preDump = preDump
     }
 
     public static let defaultBinary: Template = "${env.CRIU_BINARY:-criu}"
+
+    /// Iterative migration (CRIU's "pre-dump"): `iterations` rounds of
+    /// `criu pre-dump --track-mem` copy memory while the container runs, each
+    /// into a numbered sub-folder of the image dir, so the final dump writes
+    /// only the pages changed since the last one and freezes for less time.
+    /// Needs the kernel's soft-dirty tracking.
+    public struct PreDump: Sendable, Hashable, Codable {
+        /// How many pre-dumps run before the dump, `1...maximumIterations`.
+        public var iterations: Int
+
+        public init(iterations: Int) {
+            self.iterations = iterations
+        }
+
+        /// The most pre-dumps a plan may ask for: each is a step of its own.
+        public static let maximumIterations = 10
+    }
 }
 
 /// A bind mount whose source lies outside the container (`--ext-mount-map`).

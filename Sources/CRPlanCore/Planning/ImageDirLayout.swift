@@ -19,4 +19,13 @@ public enum ImageDirLayout {
     /// one aside before each attempt and `write-pidfile` copies the checked
     /// pid to the plan's `restore.pidfile`.
     public static let criuRestorePidfile = "criu-restore.pid"
+    /// CRIU's pre-dump log, in each pre-dump's folder (`-o` is relative to `-D`).
+    public static let preDumpLog = "pre-dump.log"
+
+    /// The folder of pre-dump `iteration` (from 1), inside the image dir:
+    /// `pre-dump-<n>`. The next pre-dump and the final dump name it relative
+    /// to their own `-D` with `--prev-images-dir`, as CRIU wants.
+    public static func preDumpFolder(_ iteration: Int) -> String {
+        "pre-dump-\(iteration)"
+    }
 }

@@ -5,6 +5,21 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case inspect
     /// Restore-only plans: read the facts the checkpoint run saved in the image dir.
     case loadCheckpoint = "load-checkpoint"
+    /// `criu.preDump`: the kernel must track memory changes
+    /// (`criu check --feature mem_dirty_track`), checked before anything is frozen.
+    case checkMemoryTracking = "check-memory-tracking"
+    /// `criu pre-dump --track-mem` number 1…10 (`criu.preDump.iterations`),
+    /// each into `<imageDir>/pre-dump-<n>`; see `StepKind.preDumps`.
+    case preDump1 = "pre-dump-1"
+    case preDump2 = "pre-dump-2"
+    case preDump3 = "pre-dump-3"
+    case preDump4 = "pre-dump-4"
+    case preDump5 = "pre-dump-5"
+    case preDump6 = "pre-dump-6"
+    case preDump7 = "pre-dump-7"
+    case preDump8 = "pre-dump-8"
+    case preDump9 = "pre-dump-9"
+    case preDump10 = "pre-dump-10"
     /// `criu dump` (external mode).
     case dump
     /// The dump log must say `Dumping finished successfully`.

@@ -24,6 +24,8 @@ public enum StepCheck: Sendable, Hashable, Codable {
 
     /// The line CRIU writes to dump.log when a dump succeeded.
     public static let dumpFinished = "Dumping finished successfully"
+    /// What CRIU's pre-dump log ends with when the pre-dump worked.
+    public static let preDumpFinished = "Pre-dumping finished successfully"
     /// The line CRIU writes to restore.log when a restore succeeded.
     public static let restoreFinished = "Restore finished successfully"
 }

@@ -23,10 +23,10 @@ struct StepFactory {
         case (_, .migrate):
             migrateSteps()
         case (.external, .checkpoint):
-            [inspect(), dump(after: .inspect), verifyDumpLog(after: .dump)]
+            [inspect()] + preDumps(after: .inspect) + [dump(after: lastBeforeDump), verifyDumpLog(after: .dump)]
         case (.external, .roundtrip):
-            [
-                inspect(), dump(after: .inspect), verifyDumpLog(after: .dump),
+            [inspect()] + preDumps(after: .inspect) + [
+                dump(after: lastBeforeDump), verifyDumpLog(after: .dump),
                 waitContainerExited(after: .verifyDumpLog), rebuildRootfs(after: .waitContainerExited),
                 restore(after: .rebuildRootfs), writePidfile(after: .restore),
             ]

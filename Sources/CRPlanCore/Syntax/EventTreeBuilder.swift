@@ -258,43 +258,32 @@ struct EventTreeBuilder {
             ))
             return
         }
-        if problem == "could not find expected ':'", context == "while scanning a simple key",
-           parser.problem_mark.index - parser.context_mark.index > 1024 {
-            // LibYAML gives up on a plain key after 1024 characters.
+        if parser.error == YAML_MEMORY_ERROR {
             fail(Diagnostic(
-                file: file, location: contextLocation, severity: .error, rule: .yamlSyntax,
-                message: "this key is longer than 1024 characters, or its `:` is missing",
-                hint: "plan keys are short names like `imageDir`; a key ends with `:`"
+                file: file, location: location, severity: .error, rule: .yamlSyntax,
+                message: "crplan could not allocate memory to read this file", hint: nil
             ))
             return
         }
-        var message = problem
-        if parser.error == YAML_MEMORY_ERROR {
-            message = "LibYAML could not allocate memory to parse this file"
-        }
-        if let context {
-            message += " \(context) that starts at \(contextLocation)"
-        }
         if parser.error == YAML_READER_ERROR {
-            message += "; the file must be UTF-8 text"
+            let message = problem == "control characters are not allowed"
+                ? "a control character (other than tab and line break) is not allowed in a plan"
+                : "the file is not valid UTF-8 here"
+            fail(Diagnostic(
+                file: file, location: location, severity: .error, rule: .yamlSyntax,
+                message: message, hint: "save the plan as UTF-8 text"
+            ))
+            return
         }
+        // LibYAML gives up on a plain key after 1024 characters.
+        let longSimpleKey = parser.problem_mark.index - parser.context_mark.index > 1024
+        let wording = YAMLSyntaxWording.describe(
+            problem: problem, context: context, contextLocation: contextLocation, longSimpleKey: longSimpleKey
+        )
         fail(Diagnostic(
-            file: file, location: location, severity: .error, rule: .yamlSyntax,
-            message: message, hint: Self.syntaxHint(problem: message, at: parser.problem_mark.index, in: input)
+            file: file, location: wording.atContext ? contextLocation : location, severity: .error, rule: .yamlSyntax,
+            message: wording.message, hint: wording.hint
         ))
-    }
-
-    private static func syntaxHint(problem: String, at characterIndex: Int, in input: UnsafeRawBufferPointer) -> String? {
-        if problem.contains("cannot start any token") || problem.contains("tab") {
-            return "indent with spaces: YAML does not allow tabs there"
-        }
-        if problem.contains("mapping values are not allowed") {
-            return "quote a value that contains `: `, or fix the indentation of the key"
-        }
-        if problem.contains("did not find expected key") || problem.contains("could not find expected ':'") {
-            return "check the indentation, and that every key ends with `:`"
-        }
-        return nil
     }
 
     // MARK: - Helpers

@@ -152,6 +152,7 @@ enum CRIUArguments {
         "shell-job": "criu.shellJob", "no-shell-job": "criu.shellJob",
         "file-locks": "criu.fileLocks", "no-file-locks": "criu.fileLocks",
         "no-restore-detached": "restore.detach", "no-daemon": "restore.detach",
+        "track-mem": "criu.preDump", "prev-images-dir": "criu.preDump",
     ]
 
     static let unsafe: [String: String] = [

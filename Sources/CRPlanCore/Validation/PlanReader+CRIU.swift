@@ -9,7 +9,7 @@ extension PlanReader {
         case .tcpEstablished: settings.tcpEstablished = value
         case .shellJob: settings.shellJob = value
         case .fileLocks: settings.fileLocks = value
-        case .binary, .logLevel, .extraArgs: preconditionFailure("\(flag) is no flag")
+        case .binary, .logLevel, .extraArgs, .preDump: preconditionFailure("\(flag) is no flag")
         }
     }
 
@@ -19,7 +19,8 @@ extension PlanReader {
         if mode == .native {
             // `leaveRunning` applies: `docker checkpoint create --leave-running`.
             for entry in fields.mapping.entries {
-                guard let index = CRIUKey.table.index(of: entry.key.value), index != CRIUKey.leaveRunning.rawValue else { continue }
+                guard let index = CRIUKey.table.index(of: entry.key.value), index != CRIUKey.leaveRunning.rawValue,
+                      index != CRIUKey.preDump.rawValue else { continue }
                 context.warning(
                     .nativeIgnoredField, at: entry.key.location,
                     "native mode ignores `criu.\(entry.key.value)`: Docker runs CRIU with its own options",
@@ -59,7 +60,39 @@ extension PlanReader {
         if let node = fields.value(CRIUKey.extraArgs) {
             if let arguments = readExtraArgs(node, path: path.child("extraArgs")) { settings.extraArgs = arguments } else { valid = false }
         }
+        if let entry = fields.entry(CRIUKey.preDump) {
+            if let preDump = readPreDump(entry, path: path.child("preDump")) { settings.preDump = preDump } else { valid = false }
+        }
         return valid ? settings : nil
+    }
+
+    /// `criu.preDump: {iterations: N}`: external mode only (Docker's
+    /// `checkpoint create` has no pre-dump), `N` in 1...10; a restore-only
+    /// plan never dumps, so it only warns there. Nil after an error.
+    private mutating func readPreDump(_ entry: YAMLMapping.Entry, path: FieldPath) -> CRIUSettings.PreDump? {
+        guard let fields = SectionFields.read(entry.value, path: path, keys: PreDumpKey.self, context: &context) else { return nil }
+        guard let node = fields.require(PreDumpKey.iterations, example: "2", context: &context) else { return nil }
+        guard let iterations = ScalarReaders.integer(node, path: path.child("iterations"), context: &context) else { return nil }
+        let maximum = CRIUSettings.PreDump.maximumIterations
+        guard (1...maximum).contains(iterations) else {
+            context.error(
+                .outOfRange, at: node.location, "`\(path).iterations` must be between 1 and \(maximum), found \(Self.asWritten(node, iterations))",
+                hint: "each pre-dump copies the memory changed since the one before; one or two usually bring the final dump down to what changes while it runs"
+            )
+            return nil
+        }
+        if mode == .native {
+            context.error(
+                .nativePreDump, at: entry.key.location,
+                "native mode cannot pre-dump: `docker checkpoint create` runs one CRIU dump and has no pre-dump or parent images",
+                hint: "use `mode: external`, or remove `\(path)`"
+            )
+            return nil
+        }
+        if operation == .restore {
+            warnIgnoredByOperation(entry, path: path)
+        }
+        return CRIUSettings.PreDump(iterations: iterations)
     }
 
     private mutating func readExtraArgs(_ node: YAMLNode, path: FieldPath) -> [String]? {

@@ -51,7 +51,7 @@ extension PlanReader {
 
     /// A field the plan's operation never reads: a warning, as native mode
     /// warns for the fields it ignores.
-    private mutating func warnIgnoredByOperation(_ entry: YAMLMapping.Entry?, path: FieldPath) {
+    mutating func warnIgnoredByOperation(_ entry: YAMLMapping.Entry?, path: FieldPath) {
         guard let entry else { return }
         let (what, other) = operation == .checkpoint
             ? ("a checkpoint-only plan never restores", "restore")

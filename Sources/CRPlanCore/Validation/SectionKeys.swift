@@ -70,7 +70,12 @@ enum DockerKey: Int, SectionKey {
 }
 
 enum CRIUKey: Int, SectionKey {
-    case binary, logLevel, manageCgroups, evasiveDevices, leaveRunning, tcpEstablished, shellJob, fileLocks, extraArgs
+    case binary, logLevel, manageCgroups, evasiveDevices, leaveRunning, tcpEstablished, shellJob, fileLocks, extraArgs, preDump
+    static let table = KeyTable(Self.self)
+}
+
+enum PreDumpKey: Int, SectionKey {
+    case iterations
     static let table = KeyTable(Self.self)
 }
 

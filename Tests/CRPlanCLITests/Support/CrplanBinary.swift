@@ -19,7 +19,8 @@ enum CrplanBinary {
 
     /// Runs `crplan <arguments>` in `directory` to its end. The environment is
     /// the test's own without `CRPLAN_FAILPOINT` and `CRPLAN_STATE_DIR`.
-    static func run(_ arguments: [String], in directory: ScratchDirectory) throws -> CrplanOutput {
+    /// With `standardInput`, that text is crplan's standard input (from a file); else /dev/null.
+    static func run(_ arguments: [String], in directory: ScratchDirectory, standardInput: String? = nil) throws -> CrplanOutput {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CRPLAN_FAILPOINT")
         environment.removeValue(forKey: "CRPLAN_STATE_DIR")
@@ -28,7 +29,15 @@ enum CrplanBinary {
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        process.standardInput = FileHandle.nullDevice
+        if let standardInput {
+            let inputPath = directory.file(".crplan.stdin")
+            guard FileManager.default.createFile(atPath: inputPath, contents: Data(standardInput.utf8)),
+                let input = FileHandle(forReadingAtPath: inputPath)
+            else { throw CrplanTestError("cannot create the standard input file in \(directory.path)") }
+            process.standardInput = input
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         let outputPath = directory.file(".crplan.stdout"), errorPath = directory.file(".crplan.stderr")
         guard FileManager.default.createFile(atPath: outputPath, contents: nil),
             FileManager.default.createFile(atPath: errorPath, contents: nil),

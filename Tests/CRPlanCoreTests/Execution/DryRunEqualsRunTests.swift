@@ -50,6 +50,24 @@ import Testing
         try await expectDryRunEqualsRun(Scenario.compile(plan), driver: combination.driver)
     }
 
+    @Test(arguments: [Plan.Operation.checkpoint, .roundtrip])
+    func preDumps(_ operation: Plan.Operation) async throws {
+        let plan = """
+            version: 1
+            name: mirror
+            container: web
+            operation: \(operation.rawValue)
+            storage:
+              driver: overlay2
+            criu:
+              preDump: {iterations: 3}
+
+            """
+        let graph = Scenario.compile(plan)
+        #expect(graph.step(.preDump3) != nil)
+        try await expectDryRunEqualsRun(graph, driver: "overlay2")
+    }
+
     /// Runs `graph` on a fake host whose container has `driver`'s facts, and
     /// compares the argv it spawned with the bound JSON dry run.
     private func expectDryRunEqualsRun(_ graph: StepGraph, driver: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
@@ -146,7 +164,7 @@ struct MirrorWorld {
         world.containers[id] = .init(facts: facts)
         world.handlers = [
             Scenario.criuDump(), Scenario.criuRestore(), Scenario.mount(), Scenario.makeDirectory(),
-            Scenario.dockerCheckpointCreate(), Scenario.dockerStartCheckpoint(),
+            Scenario.dockerCheckpointCreate(), Scenario.dockerStartCheckpoint(), Scenario.criuCheck(), Scenario.criuPreDump(),
         ]
         if running {
             world.processes[4242] = RunningProcess(pid: 4242, parentPID: 4200, commandLine: Scenario.command)

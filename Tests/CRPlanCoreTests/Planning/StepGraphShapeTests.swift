@@ -54,7 +54,8 @@ import Testing
                 #expect(step.undo == .unmount("${container.rootfs}"))
             case .writePidfile:
                 #expect(step.undo == .removeFile("/var/lib/docker/criu_img/${container.id}/restore.pid"))
-            case .inspect, .loadCheckpoint, .verifyDumpLog, .waitContainerExited:
+            case .inspect, .loadCheckpoint, .verifyDumpLog, .waitContainerExited, .checkMemoryTracking, .preDump1, .preDump2, .preDump3,
+                 .preDump4, .preDump5, .preDump6, .preDump7, .preDump8, .preDump9, .preDump10:
                 #expect(step.undo == .nothing)
             case .checkTarget, .transferImage, .createTarget, .captureChanges, .applyChanges, .copyCheckpoint, .startTarget,
                  .verifyMigration, .finalizeSource:

@@ -55,7 +55,7 @@ import Testing
         let diagnostic = result.diagnostics[0]
         #expect(diagnostic.rule == .yamlSyntax)
         #expect(diagnostic.location == SourceLocation(line: 3, column: 2))
-        #expect(diagnostic.message == "did not find expected ',' or ']' while parsing a flow sequence that starts at 2:4")
+        #expect(diagnostic.message == "the `[ … ]` list that starts at 2:4 is not closed, or its items are not separated by `,` here")
     }
 
     @Test func invalidUTF8IsLocated() {

@@ -119,7 +119,7 @@ import Testing
             "version", "name", "description", "container", "operation", "mode", "storage",
             "docker", "criu", "imageDir", "extMounts", "restore", "timeouts", "target", "archive",
         ])
-        #expect(CRIUKey.table.names.count == 9)
+        #expect(CRIUKey.table.names.count == 10)
         #expect(TopLevelKey.table.index(of: "extMounts") == TopLevelKey.extMounts.rawValue)
         #expect(TopLevelKey.table.index(of: "extmounts") == nil)
         #expect(TopLevelKey.table.index(of: "") == nil)

@@ -29,6 +29,8 @@ struct PlanSpec: Sendable {
     var migrateTarget: MigrateTargetSpec?
     /// `criu.leaveRunning` (a migrate copy).
     var leaveRunning = false
+    /// `criu.preDump.iterations` (external mode).
+    var preDumpIterations: Int?
     var restoreTimeout = "60s"
 
     /// The Docker-managed /etc files, as crplan's default has them.
@@ -56,6 +58,7 @@ struct PlanSpec: Sendable {
             lines.append("  home: \(quoted(daemon.home))")
             if let driver { lines += ["storage:", "  driver: \(driver)"] }
             lines += ["criu:", "  binary: \(quoted(criuBinary))"]
+            if let preDumpIterations { lines += ["  preDump:", "    iterations: \(preDumpIterations)"] }
             if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
             if let extMounts {
                 lines.append("extMounts:")

@@ -150,6 +150,7 @@ public struct SARIFReporter: DiagnosticReporter {
         case .migrateExternal: "`operation: migrate` with `mode: external`, which Docker cannot start from."
         case .targetWithoutMigrate: "A `target` in a plan whose operation is not `migrate`."
         case .notSupportedYet: "A field this crplan parses but cannot run yet."
+        case .nativePreDump: "`criu.preDump` in a native-mode plan; Docker cannot pre-dump."
         }
     }
 

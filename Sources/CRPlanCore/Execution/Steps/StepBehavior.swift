@@ -66,6 +66,9 @@ extension StepKind {
         switch self {
         case .inspect: InspectStep()
         case .loadCheckpoint: LoadCheckpointStep()
+        case .checkMemoryTracking: CheckMemoryTrackingStep()
+        case .preDump1, .preDump2, .preDump3, .preDump4, .preDump5, .preDump6, .preDump7, .preDump8, .preDump9, .preDump10:
+            PreDumpStep()
         case .dump: DumpStep()
         case .verifyDumpLog: VerifyDumpLogStep()
         case .waitContainerExited: WaitContainerExitedStep()

@@ -7,19 +7,12 @@ extension StepFactory {
             .value(criu.binary), "dump", "-o", .value(Template(literal: ImageDirLayout.dumpLog)), criuLogLevel,
             "-t", .value(.variable(.containerPid)),
             "-D", .value(plan.imageDir),
-            "--root", .value(rootfs),
         ]
-        for mount in plan.extMounts {
-            // At dump the key is the mount point inside the container, the value is recorded in the image.
-            argv += ["--ext-mount-map", .value(Template(literal: mount.path + ":" + mount.dump))]
+        argv += dumpOptions(leaveRunning: criu.leaveRunning)
+        if let preDump = criu.preDump {
+            // Relative to -D, as CRIU wants: the last pre-dump's folder.
+            argv += ["--prev-images-dir", .value(Template(literal: ImageDirLayout.preDumpFolder(preDump.iterations))), "--track-mem"]
         }
-        argv.append(.cgroupExtMounts(.dump))
-        if criu.manageCgroups { argv.append("--manage-cgroups") }
-        if criu.evasiveDevices { argv.append("--evasive-devices") }
-        if criu.leaveRunning { argv.append("--leave-running") }
-        if criu.tcpEstablished { argv.append("--tcp-established") }
-        if criu.shellJob { argv.append("--shell-job") }
-        if criu.fileLocks { argv.append("--file-locks") }
         argv += extraArgs
         return Step(
             kind: .dump,
@@ -37,5 +30,24 @@ extension StepFactory {
             paths: StepPaths(imageDir: plan.imageDir, log: imageFile(ImageDirLayout.dumpLog), measuredImages: plan.imageDir),
             timeout: dumpTimeout
         )
+    }
+
+    /// The options `criu dump` and `criu pre-dump` share, in the wiki's
+    /// order: the root, the external mounts, then the plan's flags.
+    func dumpOptions(leaveRunning: Bool) -> [Argument] {
+        let criu = plan.criu
+        var argv: [Argument] = ["--root", .value(rootfs)]
+        for mount in plan.extMounts {
+            // At dump the key is the mount point inside the container, the value is recorded in the image.
+            argv += ["--ext-mount-map", .value(Template(literal: mount.path + ":" + mount.dump))]
+        }
+        argv.append(.cgroupExtMounts(.dump))
+        if criu.manageCgroups { argv.append("--manage-cgroups") }
+        if criu.evasiveDevices { argv.append("--evasive-devices") }
+        if leaveRunning { argv.append("--leave-running") }
+        if criu.tcpEstablished { argv.append("--tcp-established") }
+        if criu.shellJob { argv.append("--shell-job") }
+        if criu.fileLocks { argv.append("--file-locks") }
+        return argv
     }
 }

@@ -59,7 +59,9 @@ enum Scenario {
             world.directories[rootfs] = 0o755
             world.mounts.append(overlayMount())
         }
-        world.handlers = [criuDump(), criuRestore(), mount(), makeDirectory(), dockerCheckpointCreate(), dockerStartCheckpoint()]
+        world.handlers = [
+            criuDump(), criuRestore(), mount(), makeDirectory(), dockerCheckpointCreate(), dockerStartCheckpoint(), criuCheck(), criuPreDump(),
+        ]
         return world
     }
 
@@ -90,6 +92,26 @@ enum Scenario {
             if !argv.contains("--leave-running"), let id = world.containers.first(where: { $0.value.facts.pid == pid })?.key {
                 world.containerInitDied(id, noticedAfterInspects: 1)
             }
+            return CommandResult(status: .exited(0))
+        }
+    }
+
+    /// `criu check --feature mem_dirty_track`: exit 0 with soft-dirty
+    /// tracking, else CRIU 4.1.1's warning and exit 1 (as on this project's hosts).
+    static func criuCheck(dirtyTracking: Bool = true) -> FakeWorld.CommandHandler {
+        .init(name: "criu check", matches: { isCommand($0, "criu", "check") }) { _, _ in
+            dirtyTracking
+                ? CommandResult(status: .exited(0))
+                : CommandResult(status: .exited(1), standardError: "Warn  (criu/cr-check.c:824): Dirty tracking is OFF. Memory snapshot will not work.\n")
+        }
+    }
+
+    /// `criu pre-dump`: pages into its `-D`, a finished log; the tasks run on.
+    static func criuPreDump() -> FakeWorld.CommandHandler {
+        .init(name: "criu pre-dump", matches: { isCommand($0, "criu", "pre-dump") }) { world, invocation in
+            let directory = argument(after: "-D", in: invocation.argv) ?? "/nowhere"
+            world.write(directory + "/pages-1.img", "pages")
+            world.write(directory + "/pre-dump.log", "(00.001) Pre-dumping tasks\n(00.010) Pre-dumping finished successfully\n")
             return CommandResult(status: .exited(0))
         }
     }
