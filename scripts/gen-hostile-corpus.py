@@ -7,12 +7,17 @@ Generated, not committed: some files are up to 1 MiB. The hand-written
 ones live in Tests/CRPlanCoreTests/Fixtures/hostile/ and are copied in too.
 Deterministic: the same files every run.
 
-File names say what each must give:
-  err-*  lint and plan report at least one error with a line and column
-         (lint and plan exit 1, or 2 for what cannot be read as a file);
-  any-*  no crash, no hang, bounded memory; the verdict may still be
-         "clean" (plan VALUES that later rules are to refuse: dangerous
-         paths, argv-looking strings, risky CRIU options).
+File names say what each must give (lint and plan, no crash, no hang,
+bounded memory, every error with a line and column):
+  err-*   at least one error (exit 1, or 2 for what cannot be read as a file);
+  warn-*  no error, at least one warning (exit 0; 1 with --strict);
+  ok-*    neither (exit 0): values that look hostile but are safe as argv
+          (a description, a path with a space or `*`, harmless CRIU options);
+  any-*   truncations and random mutations of the examples, whose verdict
+          is not chosen by construction.
+The exact rule ids each file must give, errors and warnings, are pinned in
+Tests/CRPlanCoreTests/Fixtures/hostile/expected.tsv (name, error rules,
+warning rules; comma-separated, sorted): HostileCorpusTests checks them.
 Used by HostileCorpusTests (in-process) and bench/hostile.sh (release binary).
 """
 import os
@@ -99,7 +104,7 @@ def aliases(add):
 
 def huge_scalars(add):
     # Longer than PATH_MAX but within the scalar limit: refusing it is a path rule's job.
-    add("any-scalar-imagedir-4097.yaml", HEADER + "imageDir: /" + "a" * 4097 + "\n")
+    add("ok-scalar-imagedir-4097.yaml", HEADER + "imageDir: /" + "a" * 4097 + "\n")
     for size in (16_385, 100_000, MIB - 200):
         add(f"err-scalar-imagedir-{size}.yaml", HEADER + "imageDir: /" + "a" * size + "\n")
     add("err-scalar-description-20k.yaml", HEADER + "description: " + "d" * 20_000 + "\n")
@@ -144,13 +149,13 @@ def encodings(add):
     add("err-control-chars.yaml", HEADER.encode() + b"description: a\x01\x02\x1bb\n")
     add("err-nul-escaped-in-name.yaml", HEADER.replace("hostile", '"host\\0ile"'))
     add("err-random-binary.yaml", bytes(random.Random(7).randrange(256) for _ in range(50_000)))
-    add("any-cr-line-endings.yaml", text.replace("\n", "\r"))
-    add("any-crlf-line-endings.yaml", text.replace("\n", "\r\n"))
-    add("any-bom-once.yaml", b"\xef\xbb\xbf" + text.encode())
+    add("ok-cr-line-endings.yaml", text.replace("\n", "\r"))
+    add("ok-crlf-line-endings.yaml", text.replace("\n", "\r\n"))
+    add("ok-bom-once.yaml", b"\xef\xbb\xbf" + text.encode())
     add("err-bom-twice.yaml", b"\xef\xbb\xbf\xef\xbb\xbf" + text.encode())
     add("err-bom-middle.yaml", HEADER.encode() + b"\xef\xbb\xbfimageDir: /x\n")
     add("err-bom-thousand.yaml", b"\xef\xbb\xbf" * 1000 + text.encode())
-    add("any-unicode-values.yaml", HEADER + "description: \"\u202e\u0000\ufeff\U0001F600 \\u2028\"\n")
+    add("err-unicode-values.yaml", HEADER + "description: \"\u202e\u0000\ufeff\U0001F600 \\u2028\"\n")
 
 
 def tags(add):
@@ -215,7 +220,13 @@ def templates(add):
     add("err-template-unknown-2000.yaml", HEADER + "imageDir: /" + "${nope}" * 2000 + "\n")
     add("err-template-internal.yaml", HEADER + "imageDir: /${rootfs.lowerdir}\n")
     add("err-template-pid-in-imagedir.yaml", HEADER + "imageDir: /x/${container.pid}\n")
-    add("any-template-long-env-name.yaml", HEADER + "imageDir: /${env." + "A" * 15_000 + "}\n")
+    add("err-template-long-env-name.yaml", HEADER + "imageDir: /${env." + "A" * 15_000 + "}\n")
+
+
+# Safe as argv (no shell ever sees them): Docker's own root (where the default
+# image dir lives), a single-quoted scalar whose line break folds to a space,
+# a long name, `*` and a space.
+SAFE_PATHS = {6, 10, 12, 15, 16}
 
 
 def dangerous_paths(add):
@@ -224,8 +235,9 @@ def dangerous_paths(add):
         "/tmp/../etc", "rel/dir", "", "'/tmp/a\nb'", "\"/tmp/a\\0b\"", "/" + "x" * 300,
         "/tmp/" + "a/" * 2000, "~root/x", "/tmp/*", "/tmp/a b", "\"/tmp/\\t\"",
     ]):
-        add(f"any-path-imagedir-{index}.yaml", HEADER + f"imageDir: {path}\n")
-        add(f"any-path-pidfile-{index}.yaml", HEADER + f"restore:\n  pidfile: {path}\n")
+        verdict = "ok" if index in SAFE_PATHS else "err"
+        add(f"{verdict}-path-imagedir-{index}.yaml", HEADER + f"imageDir: {path}\n")
+        add(f"{verdict}-path-pidfile-{index}.yaml", HEADER + f"restore:\n  pidfile: {path}\n")
 
 
 ARGV_PAYLOADS = [
@@ -254,23 +266,43 @@ STRING_FIELDS = {
 }
 
 
+def argv_verdict(field: str, index: int) -> str:
+    """A description never reaches an argv; a binary named like `$(reboot)`,
+    `a b` or `|cat` is only an odd file name to exec (no shell), warned about
+    as not looking like docker or criu; everything else is refused."""
+    if field == "description":
+        return "ok"
+    if field in ("docker-binary", "criu-binary") and index in (3, 5, 6, 9, 10):
+        return "warn"
+    return "err"
+
+
 def argv_injection(add):
     for field, template in STRING_FIELDS.items():
         for index, payload in enumerate(ARGV_PAYLOADS):
-            add(f"any-argv-{field}-{index}.yaml", "version: 1\n" + template.format(payload))
+            add(f"{argv_verdict(field, index)}-argv-{field}-{index}.yaml", "version: 1\n" + template.format(payload))
+
+
+# Each option and what lint says of it: refused (reserved for crplan, destroys
+# the checkpoint, runs code from an unknown place, not an option), warned
+# about (runs code the operator names), or accepted as the operator's choice.
+CRIU_OPTIONS = [
+    ("--action-script=/tmp/x", "warn"), ("--exec-cmd", "err"), ("--lazy-pages", "ok"), ("--track-mem", "ok"),
+    ("--auto-dedup", "err"), ("--auto-ded", "err"), ("--auto-dedup=1", "err"), ("--root=/", "err"),
+    ("--pidfile=/etc/passwd", "err"), ("--images-dir=/", "err"), ("--work-dir=/", "err"),
+    ("--inherit-fd=fd[1]:x", "ok"), ("--ext-mount-map=a:b", "err"), ("--external=mnt[]:x", "ok"),
+    ("--log-file=/etc/shadow", "err"), ("--display-stats", "ok"), ("--ms", "ok"), ("--", "err"), ("--=x", "err"),
+    ("---x", "err"), ("--tree=1", "err"), ("--veth-pair=a=b", "ok"), ("--lsm-profile=unconfined", "ok"),
+    ("--cgroup-root=/", "ok"), ("--enable-fs=all", "ok"), ("--skip-in-flight", "ok"), ("--tcp-close", "ok"),
+    ("--network-lock=skip", "ok"), ("-R", "err"), ("-j", "err"), ("-v4", "err"), ("-vvvv", "err"),
+    ("--leave-run", "err"), ("--evasive", "err"), ("--manage-cgroups=full", "err"), ("--ext-mount", "err"),
+    ("--images", "err"), ("--pid", "err"),
+]
 
 
 def criu_options(add):
-    options = [
-        "--action-script=/tmp/x", "--exec-cmd", "--lazy-pages", "--track-mem", "--auto-dedup", "--auto-ded",
-        "--auto-dedup=1", "--root=/", "--pidfile=/etc/passwd", "--images-dir=/", "--work-dir=/", "--inherit-fd=fd[1]:x",
-        "--ext-mount-map=a:b", "--external=mnt[]:x", "--log-file=/etc/shadow", "--display-stats", "--ms",
-        "--", "--=x", "---x", "--tree=1", "--veth-pair=a=b", "--lsm-profile=unconfined", "--cgroup-root=/",
-        "--enable-fs=all", "--skip-in-flight", "--tcp-close", "--network-lock=skip", "-R", "-j", "-v4", "-vvvv",
-        "--leave-run", "--evasive", "--manage-cgroups=full", "--ext-mount", "--images", "--pid",
-    ]
-    for index, option in enumerate(options):
-        add(f"any-criu-option-{index}.yaml", HEADER + f"criu:\n  extraArgs: ['{option}']\n")
+    for index, (option, verdict) in enumerate(CRIU_OPTIONS):
+        add(f"{verdict}-criu-option-{index}.yaml", HEADER + f"criu:\n  extraArgs: ['{option}']\n")
 
 
 def truncations(add, path):

@@ -257,8 +257,8 @@ public struct SystemHost: Host {
             return .io(operation: "read", path: path, message: "larger than \(limit) bytes")
         case .alreadyExists(let path):
             return .io(operation: "rename", path: path, message: "file exists")
-        case .shortWrite(let path, let written, let expected):
-            return .io(operation: "append to", path: path, message: "short write (\(written) of \(expected) bytes)")
+        case .shortWrite(let path, let written, let expected, let cause):
+            return .io(operation: "append to", path: path, message: "short write (\(written) of \(expected) bytes)" + (cause.map { ": \($0)" } ?? ""))
         case .untrusted(let path, let reason):
             return .io(operation: "write under", path: path, message: reason)
         }

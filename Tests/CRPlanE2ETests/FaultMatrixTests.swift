@@ -41,17 +41,36 @@ struct FaultCell: Sendable, CustomTestStringConvertible {
     static let native = cells(mode: "native", steps: [
         ("inspect", 1), ("checkpoint-create", 1), ("wait-container-exited", 1), ("start-from-checkpoint", 1), ("write-pidfile", 0),
     ])
+
+    /// The cells every e2e run (and CI) goes through: each kill point at least
+    /// once, on the steps with the most at stake (the dump and the checkpoint,
+    /// crplan's mount, the restore and the native start, the pidfile), and the
+    /// two native cells that failed on the first full run. About 2 minutes; the
+    /// whole matrix (54 cells, about 10 minutes) runs with CRPLAN_FAULT_MATRIX=1.
+    static let representativeFailpoints: Set<String> = [
+        "external:command-spawned:dump:1", "external:step-ran:dump", "external:command-finished:rebuild-rootfs:2",
+        "external:command-spawned:restore:1", "external:step-ran:restore", "external:step-started:write-pidfile",
+        "native:command-finished:checkpoint-create:1", "native:step-ran:checkpoint-create",
+        "native:command-spawned:start-from-checkpoint:1", "native:step-finished:start-from-checkpoint",
+    ]
+
+    /// The cells to run: every cell with CRPLAN_FAULT_MATRIX=1, the representative ones otherwise.
+    static var selected: [FaultCell] {
+        let all = external + native
+        guard ProcessInfo.processInfo.environment["CRPLAN_FAULT_MATRIX"] != "1" else { return all }
+        return all.filter { representativeFailpoints.contains("\($0.mode):\($0.failpoint)") }
+    }
 }
 
 extension EndToEnd {
     /// Issue 9: a kill at any moment never dumps twice nor leaves two copies;
     /// `crplan resume` completes the run. See docs/reliability.md, "Fault matrix".
-    // Long (about 5 s a cell) and not yet run to the end on a quiet machine:
-    // opt in with CRPLAN_FAULT_MATRIX=1 (docs/reliability.md, "Status of the runs").
-    @Suite("Fault matrix", .enabled(if: ProcessInfo.processInfo.environment["CRPLAN_FAULT_MATRIX"] == "1", "set CRPLAN_FAULT_MATRIX=1 to run the fault-injection suites"))
+    // About 10 s a cell on the shared machine: a representative subset runs
+    // by default, the whole matrix with CRPLAN_FAULT_MATRIX=1 (docs/reliability.md).
+    @Suite("Fault matrix")
     struct FaultMatrix {
         @Test("kill at a point of a step, then resume: one copy, /foo continues, images intact, no stray mount or criu, status true",
-              arguments: FaultCell.external + FaultCell.native)
+              arguments: FaultCell.selected)
         func killThenResume(_ cell: FaultCell) async throws {
             try await withCounter(cell.label) { scenario in
                 var plan = scenario.plan(cell.label, mode: cell.mode)
@@ -101,13 +120,62 @@ extension EndToEnd {
                 #expect(run.phase == .succeeded && run.resumes == 1, "phase \(run.phase.rawValue), \(run.resumes) resumes")
                 #expect(run.steps.allSatisfy { $0.state == .succeeded }, "\(run.steps.map { "\($0.step.rawValue)=\($0.state.rawValue)" })")
                 // A dump (or checkpoint) that succeeded before the kill is never run again.
+                // (The native probe runs the step's `docker inspect`: only the checkpoint command counts.)
                 let dumpStep: StepKind = cell.mode == "native" ? .checkpointCreate : .dump
+                let dumpCommand = cell.mode == "native" ? " checkpoint create " : " dump "
                 let dumpedBeforeKill = events.contains { $0.kind == .stepRan && $0.step == dumpStep }
                 let resumeEvents = try Crplan.events(resumed)
                 if dumpedBeforeKill {
-                    #expect(!resumeEvents.contains { $0.kind == .commandStarted && $0.step == dumpStep }, "resume dumped again")
+                    let again = resumeEvents.filter { $0.kind == .commandStarted && $0.step == dumpStep && ($0.message ?? "").contains(dumpCommand) }
+                    #expect(again.isEmpty, "resume dumped again: \(again.compactMap(\.message))")
                 }
             }
+        }
+
+        /// Where rollback, not resume, is the operator's way: killed before the
+        /// dump (undone, the container never touched), and killed with crplan's
+        /// mount made but not journaled (past the point of no return: the mount
+        /// undone, the images kept, the run finished `failed`).
+        @Test("kill, then rollback: before the dump the container runs on untouched; after the mount it is undone and the images kept",
+              arguments: ["step-started:dump", "step-ran:rebuild-rootfs"])
+        func killThenRollback(_ failpoint: String) async throws {
+            let label = "fault-rb-" + failpoint.replacingOccurrences(of: ":", with: "-")
+            try await withCounter(label) { scenario in
+                let counter = scenario.counter
+                let plan = scenario.plan(label)
+                scenario.track(plan)
+                let census = WorkloadCensus(counter)
+                let killed = try await scenario.crplan.apply(plan, failpoint: failpoint)
+                #expect(killed.signal == SIGKILL, "crplan was not SIGKILLed at \(failpoint): \(killed)")
+                let rolledBack = try await scenario.crplan.rollback(plan)
+                let beforeDump = failpoint == "step-started:dump"
+                #expect(rolledBack.exitCode == (beforeDump ? 0 : 4), "\(rolledBack)\njournal:\n\(scenario.crplan.journal(plan))")
+                #expect(Self.strayCriu(scenario).isEmpty, "criu processes left: \(Self.strayCriu(scenario))")
+                let run = try await scenario.crplan.status(plan).run
+                if beforeDump {
+                    #expect(run.phase == .rolledBack, "phase \(run.phase.rawValue)")
+                    let inspect = try await scenario.daemon.inspect(counter.id)
+                    #expect(inspect.state.running && inspect.state.pid == counter.originalPID, "container: \(inspect.state)")
+                    #expect(counter.workloadCopies() == [counter.originalPID])
+                    try await Expect.continues(counter, pid: counter.originalPID, lastBeforeDump: nil)
+                    #expect(Proc.mountCount(counter.rootfs) == 1)
+                } else {
+                    #expect(run.phase == .failed && run[.rebuildRootfs]?.state == .rolledBack,
+                            "phase \(run.phase.rawValue), rebuild-rootfs \(run[.rebuildRootfs]?.state.rawValue ?? "?")")
+                    #expect(!Proc.isMountPoint(counter.rootfs), "\(counter.rootfs) is still mounted")
+                    #expect(counter.workloadCopies().isEmpty, "a workload copy runs: \(counter.workloadCopies())")
+                    Expect.imagesKept(try #require(plan.imageDir))
+                }
+                let copies = await census.stop()
+                #expect(copies.maximum <= 1, "\(copies.maximum) copies ran at once")
+            }
+        }
+
+        @Test("every representative failpoint names a cell of the matrix")
+        func representativeCellsExist() {
+            let names = Set((FaultCell.external + FaultCell.native).map { "\($0.mode):\($0.failpoint)" })
+            #expect(FaultCell.representativeFailpoints.subtracting(names).isEmpty)
+            #expect(FaultCell.representativeFailpoints.count == 10)
         }
 
         /// criu processes of this scenario (its image dir or container id in the command line).

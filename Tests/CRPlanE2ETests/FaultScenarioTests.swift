@@ -5,9 +5,8 @@ import Testing
 
 extension EndToEnd {
     /// Issue 9: faults from outside crplan, end to end. See docs/reliability.md.
-    // Long (about 5 s a cell) and not yet run to the end on a quiet machine:
-    // opt in with CRPLAN_FAULT_MATRIX=1 (docs/reliability.md, "Status of the runs").
-    @Suite("Faults from outside", .enabled(if: ProcessInfo.processInfo.environment["CRPLAN_FAULT_MATRIX"] == "1", "set CRPLAN_FAULT_MATRIX=1 to run the fault-injection suites"))
+    // About 50 s in all: part of every e2e run.
+    @Suite("Faults from outside")
     struct FaultsFromOutside {
         @Test("the image dir's disk fills during the dump: a clean failure, the container still runs, nothing half-done")
         func diskFullDuringDump() async throws {
@@ -44,6 +43,52 @@ extension EndToEnd {
                 #expect(!FileManager.default.fileExists(atPath: try #require(plan.pidfile)))
                 let run = try await scenario.crplan.status(plan).run
                 #expect(run.phase == .rolledBack && run[.dump]?.state == .failed, "phase \(run.phase.rawValue)")
+            }
+        }
+
+        @Test("the state dir's disk fills during the run: crplan stops without a crash; once space is freed, status tells the truth and resume or rollback ends with one copy")
+        func stateDirectoryFullDuringTheRun() async throws {
+            try await withCounter("fault-state-full") { scenario in
+                let counter = scenario.counter
+                let plan = scenario.plan("fault-state-full")
+                let stateDir = scenario.crplan.stateDirectory
+                try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: false)
+                // 16 KiB: room for the run's first journal lines, not for `docker inspect`'s output log and the facts.
+                let mounted = try await Command.run(
+                    ["/usr/bin/mount", "-t", "tmpfs", "-o", "size=16k,mode=0700", "tmpfs", stateDir],
+                    environment: scenario.host.environment, timeout: .seconds(10))
+                try #require(mounted.succeeded, "cannot mount a tmpfs at \(stateDir): \(mounted)")
+                defer { _ = umount2(stateDir, Int32(MNT_DETACH)) }
+                scenario.track(plan)
+                let census = WorkloadCensus(counter)
+
+                let full = try await scenario.crplan.apply(plan)
+                #expect(full.signal == nil, "crplan died on a full state dir: \(full)")
+                #expect([1, 2, 4].contains(full.exitCode ?? -1), "apply with a full state dir: \(full)")
+                #expect((full.standardOutput + full.standardError).contains("No space left on device"), "the failure does not say why: \(full)")
+
+                let grown = try await Command.run(
+                    ["/usr/bin/mount", "-o", "remount,size=4m", stateDir], environment: scenario.host.environment, timeout: .seconds(10))
+                try #require(grown.succeeded, "cannot grow the tmpfs at \(stateDir): \(grown)")
+                let status = try await scenario.crplan.status(plan).run
+                if status.isFinished {
+                    // Stopped and undone before the dump: the container was never touched.
+                    #expect(status.phase == .rolledBack, "phase \(status.phase.rawValue)")
+                    let inspect = try await scenario.daemon.inspect(counter.id)
+                    #expect(inspect.state.running && inspect.state.pid == counter.originalPID, "container: \(inspect.state)")
+                    try await Expect.continues(counter, pid: counter.originalPID, lastBeforeDump: nil)
+                } else {
+                    #expect(status.phase == .inProgress || status.phase == .stepFailed, "phase \(status.phase.rawValue)")
+                    let resumed = try await scenario.crplan.resume(plan)
+                    try #require(resumed.exitCode == 0, "resume once the state dir has room: \(resumed)\njournal:\n\(scenario.crplan.journal(plan))")
+                    try await Expect.restoredExternally(scenario, pidfile: try #require(plan.pidfile))
+                    let run = try await scenario.crplan.status(plan).run
+                    #expect(run.phase == .succeeded && (run[.dump]?.attempts ?? 0) <= 1, "phase \(run.phase.rawValue)")
+                }
+                let copies = await census.stop()
+                #expect(copies.maximum <= 1, "\(copies.maximum) copies ran at once")
+                #expect(FaultMatrix.strayCriu(scenario).isEmpty)
+                #expect(Proc.mountCount(counter.rootfs) == 1)
             }
         }
 

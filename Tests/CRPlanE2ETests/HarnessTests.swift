@@ -19,6 +19,17 @@ struct HarnessTests {
         #expect(CounterValues.successor(of: 2, in: [0, 1, 2]) == nil)
     }
 
+    @Test("Proc.read reads a /proc file to its end, past the first short read")
+    func procFilesAreReadWhole() throws {
+        // The test process maps many libraries: its maps is several pages long.
+        let text = try #require(Proc.read("/proc/self/maps"))
+        #expect(text.utf8.count > 8_192, "\(text.utf8.count) bytes")
+        #expect(text.hasSuffix("\n"))
+        // The last mapping is the vsyscall page or the stack, never a cut line.
+        let last = text.split(separator: "\n").last ?? ""
+        #expect(last.contains("[vsyscall]") || last.contains("[stack]") || last.contains("[vdso]"), "\(last)")
+    }
+
     static let daemon = DockerDaemon(binary: "/usr/bin/docker", host: "unix:///run/x.sock", home: "/var/lib/x", environment: [:])
 
     static let specs: [PlanSpec] = {

@@ -51,7 +51,8 @@ public struct Executor: Sendable {
             let runID = now.compact + "-" + Self.runSuffix(UInt16.random(in: 0...UInt16.max))
             let start = JournalRecord.RunStarted(
                 runID: runID, planName: graph.planName, planDigest: digest, operation: graph.operation, mode: graph.mode,
-                container: graph.container.value, steps: graph.steps.map(\.kind), crplanVersion: options.crplanVersion, at: now
+                container: graph.container.value, steps: graph.steps.map(\.kind), crplanVersion: options.crplanVersion, at: now,
+                graph: graph
             )
             let session = try await openSession(graph, folder: folder, command: .apply, locks: locks, existing: existing, start: start)
             await session.emit(.runStarted, message: "\(graph.operation.rawValue) of container \(graph.container.value) (\(graph.mode.rawValue))")
@@ -109,12 +110,35 @@ public struct Executor: Sendable {
 
     /// Undoes the plan's unfinished or failed run as far as is safe (see
     /// `RunReport.notes` for what is kept and what is left to do by hand).
+    ///
+    /// It undoes what the journaled run did, so it works from the graph the
+    /// run journaled when it started, whatever the plan file says now (a note
+    /// says so when they differ). Only a journal from before crplan kept the
+    /// graph needs the plan as it was, or `--force-changed-plan` to undo with
+    /// the edited plan's steps.
     public func rollback(_ graph: StepGraph) async throws(ExecutorError) -> RunReport {
         let folder = try runFolder(for: graph)
         let digest = try planDigest(graph)
         return try await withLocks { locks throws(ExecutorError) in
-            let (contents, _) = try await unfinishedRun(graph, folder: folder, digest: digest, locks: locks)
-            let session = try await openSession(graph, folder: folder, command: .rollback, locks: locks, existing: contents, start: nil)
+            let (contents, state) = try await unfinishedRun(graph, folder: folder, digest: digest, locks: locks, allowChangedPlan: true)
+            var used = graph
+            var note: String?
+            if state.planDigest != digest {
+                if let journaled = Self.journaledGraph(contents, digest: state.planDigest, planName: graph.planName) {
+                    used = journaled
+                    note = "the steps of plan \(graph.planName) changed since run \(state.runID) started (digest \(state.planDigest), "
+                        + "now \(digest)): rolling back with the steps that run journaled, not the edited plan"
+                } else if options.forceChangedPlan {
+                    note = "warning: the steps of plan \(graph.planName) changed since run \(state.runID) started (digest \(state.planDigest), "
+                        + "now \(digest)) and its journal does not hold them; rolling back with the edited plan's steps as forced (--force-changed-plan)"
+                } else {
+                    throw .planChanged(planName: graph.planName, runID: state.runID, journaled: state.planDigest, current: digest)
+                }
+                let container = used.container.value
+                try await locks.acquire(folder.containerLock(container), key: "container:" + container, what: "container \(container)")
+            }
+            let session = try await openSession(used, folder: folder, command: .rollback, locks: locks, existing: contents, start: nil)
+            if let note { await session.emit(.note, message: note) }
             try await session.probeInterruptedSteps(forRollback: true)
             return try await journaled(folder) { () async throws(JournalError) in
                 try await session.rollBack(explicit: true, failed: nil)
@@ -309,6 +333,14 @@ extension Executor {
 
     /// The plan's unfinished run for resume/rollback: the plan lock, the
     /// journal, the digest check, and the container locks.
+    /// The graph the run journaled in `run-started`, when it is there, names
+    /// the same plan and has the journaled digest (nil otherwise).
+    static func journaledGraph(_ contents: JournalContents, digest: String, planName: String) -> StepGraph? {
+        guard case .runStarted(let start)? = contents.records.first, let graph = start.graph,
+              graph.planName == planName, (try? PlanDigest.of(graph)) == digest else { return nil }
+        return graph
+    }
+
     func unfinishedRun(
         _ graph: StepGraph, folder: RunFolder, digest: String, locks: LockSet, allowChangedPlan: Bool = false
     ) async throws(ExecutorError) -> (JournalContents, RunState) {

@@ -43,7 +43,9 @@ public enum ExecutorError: Error, Sendable, Hashable, CustomStringConvertible {
             "the last run \(runID) of plan \(planName) is finished (\(phase.rawValue)): nothing to continue or undo"
         case .planChanged(let planName, let runID, let journaled, let current):
             "the steps of plan \(planName) changed since run \(runID) started (digest \(journaled), now \(current)): "
-                + "restore the plan as it was to resume or roll back that run, or resume with --force-changed-plan if the change is safe"
+                + "restore the plan as it was to resume that run, or resume with --force-changed-plan if the change is safe "
+                + "(rollback undoes the run with the steps it journaled; only a journal from before crplan kept them needs the plan "
+                + "as it was, or rollback --force-changed-plan)"
         case .rollbackPending(let planName, let runID, let phase):
             "run \(runID) of plan \(planName) is \(phase.rawValue): finish undoing it first"
         case .needsOperator(let planName, let step, let message):

@@ -177,12 +177,12 @@ extension PlanReader {
             context.error(
                 .unsetEnvironment,
                 at: offset.flatMap { offset in field.read.map { TemplateReader.location(of: offset, in: $0.scalar) } } ?? location,
-                "\(name) uses `${env.\(variable)}`, which is not set and has no default",
-                hint: "export \(variable) where crplan runs, or give a default as `${env.\(variable):-VALUE}`"
+                "\(name) uses `${env.\(shown(variable))}`, which is not set and has no default",
+                hint: "export \(shown(variable)) where crplan runs, or give a default as `${env.\(shown(variable)):-VALUE}`"
             )
         case .environmentValueHasVariable(let variable, _):
             context.error(
-                .malformedTemplate, at: location, "\(name) uses `${env.\(variable)}`, whose value holds `${`",
+                .malformedTemplate, at: location, "\(name) uses `${env.\(shown(variable))}`, whose value holds `${`",
                 hint: "crplan does not expand variables inside environment values; export the final value"
             )
         case .runtimeValueNotAllowed(let variable, _):

@@ -163,6 +163,17 @@ public enum DurableFiles {
         try writeAtomically(Array(text.utf8), to: path, permissions: permissions)
     }
 
+    /// Why a `write` on `descriptor` stored less than asked, as far as the file
+    /// system says without writing again (the tail must stay as it is): no
+    /// free block left for crplan, or none at all. Nil when it has room (a
+    /// file size limit, a signal).
+    static func shortWriteCause(_ descriptor: FileDescriptor) -> String? {
+        var info = statvfs()
+        guard fstatvfs(descriptor.rawValue, &info) == 0 else { return nil }
+        guard info.f_bavail == 0 else { return nil }
+        return "No space left on device: the file system holding it is full; free space there"
+    }
+
     /// Appends `bytes` to the file at `path` (created with `permissions` if
     /// missing, and then its directory is fsynced) with one `write` on an
     /// `O_APPEND` descriptor, then fsyncs the file. A failed or short write,
@@ -189,7 +200,7 @@ public enum DurableFiles {
                 throw classify(error, operation: "append to", path: path)
             }
             guard written == bytes.count else {
-                throw .shortWrite(path: path, written: written, expected: bytes.count)
+                throw .shortWrite(path: path, written: written, expected: bytes.count, cause: shortWriteCause(descriptor))
             }
             try sync(descriptor, path: path)
         } catch {

@@ -16,8 +16,9 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     /// The destination of a no-replace rename already exists.
     case alreadyExists(path: String)
-    /// A single `write` stored fewer bytes than asked (disk full, file size limit).
-    case shortWrite(path: String, written: Int, expected: Int)
+    /// A single `write` stored fewer bytes than asked (disk full, file size limit);
+    /// `cause` says which when the file system tells (`DurableFiles.shortWriteCause`).
+    case shortWrite(path: String, written: Int, expected: Int, cause: String?)
     /// Someone other than root could redirect a write under `path` (see `TrustedPath`).
     case untrusted(path: String, reason: String)
 
@@ -35,8 +36,8 @@ public enum FileError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path) is larger than \(limit) bytes"
         case .alreadyExists(let path):
             "\(path) already exists"
-        case .shortWrite(let path, let written, let expected):
-            "short write to \(path): \(written) of \(expected) bytes written; its end is now torn"
+        case .shortWrite(let path, let written, let expected, let cause):
+            "short write to \(path): \(written) of \(expected) bytes written\(cause.map { " (\($0))" } ?? ""); its end is now torn"
         case .untrusted(let path, let reason):
             "refusing to write under \(path): \(reason); fix the ownership or mode, or choose another directory"
         }

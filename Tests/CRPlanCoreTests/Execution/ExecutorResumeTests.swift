@@ -221,7 +221,6 @@ import Testing
             #expect(error.exitCode == 2)
             #expect(error.description.contains("changed since run"))
         }
-        await #expect(throws: ExecutorError.self) { try await Scenario.executor(host).rollback(changed) }
         #expect(await host.world.sideEffects == before)
     }
 

@@ -133,6 +133,15 @@ import Testing
         #expect(diagnostic.message.contains("(10000 bytes)"))
     }
 
+    /// The hostile corpus found the unset-variable message quoting a 15,000-character name whole.
+    @Test func messagesCutLongEnvironmentNames() throws {
+        let name = String(repeating: "A", count: 15_000)
+        let result = Linter.lint(text: Self.header + "imageDir: /${env.\(name)}\n", file: "p.yaml", environment: ["HOME": "/root"])
+        let diagnostic = try #require(result.diagnostics.first { $0.rule == .unsetEnvironment })
+        #expect(diagnostic.message.utf8.count < 400 && (diagnostic.hint?.utf8.count ?? 0) < 600)
+        #expect(diagnostic.message.contains("(15000 bytes)"))
+    }
+
     @Test func diagnosticsPerFileAreCapped() throws {
         // 999 unknown keys with hints: capped and counted.
         var text = Self.header

@@ -4,9 +4,23 @@ import Glibc
 /// Reads the host's `/proc` the way the tests need it: liveness (zombies
 /// count as dead), parent pid, command line, cgroup, mount points.
 enum Proc {
+    /// The whole file, read until `read(2)` says end of file. Not
+    /// `FileManager.contents(atPath:)`: for files that report size 0, as
+    /// those under /proc do, it stops after the first short read, so a
+    /// mountinfo longer than a few KiB came back cut (and a mount at its end
+    /// was "missing": the second fault-matrix run failed on it).
     static func read(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
+            bytes += buffer[0..<count]
+        }
     }
 
     /// The `State:` letter and `PPid:` of `/proc/<pid>/status`.

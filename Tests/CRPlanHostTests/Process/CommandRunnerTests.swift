@@ -225,7 +225,9 @@ struct CommandRunnerChildrenTests {
         try #require(CommandRunner.defaultDeathSignalWrapper != nil, "setpriv (util-linux) is needed")
         let seen = Reported()
         let running = Task.detached {
-            try await CommandRunner().run(HostCommand(argv: ["sleep", "2"], timeout: .seconds(10))) { child in
+            // Long enough that only a death signal, never its own end, can stop it before the checks
+            // (a 2 s sleep ended by itself on the loaded shared machine); killed below.
+            try await CommandRunner().run(HostCommand(argv: ["sleep", "600"], timeout: .seconds(900))) { child in
                 seen.set(child, alive: true, stat: nil)
             }
         }
@@ -243,8 +245,9 @@ struct CommandRunnerChildrenTests {
         #expect(ProcFS().isAlive(pid), "the child died while crplan lived")
         let status = (try? ProcFS().process(pid))??.name
         #expect(status == "sleep", "setpriv exec'ed the program in the same process")
+        kill(pid, SIGKILL)
         let result = try await running.value
-        #expect(result.succeeded)
+        #expect(result.status == .signalled(SIGKILL), "\(result.status)")
     }
 
     func poll(_ condition: () -> Bool) async -> Bool {

@@ -148,7 +148,7 @@ struct StepContext {
             await note("not running `\(ShellQuoting.line(argv))`: \(reason)")
             return nil
         }
-        let remaining = deadline.millisecondsSinceEpoch - (await host.now()).millisecondsSinceEpoch
+        let remaining = deadline.milliseconds(since: await host.now())
         guard remaining > 0 else {
             throw StepFailure("step \(step.kind.rawValue) ran out of time before it could \(command.purpose)")
         }

@@ -42,6 +42,11 @@ public enum JournalReader {
                 } else if case .runStarted = record {
                     throw JournalError.corrupt(path: path, line: lineNumber, reason: "a second run-started record")
                 }
+                // Numbers out of range are not a torn write (the checksum is right): refuse the journal,
+                // whichever line holds them, before any arithmetic on them can trap.
+                if let reason = JournalBounds.problem(in: record) {
+                    throw JournalError.corrupt(path: path, line: lineNumber, reason: reason)
+                }
                 records.append(record)
                 validLength = newline + 1
             } catch let problem as JournalLine.Problem {

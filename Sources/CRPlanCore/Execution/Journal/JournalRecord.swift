@@ -30,6 +30,10 @@ public enum JournalRecord: Sendable, Hashable, Codable {
         public var steps: [StepKind]
         public var crplanVersion: String
         public var at: Timestamp
+        /// The compiled graph the run executes (its digest is `planDigest`), so
+        /// `rollback` undoes what this run did even after the plan file changed.
+        /// Absent in journals written before crplan kept it.
+        public var graph: StepGraph? = nil
     }
 
     public struct FactsBound: Sendable, Hashable, Codable {

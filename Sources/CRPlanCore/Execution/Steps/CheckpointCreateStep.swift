@@ -43,6 +43,18 @@ struct CheckpointCreateStep: StepBehavior {
         if current.running, current.pid == facts.pid {
             return .rerun("the container still runs as pid \(facts.pid)")
         }
+        // Docker removes the checkpoint's folder when the checkpoint fails, and CRIU
+        // writes inventory.img only once every process is dumped; the container
+        // stopped by the checkpoint and its init gone, the checkpoint is complete.
+        let folder = try context.path(\.measuredImages, "Docker's checkpoint folder")
+        if !current.running, await context.host.process(facts.pid) == nil,
+           try await context.host.fileType(at: folder) == .directory,
+           try await context.host.fileExists(folder + "/" + CheckpointImages.inventory) {
+            return .done(
+                ["status": current.status],
+                reason: "Docker reports the container `\(current.status)` and its checkpoint \(folder) holds CRIU's inventory"
+            )
+        }
         return .operatorNeeded(
             "docker checkpoint create was interrupted and the container is `\(current.status)`: crplan cannot tell whether the "
                 + "checkpoint is complete; check `docker checkpoint ls \(facts.id)`"
