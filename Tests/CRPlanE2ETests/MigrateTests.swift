@@ -29,6 +29,20 @@ extension EndToEnd {
             }
         }
 
+        @Test("M6. and back: move vfs → overlay2; the target is Up and /foo continues unbroken")
+        func moveBack() async throws {
+            try await withMigration("mig-back", fromVFS: true) { migration in
+                let plan = migration.plan("mig-back")
+                let output = try await migration.crplan.apply(plan)
+                let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
+                #expect(Expect.outputs(of: .captureChanges, in: events)["rootMode"] == "700", "the vfs engine makes roots 0700")
+                let lastOnSource = try #require(migration.counter.values().last, "no values left on the source")
+                try await migration.targetIsUp()
+                try await migration.targetContinues(after: lastOnSource)
+                #expect(migration.counter.workloadCopies().isEmpty)
+            }
+        }
+
         @Test("M2. copy (criu.leaveRunning): both continue, each unbroken")
         func copy() async throws {
             try await withMigration("mig-copy") { migration in

@@ -110,22 +110,29 @@ public enum DeletedPaths {
     /// The deleted paths in what `docker diff` printed (`D /a/b` lines; `A`
     /// and `C` lines are in the tar), without the leading `/`, validated and sorted.
     public static func parse(dockerDiff output: String) throws(MigrationRefusal) -> [String] {
-        var result: [String] = []
+        try changes(dockerDiff: output).deleted
+    }
+
+    /// Every path `docker diff` printed, without the leading `/`, validated:
+    /// the added and changed ones in its order (a folder before what it
+    /// holds), the deleted ones sorted.
+    public static func changes(dockerDiff output: String) throws(MigrationRefusal) -> FileChanges {
+        var result = FileChanges()
         for line in output.split(separator: "\n", omittingEmptySubsequences: true) {
             guard line.count >= 3, line.dropFirst().first == " ", let kind = line.first, "ACD".contains(kind) else {
                 throw .malformed("docker diff printed `\(line.prefix(80))`, not `A|C|D /path` (a name with a line break cannot be migrated)")
             }
-            guard kind == "D" else { continue }
             let path = String(line.dropFirst(2))
             guard path.hasPrefix("/") else { throw .malformed("docker diff printed the relative path `\(path.prefix(80))`") }
             let relative = String(path.dropFirst())
             try validate(relative)
-            result.append(relative)
-            guard result.count <= maximumCount else {
-                throw .malformed("the source deleted more than the \(maximumCount) files crplan carries")
+            if kind == "D" { result.deleted.append(relative) } else { result.addedOrChanged.append(relative) }
+            guard result.deleted.count + result.addedOrChanged.count <= maximumCount else {
+                throw .malformed("the source changed more than the \(maximumCount) files crplan carries")
             }
         }
-        return result.sorted()
+        result.deleted.sort()
+        return result
     }
 
     /// Refuses a path that is empty, absolute, holds `.`/`..`/empty components, a NUL or control character, or is too long.
@@ -166,4 +173,10 @@ public enum DeletedPaths {
         }
         return result
     }
+}
+
+/// The source's file changes as `docker diff` reports them, relative to its root.
+public struct FileChanges: Sendable, Hashable {
+    public var addedOrChanged: [String] = []
+    public var deleted: [String] = []
 }

@@ -21,6 +21,8 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     case rootfsUpperDir
     case rootfsWorkDir
     case rootfsBranches
+    /// Where the container's writes are: the overlay upper dir, or the vfs root.
+    case rootfsWritable
     /// Internal values of `operation: migrate` that the target engine and the
     /// source's full `docker inspect` give: the source's image id, and the
     /// container created on the target and its root.
@@ -28,6 +30,8 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     case targetID
     case targetDriver
     case targetRootfs
+    /// The mode of the source container's root (CRIU checks the target's against it).
+    case sourceRootMode
 
     /// The names a plan author may write, in the order they are documented.
     public static let documentedNames = [
@@ -66,6 +70,8 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case "rootfs.upperdir": self = .rootfsUpperDir
         case "rootfs.workdir": self = .rootfsWorkDir
         case "rootfs.branches": self = .rootfsBranches
+        case "rootfs.writable": self = .rootfsWritable
+        case "source.rootMode": self = .sourceRootMode
         case "source.image": self = .sourceImage
         case "target.id": self = .targetID
         case "target.driver": self = .targetDriver
@@ -88,7 +94,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// True for the internal variables that plans may not use.
     public var isInternal: Bool {
         switch self {
-        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetDriver, .targetRootfs: true
+        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode: true
         default: false
         }
     }
@@ -97,7 +103,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// binding keeps them symbolic until the migration knows them.
     public var isMigrationValue: Bool {
         switch self {
-        case .sourceImage, .targetID, .targetDriver, .targetRootfs: true
+        case .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode: true
         default: false
         }
     }
@@ -106,7 +112,8 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     public var isRuntime: Bool {
         switch self {
         case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
-             .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .sourceImage, .targetID, .targetDriver, .targetRootfs:
+             .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver,
+             .targetRootfs, .sourceRootMode:
             true
         case .dockerHome, .imageDir, .planName, .environment:
             false
@@ -129,6 +136,8 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case .rootfsUpperDir: "rootfs.upperdir"
         case .rootfsWorkDir: "rootfs.workdir"
         case .rootfsBranches: "rootfs.branches"
+        case .rootfsWritable: "rootfs.writable"
+        case .sourceRootMode: "source.rootMode"
         case .sourceImage: "source.image"
         case .targetID: "target.id"
         case .targetDriver: "target.driver"

@@ -35,6 +35,8 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     public var target: TargetContainer?
     /// Migrate: the files the source deleted from its image (bound after capture-changes).
     public var deletedPaths: [String]?
+    /// Migrate: the mode of the source's root as `stat` printed it (octal, bound after capture-changes).
+    public var rootMode: String?
 
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
@@ -72,6 +74,8 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         case .rootfsUpperDir: graphDriverData["UpperDir"]
         case .rootfsWorkDir: graphDriverData["WorkDir"]
         case .rootfsBranches: aufsBranches.isEmpty ? nil : aufsBranches.joined(separator: ":")
+        case .rootfsWritable: driver == "vfs" ? (rootfs.isEmpty ? nil : rootfs) : graphDriverData["UpperDir"]
+        case .sourceRootMode: rootMode
         case .sourceImage: configuration?.image
         case .targetID: target?.id
         case .targetDriver: target?.driver

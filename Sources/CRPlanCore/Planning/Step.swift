@@ -215,6 +215,8 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case targetMountID = "target-mount-id"
     /// Migrate: `docker diff` of the source (`A`/`C`/`D` and a path a line); its `D` lines are the deleted files.
     case fileChanges = "file-changes"
+    /// Migrate: `stat --format=%a` of the source's root (octal mode).
+    case rootMode = "root-mode"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the
@@ -238,10 +240,12 @@ public struct StepPaths: Sendable, Hashable, Codable {
     /// the image dir (external mode), or Docker's checkpoint folder
     /// `<docker home>/containers/<id>/checkpoints/<name>` (native mode).
     public var measuredImages: Template?
+    /// Migrate: the list of added and changed paths crplan writes for tar (capture-changes).
+    public var changeList: Template?
 
     public init(
         imageDir: Template? = nil, factsFile: Template? = nil, dockerHome: Template? = nil, pidfile: Template? = nil,
-        criuPidfile: Template? = nil, log: Template? = nil, measuredImages: Template? = nil
+        criuPidfile: Template? = nil, log: Template? = nil, measuredImages: Template? = nil, changeList: Template? = nil
     ) {
         self.imageDir = imageDir
         self.factsFile = factsFile
@@ -250,6 +254,7 @@ public struct StepPaths: Sendable, Hashable, Codable {
         self.criuPidfile = criuPidfile
         self.log = log
         self.measuredImages = measuredImages
+        self.changeList = changeList
     }
 
     /// Each path with `transform` applied.
@@ -258,7 +263,7 @@ public struct StepPaths: Sendable, Hashable, Codable {
             imageDir: try imageDir.map(transform), factsFile: try factsFile.map(transform),
             dockerHome: try dockerHome.map(transform), pidfile: try pidfile.map(transform),
             criuPidfile: try criuPidfile.map(transform), log: try log.map(transform),
-            measuredImages: try measuredImages.map(transform)
+            measuredImages: try measuredImages.map(transform), changeList: try changeList.map(transform)
         )
     }
 }

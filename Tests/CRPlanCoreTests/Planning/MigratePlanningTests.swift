@@ -94,10 +94,11 @@ import Testing
     @Test func bindingTheSourceFactsLeavesTargetValuesSymbolic() throws {
         let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.overlay2Facts)
         let capture = try #require(graph.step(.captureChanges)).commands.map(\.literalArgv)
-        #expect(capture[1] == [
+        #expect(capture[1] == ["stat", "--format=%a", "--", "/var/lib/docker/overlay2/abc/diff"])
+        #expect(capture[2] == [
             "tar", "--create", "--file", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-diff.tar",
-            "--directory", "/var/lib/docker/overlay2/abc/diff", "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards",
-            "--exclude-from", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-whiteouts.list", ".",
+            "--directory", "/var/lib/docker/overlay2/abc/diff", "--numeric-owner", "--xattrs", "--no-recursion", "--verbatim-files-from",
+            "--files-from", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-changes.list",
         ])
         let copy = try #require(graph.step(.copyCheckpoint))
         #expect(copy.commands[1].literalArgv == nil)

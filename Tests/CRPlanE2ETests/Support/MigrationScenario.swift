@@ -63,11 +63,13 @@ struct MigrationScenario: Sendable {
 }
 
 /// Runs `body` with a counter on the overlay2 engine and the vfs engine as
-/// the target; afterwards removes the target container of this test's name.
-func withMigration(_ label: String, image: String? = nil, _ body: (MigrationScenario) async throws -> Void) async throws {
+/// the target (`fromVFS`: the other way round); afterwards removes the target container of this test's name.
+func withMigration(
+    _ label: String, image: String? = nil, fromVFS: Bool = false, _ body: (MigrationScenario) async throws -> Void
+) async throws {
     let host = try E2EHost.require()
-    let target = try host.requireVFS()
-    try await withCounter(label, image: image) { scenario in
+    let target = fromVFS ? host.overlay : try host.requireVFS()
+    try await withCounter(label, vfs: fromVFS, image: image) { scenario in
         let migration = MigrationScenario(base: scenario, target: target)
         var failure: (any Error)?
         do {

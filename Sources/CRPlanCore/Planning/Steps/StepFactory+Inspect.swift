@@ -12,10 +12,10 @@ extension StepFactory {
         var checks: [StepCheck]
         switch plan.operation {
         case .migrate:
-            // This crplan captures file changes from an overlay upper dir only.
-            checks = [.containerRunning, .storageDriver(["overlay", "overlay2"])]
+            // File changes are read from the overlay upper dir or the vfs root.
+            checks = [.containerRunning, .storageDriver(["overlay", "overlay2", "vfs"])]
             summary = "Resolve container \(reference) on the source engine to its full id and check that it is running "
-                + "on overlay or overlay2; its image id and configuration are read from the same inspect"
+                + "on overlay, overlay2 or vfs; its image id and configuration are read from the same inspect"
         case .checkpoint, .roundtrip:
             checks = [.containerRunning]
             summary = savesFacts

@@ -229,42 +229,40 @@ extension StepFactory {
     }
 
     func captureChanges(after previous: StepKind) -> Step {
-        let whiteouts = imageFile("rootfs-whiteouts.list")
+        let changes = imageFile("rootfs-changes.list")
         let archive = imageFile("rootfs-diff.tar")
         return Step(
             kind: .captureChanges,
-            // tar reads `--exclude-from` one name a line (`--null` applies to `-T` only), so the
-            // list is newline-separated; `--no-wildcards` keeps `*` in a name literal.
-            summary: "Capture the source container's file changes: its overlay upper dir as a tar without the whiteouts "
-                + "(character devices 0/0, listed one a line to exclude them), and the deleted files as the source engine's "
-                + "`docker diff` reports them (`D` lines; a directory deleted and re-created lists the old files it hid)"
+            summary: "Capture the source container's file changes as its engine's `docker diff` reports them: the added and "
+                + "changed paths (`A`/`C`; crplan writes them one a line, `./path`, to the list tar reads) archived from where "
+                + "the container's writes are (overlay upper dir, vfs root), without recursion; the deleted ones (`D`; a "
+                + "directory deleted and re-created lists the files it hid) journaled for apply-changes; and the mode of "
+                + "the source's root, which CRIU checks on the target"
                 + (isCopy ? "; then the paused source runs on" : ""),
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
-                    purpose: "list the overlay whiteouts, which the tar leaves out",
-                    arguments: [
-                        "find", .value(.variable(.rootfsUpperDir)), "-mindepth", "1", "-type", "c", "-fprintf", .value(whiteouts), "./%P\\n",
-                    ],
-                    side: .source
-                ),
-                CommandTemplate(
-                    purpose: "archive the added and changed files, without the whiteouts",
-                    arguments: [
-                        "tar", "--create", "--file", .value(archive), "--directory", .value(.variable(.rootfsUpperDir)),
-                        "--numeric-owner", "--xattrs", "--anchored", "--no-wildcards", "--exclude-from", .value(whiteouts), ".",
-                    ],
-                    side: .source
-                ),
-                CommandTemplate(
-                    purpose: "list the deleted files as the source engine reports them",
+                    purpose: "list the source's file changes as its engine reports them",
                     arguments: docker(["diff", "--", .value(.containerID)], on: .source),
                     output: .fileChanges, side: .source
+                ),
+                CommandTemplate(
+                    purpose: "read the mode of the source's root",
+                    arguments: ["stat", "--format=%a", "--", .value(.variable(.rootfsWritable))],
+                    output: .rootMode, side: .source
+                ),
+                CommandTemplate(
+                    purpose: "archive the added and changed files",
+                    arguments: [
+                        "tar", "--create", "--file", .value(archive), "--directory", .value(.variable(.rootfsWritable)),
+                        "--numeric-owner", "--xattrs", "--no-recursion", "--verbatim-files-from", "--files-from", .value(changes),
+                    ],
+                    side: .source
                 ),
             ] + (isCopy ? [pauseSource("unpause")] : []),
             produces: [archive],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home)
+            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home, changeList: changes)
         )
     }
 
@@ -272,8 +270,8 @@ extension StepFactory {
         return Step(
             kind: .applyChanges,
             summary: "Apply the changes to the target container's root: remove each file the source deleted (`find` walks the root "
-                + "itself and never enters a link, so nothing outside the root is touched), unpack the tar, and make the root 0755 "
-                + "(CRIU checks its mode)",
+                + "itself and never enters a link, so nothing outside the root is touched), unpack the tar, and give the root the source root's "
+                + "mode (CRIU checks it; the vfs engine creates roots 0700)",
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
@@ -289,7 +287,10 @@ extension StepFactory {
                     ],
                     side: .target
                 ),
-                CommandTemplate(purpose: "give the target's root the mode CRIU expects", arguments: ["chmod", "0755", "--", .value(.variable(.targetRootfs))], side: .target),
+                CommandTemplate(
+                    purpose: "give the target's root the source root's mode (CRIU checks it)",
+                    arguments: ["chmod", .value(.variable(.sourceRootMode)), "--", .value(.variable(.targetRootfs))], side: .target
+                ),
             ],
             inputs: [imageFile("rootfs-diff.tar")],
             undo: .nothing,

@@ -62,6 +62,7 @@ enum MigrationFake {
         result.configuration = configuration()
         result.target = TargetContainer(id: targetID, driver: "vfs", mountID: mountID, rootfs: targetHome + "/vfs/dir/" + mountID)
         result.deletedPaths = []
+        result.rootMode = "755"
         return result
     }
 
@@ -152,6 +153,7 @@ enum MigrationFake {
                 world.containers[id] = container
                 return ok
             },
+            .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
             .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir"].contains($0.first ?? "") }) { world, invocation in
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create") {
                     world.write(invocation.argv[index + 2], "tar")
