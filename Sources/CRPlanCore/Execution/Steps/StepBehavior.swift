@@ -74,7 +74,7 @@ extension StepKind {
         case .writePidfile: WritePidfileStep()
         case .checkpointCreate: CheckpointCreateStep()
         case .startFromCheckpoint: StartFromCheckpointStep()
-        case .checkTarget, .transferImage, .createTarget, .captureChanges, .applyChanges, .copyCheckpoint,
+        case .checkTarget, .transferImage, .createTarget, .captureChanges, .sendStaging, .verifyStaging, .applyChanges, .copyCheckpoint,
              .startTarget, .verifyMigration, .finalizeSource:
             NotYetRunnableStep()
         }
