@@ -34,6 +34,14 @@ public protocol Host: FileSizeReading {
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
     ) async throws(HostError) -> CommandResult
 
+    /// The argv this host really spawns for `argv`: `argv` itself on this
+    /// machine (the default), the ssh argv for a `RemoteHost`. The dry run
+    /// prints target-side commands with the same function
+    /// (`SSHTarget.argv(running:)`); a pipeline stage is mapped through its
+    /// side's host before the local host runs the pipeline. Throws when the
+    /// argv cannot be passed on (a NUL byte, a remote line too long).
+    func commandLine(for argv: [String]) throws(HostError) -> [String]
+
     /// Decodes what a step's `docker inspect --type container -- REF`
     /// command printed (the executor ran it with `run`, as the dry run shows
     /// it) into facts: Id, Name, State.Pid/Running/Status,
@@ -113,6 +121,10 @@ public protocol Host: FileSizeReading {
 }
 
 extension Host {
+    public func commandLine(for argv: [String]) throws(HostError) -> [String] {
+        argv
+    }
+
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
     ) async throws(HostError) -> CommandResult {
