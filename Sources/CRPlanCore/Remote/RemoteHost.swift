@@ -1,6 +1,8 @@
 /// A `Host` for an engine on another machine: every command runs there
 /// through ssh, as the argv `SSHTarget.argv(running:)` builds (the same
 /// function the dry run prints with), spawned by the local `base` host.
+/// `run` takes either the plain argv or `commandLine(for:)`'s result (what
+/// the executor prints) and runs it over ssh exactly once.
 ///
 /// Only commands cross to the other machine. The journal, locks, clock and
 /// the ssh children themselves stay local, so `process`, `lock`, `now` and
@@ -23,12 +25,34 @@ public struct RemoteHost: Host {
     public var environment: [String: String] { base.environment }
 
     /// `ssh -T -o BatchMode=yes -o StrictHostKeyChecking=yes … -- DESTINATION '<arg>' …`.
-    public func commandLine(for argv: [String]) throws(HostError) -> [String] {
+    /// An argv that cannot cross (a NUL byte, a remote line over
+    /// `RemoteShellQuoting.maximumLineLength`) becomes `false` with the
+    /// reason as its argument: it runs nothing, fails, and shows why
+    /// wherever the command is printed; `run` refuses it with the reason.
+    public func commandLine(for argv: [String]) -> [String] {
+        do {
+            return try remoteArgv(for: argv)
+        } catch {
+            return ["false", "crplan refused to run this over ssh: \(error)"]
+        }
+    }
+
+    /// `commandLine(for:)`, throwing when `argv` cannot cross.
+    public func remoteArgv(for argv: [String]) throws(HostError) -> [String] {
         do {
             return try target.argv(running: argv, ssh: ssh)
         } catch {
             throw .launchFailed(program: "ssh to \(target.destination)", message: error.description)
         }
+    }
+
+    /// True when `argv` is already a command line of this host (ssh, its
+    /// options, `--`, the destination and one remote line), as the executor
+    /// passes it after printing it: it then runs as is, never wrapped twice.
+    public func isCommandLine(_ argv: [String]) -> Bool {
+        let connection = target.connectionArgv(ssh: ssh)
+        return argv.count == connection.count + 3 && argv.starts(with: connection)
+            && argv[connection.count] == "--" && argv[connection.count + 1] == target.destination
     }
 
     public func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult {
@@ -41,8 +65,10 @@ public struct RemoteHost: Host {
         try await base.run(try await remote(invocation), onStart: onStart)
     }
 
-    /// The invocation as the local ssh command; the multiplexing folder is
-    /// made first (0700, root's) so the shared connection can bind its socket.
+    /// The invocation as the local ssh command (an argv that already is one
+    /// runs as is; any other is wrapped, so nothing meant for the other
+    /// machine runs here); the multiplexing folder is made first (0700,
+    /// root's) so the shared connection can bind its socket.
     private func remote(_ invocation: CommandInvocation) async throws(HostError) -> CommandInvocation {
         if let directory = invocation.workingDirectory {
             throw .launchFailed(
@@ -52,7 +78,9 @@ public struct RemoteHost: Host {
             )
         }
         var local = invocation
-        local.argv = try commandLine(for: invocation.argv)
+        if !isCommandLine(invocation.argv) {
+            local.argv = try remoteArgv(for: invocation.argv)
+        }
         if let multiplexing = target.multiplexing {
             try await base.makeDirectory(at: multiplexing.controlDirectory, mode: 0o700)
         }

@@ -38,7 +38,7 @@ import Testing
         let result = try await remote.run(CommandInvocation(argv: argv, timeout: .seconds(5)))
         #expect(result.standardOutput == "ok\n")
         let expected = try Self.target.argv(running: argv)
-        #expect(try remote.commandLine(for: argv) == expected)
+        #expect(remote.commandLine(for: argv) == expected)
         #expect(expected.suffix(3) == [
             "--", "root@127.0.0.1", "'docker' '-H' 'unix:///run/crplan-e2e/vfs.sock' 'start' '--checkpoint' 'm-1' '--' 'counter'",
         ])
@@ -48,9 +48,20 @@ import Testing
         #expect(calls == [.makeDirectory("/run/crplan/ssh", 0o700), .run(expected)])
     }
 
+    @Test func anArgvThatIsAlreadyTheSSHCommandLineRunsOnceNotTwice() async throws {
+        let local = FakeHost(Self.world())
+        let remote = RemoteHost(base: local, target: Self.target)
+        let wrapped = remote.commandLine(for: ["docker", "load"])
+        #expect(remote.isCommandLine(wrapped))
+        #expect(!remote.isCommandLine(["docker", "load"]))
+        #expect(!remote.isCommandLine(Array(wrapped.dropLast()) + ["x", "y"]))
+        _ = try await remote.run(CommandInvocation(argv: wrapped, timeout: .seconds(5)))
+        #expect(await local.world.calls.last == .run(wrapped))
+    }
+
     @Test func hostileArgumentsStayOneArgumentEachInTheRemoteLine() throws {
         let remote = RemoteHost(base: FakeHost(Self.world()), target: Self.target)
-        let line = try #require(try remote.commandLine(for: ["printf", "%s\\n"] + Self.hostile).last)
+        let line = try #require(remote.commandLine(for: ["printf", "%s\\n"] + Self.hostile).last)
         #expect(Self.splitPOSIX(line) == ["printf", "%s\\n"] + Self.hostile)
         // No character outside a quoted span: nothing for the remote shell to interpret.
         #expect(line.hasPrefix("'") && line.hasSuffix("'"))
@@ -59,9 +70,15 @@ import Testing
     @Test func refusesWhatCannotCrossAndWhatIsNotACommand() async throws {
         let local = FakeHost(Self.world())
         let remote = RemoteHost(base: local, target: Self.target)
-        #expect(throws: HostError.self) { try remote.commandLine(for: ["printf", "a\u{0}b"]) }
-        #expect(throws: HostError.self) { try remote.commandLine(for: []) }
-        #expect(throws: HostError.self) { try remote.commandLine(for: ["x", String(repeating: "y", count: 100_001)]) }
+        #expect(throws: HostError.self) { try remote.remoteArgv(for: ["printf", "a\u{0}b"]) }
+        #expect(throws: HostError.self) { try remote.remoteArgv(for: []) }
+        #expect(throws: HostError.self) { try remote.remoteArgv(for: ["x", String(repeating: "y", count: 100_001)]) }
+        // Printed and piped, such an argv is `false` with the reason: it runs nothing anywhere.
+        let refused = remote.commandLine(for: ["printf", "a\u{0}b"])
+        #expect(refused.first == "false" && refused.count == 2 && refused[1].contains("NUL"))
+        await #expect(throws: HostError.self) {
+            try await remote.run(CommandInvocation(argv: ["printf", "a\u{0}b"], timeout: .seconds(5)))
+        }
         await #expect(throws: HostError.self) {
             try await remote.run(CommandInvocation(argv: ["criu", "restore"], timeout: .seconds(5), workingDirectory: "/var/lib/img"))
         }

@@ -59,7 +59,7 @@ struct RemoteHostSSHTests {
         let send = try CommandPipeline(stages: [
             PipelineStage(["tar", "--create", "--file", "-", "--directory", source, "--numeric-owner", "--xattrs", "."]),
             PipelineStage(["zstd", "--quiet", "--stdout"]),
-            PipelineStage(try remote.commandLine(for: [
+            PipelineStage(remote.commandLine(for: [
                 "tar", "--extract", "--zstd", "--file", "-", "--directory", destination, "--numeric-owner", "--xattrs", "--same-permissions",
             ])),
         ], timeoutMilliseconds: 60_000)
@@ -71,7 +71,7 @@ struct RemoteHostSSHTests {
 
         let verify = try CommandPipeline(stages: [
             PipelineStage(["find", source, "-type", "f", "-exec", "sha256sum", "--", "{}", "+"]),
-            PipelineStage(try remote.commandLine(for: ["sha256sum", "--check", "--strict", "--quiet", "-"])),
+            PipelineStage(remote.commandLine(for: ["sha256sum", "--check", "--strict", "--quiet", "-"])),
         ], timeoutMilliseconds: 60_000)
         let verified = try await PipelineRunner().run(verify)
         #expect(verified.succeeded, "\(verified.failureDescription ?? "")")
@@ -80,7 +80,7 @@ struct RemoteHostSSHTests {
         let manifest = temp.appending("manifest")
         try Data((String(repeating: "0", count: 64) + "  " + destination + "/cp 1/pages-1.img\n").utf8).write(to: URL(fileURLWithPath: manifest))
         let tampered = try CommandPipeline(
-            stages: [PipelineStage(try remote.commandLine(for: ["sha256sum", "--check", "--strict", "--quiet", "-"]))],
+            stages: [PipelineStage(remote.commandLine(for: ["sha256sum", "--check", "--strict", "--quiet", "-"]))],
             input: .file(manifest), timeoutMilliseconds: 60_000)
         let refused = try await PipelineRunner().run(tampered)
         #expect(!refused.succeeded)

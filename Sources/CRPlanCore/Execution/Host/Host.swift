@@ -34,13 +34,11 @@ public protocol Host: FileSizeReading {
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
     ) async throws(HostError) -> CommandResult
 
-    /// The argv this host really spawns for `argv`: `argv` itself on this
-    /// machine (the default), the ssh argv for a `RemoteHost`. The dry run
-    /// prints target-side commands with the same function
-    /// (`SSHTarget.argv(running:)`); a pipeline stage is mapped through its
-    /// side's host before the local host runs the pipeline. Throws when the
-    /// argv cannot be passed on (a NUL byte, a remote line too long).
-    func commandLine(for argv: [String]) throws(HostError) -> [String]
+    /// The argv that runs `argv` on this host as crplan spawns it: the
+    /// identity for the local machine (the default); a host reached over
+    /// ssh wraps it in its `ssh` command line. The dry run prints through
+    /// the same function, so what it shows is what runs.
+    func commandLine(for argv: [String]) -> [String]
 
     /// Decodes what a step's `docker inspect --type container -- REF`
     /// command printed (the executor ran it with `run`, as the dry run shows
@@ -121,7 +119,7 @@ public protocol Host: FileSizeReading {
 }
 
 extension Host {
-    public func commandLine(for argv: [String]) throws(HostError) -> [String] {
+    public func commandLine(for argv: [String]) -> [String] {
         argv
     }
 
