@@ -56,7 +56,8 @@ import Testing
                 #expect(step.undo == .removeFile("/var/lib/docker/criu_img/${container.id}/restore.pid"))
             case .inspect, .loadCheckpoint, .verifyDumpLog, .waitContainerExited:
                 #expect(step.undo == .nothing)
-            case .checkTarget, .transferImage, .createTarget, .captureChanges, .applyChanges, .copyCheckpoint, .startTarget,
+            case .checkTarget, .transferImage, .createTarget, .captureChanges, .sendStaging, .verifyStaging, .applyChanges,
+                 .copyCheckpoint, .startTarget,
                  .verifyMigration, .finalizeSource:
                 Issue.record("a \(expected.operation.rawValue) plan has migrate step \(step.id)")
             }
