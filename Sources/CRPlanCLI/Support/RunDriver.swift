@@ -27,8 +27,9 @@ enum RunDriver {
         )
         executorOptions.forceChangedPlan = forceChangedPlan
         let printer = ProgressPrinter(format: options.events, verbose: options.verbose, file: file, environment: host.environment)
-        // Both engines of a migration are reached from this machine for now (the target's host defaults to the source's).
-        let executor = Executor(hosts: EngineHosts(source: host, target: host), options: executorOptions, observer: printer)
+        // The target side runs over ssh when the plan has `target.ssh` (RemoteHost over this host).
+        let hosts = EngineHosts(source: host, target: graph.targetHost(over: host))
+        let executor = Executor(hosts: hosts, options: executorOptions, observer: printer)
         let report: RunReport
         do {
             switch action {

@@ -83,7 +83,13 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case migrateExternal = "migrate-external"
     /// `target` in a plan whose operation is not `migrate`.
     case targetWithoutMigrate = "target-without-migrate"
-    /// A field this crplan parses but cannot run yet (`target.ssh`, `archive`).
+    /// A `target.ssh` value ssh cannot be given safely: a destination that is
+    /// no `user@host`, a port out of range, a relative or unusual path.
+    case invalidSSH = "invalid-ssh"
+    /// A `target.ssh.options` key that is not on crplan's allow-list (it runs
+    /// a command, forwards, or weakens host-key checking or cryptography).
+    case unsafeSSHOption = "unsafe-ssh-option"
+    /// A field this crplan parses but cannot run yet (`archive`).
     case notSupportedYet = "not-supported-yet"
     /// `criu.preDump` in a native-mode plan: Docker has no pre-dump.
     case nativePreDump = "native-pre-dump"

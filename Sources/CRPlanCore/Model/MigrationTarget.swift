@@ -12,16 +12,20 @@ public struct MigrationTarget: Sendable, Hashable, Codable {
     public var source: SourcePolicy
     /// How each volume or bind mount of the source is provided on the target.
     public var mounts: [TargetMount]
+    /// Set when the target engine is on another machine reached over ssh
+    /// (`target.ssh`); nil: the target engine is on this machine.
+    public var ssh: SSHSettings?
 
     public init(
         docker: DockerSettings, name: String? = nil, image: ImagePolicy = .transfer, source: SourcePolicy = .keep,
-        mounts: [TargetMount] = []
+        mounts: [TargetMount] = [], ssh: SSHSettings? = nil
     ) {
         self.docker = docker
         self.name = name
         self.image = image
         self.source = source
         self.mounts = mounts
+        self.ssh = ssh
     }
 
     /// `target.image`.

@@ -30,14 +30,18 @@ public struct Planner: Sendable {
             throw .leaveRunningRoundtrip
         }
         let resolved = try substituteCompileTimeValues(in: plan)
-        let factory = try StepFactory(plan: resolved)
+        let targetSSH = try resolved.target?.ssh.map { settings throws(PlanningError) in
+            try settings.resolvedTarget(CompileTimeSubstitution(environment: environment, planName: plan.name))
+        }
+        let factory = try StepFactory(plan: resolved, targetSSH: targetSSH)
         return StepGraph(
             planName: resolved.name,
             operation: resolved.operation,
             mode: resolved.mode,
             container: resolved.container,
             storageDriver: resolved.storage.driver,
-            steps: factory.steps()
+            steps: factory.steps(),
+            targetSSH: targetSSH
         )
     }
 

@@ -30,6 +30,9 @@ public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A roundtrip whose dump leaves the container running would restore a
     /// second copy of the workload.
     case leaveRunningRoundtrip
+    /// `target.ssh` after substitution is not a value crplan can reach a
+    /// machine with (the reason names the field).
+    case invalidSSH(SSHTargetError)
 
     public var description: String {
         switch self {
@@ -53,6 +56,8 @@ public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(field): `\(name)` is not a valid Docker checkpoint name (letters, digits, `_`, `.`, `-`, starting with a letter or digit, at least 2 characters)"
         case .leaveRunningRoundtrip:
             "criu.leaveRunning keeps the container running after the dump, so a roundtrip would restore a second copy of the workload; use operation: checkpoint, or set criu.leaveRunning to false"
+        case .invalidSSH(let error):
+            "target.ssh: \(error.description)"
         }
     }
 }

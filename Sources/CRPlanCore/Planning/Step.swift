@@ -44,6 +44,12 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case createTarget = "create-target"
     /// Migrate: the source's file changes (overlay upper dir) as a tar and a list of deleted files.
     case captureChanges = "capture-changes"
+    /// Migrate over ssh: the staging dir (checkpoint and captured changes)
+    /// streamed to the same path on the target machine (`tar | zstd | ssh … tar --zstd -x`).
+    case sendStaging = "send-staging"
+    /// Migrate over ssh: every staged file's sha256, computed on the source,
+    /// checked on the target (`sha256sum --check`) before anything is applied.
+    case verifyStaging = "verify-staging"
     /// Migrate: the changes applied to the target container's root, which is made 0755.
     case applyChanges = "apply-changes"
     /// Migrate: the checkpoint copied where the target engine looks for it.
@@ -208,8 +214,10 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case ignored
     /// `docker inspect` JSON of one container, decoded into `ContainerFacts`.
     case containerInspect = "container-inspect"
-    /// Piped into the next command's standard input (a two-stage pipeline,
-    /// such as `docker save | docker load`); the two run together.
+    /// Piped into the next command's standard input (a pipeline, such as
+    /// `docker save | docker load`); the commands run together, and
+    /// consecutive piped commands are one pipeline of several stages
+    /// (`tar | zstd | ssh …`). Each stage runs on its side's host.
     case pipedToNext = "piped-to-next"
     /// Migrate: the target layer's `mount-id` (one line), which locates the target container's root.
     case targetMountID = "target-mount-id"

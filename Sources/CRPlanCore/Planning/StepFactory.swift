@@ -5,9 +5,13 @@ struct StepFactory {
     let plan: Plan
     /// The Docker checkpoint name (native mode).
     let checkpointName: String
+    /// Migrate over ssh: the target machine (its staging dir is filled by
+    /// `send-staging`); nil when the target engine is on this machine.
+    let targetSSH: SSHTarget?
 
-    init(plan: Plan) throws(PlanningError) {
+    init(plan: Plan, targetSSH: SSHTarget? = nil) throws(PlanningError) {
         self.plan = plan
+        self.targetSSH = targetSSH
         let name = plan.restore.checkpoint ?? plan.name
         if plan.mode == .native {
             guard ContainerReference.isDockerName(Array(name.utf8)) else {

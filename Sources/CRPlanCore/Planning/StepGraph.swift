@@ -14,10 +14,15 @@ public struct StepGraph: Sendable, Hashable, Codable {
     public var storageDriver: Storage.Driver
     /// Steps in the planner's order; `executionOrder()` checks `dependsOn`.
     public var steps: [Step]
+    /// Migrate over ssh (`target.ssh`): how the target side's commands
+    /// reach its machine. Each target-side argv runs as
+    /// `targetSSH.argv(running:)`, which `crplan plan` prints and
+    /// `RemoteHost` runs; nil: the target engine is on this machine.
+    public var targetSSH: SSHTarget?
 
     public init(
         planName: String, operation: Plan.Operation, mode: Plan.Mode, container: ContainerReference,
-        storageDriver: Storage.Driver, steps: [Step]
+        storageDriver: Storage.Driver, steps: [Step], targetSSH: SSHTarget? = nil
     ) {
         self.planName = planName
         self.operation = operation
@@ -25,6 +30,7 @@ public struct StepGraph: Sendable, Hashable, Codable {
         self.container = container
         self.storageDriver = storageDriver
         self.steps = steps
+        self.targetSSH = targetSSH
     }
 
     public func step(_ kind: StepKind) -> Step? {

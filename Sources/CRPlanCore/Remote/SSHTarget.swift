@@ -112,24 +112,74 @@ public struct SSHTarget: Sendable, Hashable, Codable {
 
 /// One `-o Key=Value` ssh option. Only keys in `allowedKeys` are accepted:
 /// options that run local commands (`ProxyCommand`, `LocalCommand`,
-/// `KnownHostsCommand`), forward anything, or weaken host-key checking are
-/// not, and the fixed ones (`BatchMode`, `StrictHostKeyChecking`, files,
-/// `Control*`) come from `SSHTarget`'s own fields.
+/// `KnownHostsCommand`), forward anything, choose other keys or weaken
+/// host-key checking or the algorithms are not (`refusalReason(forKey:)`
+/// says why), and the fixed ones (`BatchMode`, `StrictHostKeyChecking`,
+/// files, `Control*`) come from `SSHTarget`'s own fields.
 public struct SSHOption: Sendable, Hashable, Codable {
     public let key: String
     public let value: String
 
-    /// Keys (as ssh spells them) an `SSHTarget` may set.
+    /// Keys (as ssh spells them) an `SSHTarget` may set: timeouts,
+    /// keep-alives, compression, logging and address family, none of which
+    /// runs a program, opens a channel or changes whom ssh trusts.
     public static let allowedKeys: [String] = [
         "ConnectTimeout", "ConnectionAttempts", "ServerAliveInterval", "ServerAliveCountMax", "TCPKeepAlive",
-        "Compression", "Ciphers", "MACs", "KexAlgorithms", "HostKeyAlgorithms", "HostKeyAlias", "CheckHostIP",
-        "LogLevel", "IPQoS", "AddressFamily", "RekeyLimit",
+        "Compression", "LogLevel", "IPQoS", "AddressFamily", "RekeyLimit",
     ]
+
+    /// Why a well-known key is refused (lowercased key → reason); a key not
+    /// listed here nor allowed is refused as unknown to crplan.
+    static let refusals: [String: String] = {
+        var table: [String: String] = [:]
+        let runs = "it makes ssh run a local command (through a shell, as root)"
+        for key in ["proxycommand", "localcommand", "permitlocalcommand", "knownhostscommand", "remotecommand", "proxyusefdpass"] {
+            table[key] = runs
+        }
+        table["proxyjump"] = "it sends the connection through another machine, whose own options crplan cannot check"
+        for key in ["localforward", "remoteforward", "dynamicforward", "forwardagent", "forwardx11", "forwardx11trusted", "tunnel",
+                    "tunneldevice", "gatewayports", "streamlocalbindunlink", "exitonforwardfailure", "clearallforwardings"] {
+            table[key] = "it forwards ports, sockets or credentials between the machines"
+        }
+        for key in ["stricthostkeychecking", "userknownhostsfile", "globalknownhostsfile", "checkhostip", "hostkeyalias",
+                    "updatehostkeys", "verifyhostkeydns", "nohostauthenticationforlocalhost", "hashknownhosts"] {
+            table[key] = "it changes how the target's host key is checked; crplan always checks it against `knownHostsFile`"
+        }
+        for key in ["ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes",
+                    "casignaturealgorithms", "fingerprinthash"] {
+            table[key] = "it could weaken the connection's cryptography; the installed OpenSSH's defaults are used"
+        }
+        for key in ["identityfile", "identitiesonly", "identityagent", "certificatefile", "pkcs11provider", "securitykeyprovider",
+                    "addkeystoagent", "batchmode", "passwordauthentication", "kbdinteractiveauthentication", "preferredauthentications",
+                    "hostbasedauthentication", "pubkeyauthentication", "gssapiauthentication", "gssapidelegatecredentials"] {
+            table[key] = "it changes how crplan logs in; use `identityFile` (ssh never prompts: BatchMode=yes)"
+        }
+        for key in ["controlmaster", "controlpath", "controlpersist"] {
+            table[key] = "crplan sets up the shared connection itself (`controlDirectory`)"
+        }
+        for key in ["hostname", "user", "port", "bindaddress", "bindinterface", "canonicalizehostname", "canonicaldomains"] {
+            table[key] = "it changes which machine or account is reached; use `destination` and `port`"
+        }
+        for key in ["sendenv", "setenv", "requesttty", "escapechar", "include", "match", "host", "sessiontype", "stdinnull",
+                    "forkafterauthentication", "visualhostkey", "permitremoteopen", "xauthlocation", "revokedhostkeys"] {
+            table[key] = "crplan runs exactly one command per connection, with nothing else passed to or asked of the target"
+        }
+        return table
+    }()
+
+    /// Why `key` may not be set, or nil when it may.
+    public static func refusalReason(forKey key: String) -> String? {
+        let lowered = key.lowercased()
+        if allowedKeys.contains(where: { $0.lowercased() == lowered }) { return nil }
+        return refusals[lowered] ?? "crplan does not know it, and passes only options known to be safe"
+    }
+
     static let maximumValueLength = 256
 
     public init(key: String, value: String) throws(SSHTargetError) {
         guard let canonical = Self.allowedKeys.first(where: { $0.lowercased() == key.lowercased() }) else {
-            throw .optionNotAllowed(key: RemoteShellQuoting.display(key), allowed: Self.allowedKeys)
+            throw .optionNotAllowed(
+                key: RemoteShellQuoting.display(key), reason: Self.refusalReason(forKey: key) ?? "", allowed: Self.allowedKeys)
         }
         guard !value.isEmpty, value.utf8.count <= Self.maximumValueLength,
             value.unicodeScalars.allSatisfy({
@@ -178,7 +228,8 @@ public enum SSHTargetError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidDestination(String, reason: String)
     case invalidPort(Int)
     case invalidPath(field: String, path: String, reason: String)
-    case optionNotAllowed(key: String, allowed: [String])
+    case invalidPortText(String)
+    case optionNotAllowed(key: String, reason: String, allowed: [String])
     case invalidOptionValue(key: String, value: String)
     case duplicateOption(String)
     case tooManyOptions(Int, limit: Int)
@@ -193,8 +244,10 @@ public enum SSHTargetError: Error, Sendable, Hashable, CustomStringConvertible {
             "ssh port \(port) is out of range; use 1-65535"
         case .invalidPath(let field, let path, let reason):
             "ssh \(field) \"\(path)\" is invalid: \(reason)"
-        case .optionNotAllowed(let key, let allowed):
-            "ssh option \"\(key)\" is not allowed; allowed: \(allowed.joined(separator: ", ")) (BatchMode, host-key checking, key files and multiplexing have their own fields)"
+        case .invalidPortText(let text):
+            "ssh port \"\(text)\" is not a number; use 1-65535"
+        case .optionNotAllowed(let key, let reason, let allowed):
+            "ssh option \"\(key)\" is refused: \(reason); allowed: \(allowed.joined(separator: ", "))"
         case .invalidOptionValue(let key, let value):
             "ssh option \(key) has an invalid value \"\(value)\": use 1-256 letters, digits and . _ , : @ + -"
         case .duplicateOption(let key):

@@ -52,16 +52,13 @@ extension PlanReader {
                 valid = false
             }
         }
-        if let entry = fields.entry(TargetKey.ssh) {
-            context.error(
-                .notSupportedYet, at: entry.key.location,
-                "`target.ssh` is not supported yet: this crplan migrates only between two engines of this machine",
-                hint: "remove `target.ssh` and give the target engine's local `docker.host` and `docker.home`"
-            )
-            valid = false
+        var ssh: SSHSettings?
+        if let sshNode = fields.value(TargetKey.ssh) {
+            ssh = readSSH(sshNode, path: path.child("ssh"))
+            valid = valid && ssh != nil
         }
         guard valid, let docker else { return nil }
-        return MigrationTarget(docker: docker, name: name, image: image, source: source, mounts: mounts)
+        return MigrationTarget(docker: docker, name: name, image: image, source: source, mounts: mounts, ssh: ssh)
     }
 
     /// `target.mounts`: each a mount point in the container and the absolute host path backing it on the target.

@@ -99,6 +99,11 @@ enum TargetKey: Int, SectionKey {
     static let table = KeyTable(Self.self)
 }
 
+enum SSHKey: Int, SectionKey {
+    case destination, port, identityFile, knownHostsFile, controlDirectory, options
+    static let table = KeyTable(Self.self)
+}
+
 enum TargetMountKey: Int, SectionKey {
     case destination, source
     static let table = KeyTable(Self.self)

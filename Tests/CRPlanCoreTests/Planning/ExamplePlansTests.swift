@@ -21,6 +21,10 @@ import Testing
             "inspect", "check-target", "transfer-image", "create-target", "checkpoint-create", "capture-changes", "apply-changes",
             "copy-checkpoint", "start-target", "verify-migration",
         ],
+        "migrate-ssh.yaml": [
+            "inspect", "check-target", "transfer-image", "create-target", "checkpoint-create", "capture-changes", "send-staging",
+            "verify-staging", "apply-changes", "copy-checkpoint", "start-target", "verify-migration",
+        ],
     ]
 
     private func compile(_ name: String) throws -> StepGraph {

@@ -149,6 +149,8 @@ public struct SARIFReporter: DiagnosticReporter {
         case .limitExceeded: "The file goes over one of crplan's input limits (size, nesting, aliases, lengths, counts)."
         case .migrateExternal: "`operation: migrate` with `mode: external`, which Docker cannot start from."
         case .targetWithoutMigrate: "A `target` in a plan whose operation is not `migrate`."
+        case .invalidSSH: "A `target.ssh` value ssh cannot be given safely."
+        case .unsafeSSHOption: "An ssh option that runs a command, forwards, or weakens host-key checking."
         case .notSupportedYet: "A field this crplan parses but cannot run yet."
         case .nativePreDump: "`criu.preDump` in a native-mode plan; Docker cannot pre-dump."
         }

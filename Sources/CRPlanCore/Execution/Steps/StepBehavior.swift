@@ -81,6 +81,8 @@ extension StepKind {
         case .transferImage: TransferImageStep()
         case .createTarget: CreateTargetStep()
         case .captureChanges: CaptureChangesStep()
+        case .sendStaging: SendStagingStep()
+        case .verifyStaging: VerifyStagingStep()
         case .applyChanges: ApplyChangesStep()
         case .copyCheckpoint: CopyCheckpointStep()
         case .startTarget: StartTargetStep()

@@ -6,11 +6,27 @@ struct TextRenderer {
     var symbolic: Bool
 
     func render(_ graph: StepGraph) -> String {
+        var renderer = self
+        renderer.targetSSH = graph.targetSSH
+        return renderer.renderGraph(graph)
+    }
+
+    /// Set while rendering a migrate over ssh: target-side commands print as the ssh argv that runs them.
+    private var targetSSH: SSHTarget?
+
+    init(symbolic: Bool) {
+        self.symbolic = symbolic
+    }
+
+    private func renderGraph(_ graph: StepGraph) -> String {
         var lines: [String] = []
         lines.append("plan \(graph.planName): \(graph.operation.rawValue) of container \(graph.container.value)"
             + " (\(graph.mode.rawValue) mode, storage driver \(graph.storageDriver.rawValue))")
         if symbolic {
             lines.append("runtime values such as ${container.pid} are bound when the inspect step runs")
+        }
+        if let ssh = graph.targetSSH {
+            lines.append("the target engine is on \(ssh.destination), reached over ssh: each [target] command runs there as one strictly quoted line")
         }
         for (number, step) in graph.steps.enumerated() {
             lines.append("")
@@ -57,7 +73,11 @@ struct TextRenderer {
             lines.append(indent + "in \(directory):")
         }
         let engine = command.side.map { "[\($0.rawValue)] " } ?? ""
-        lines.append(indent + "$ " + engine + ShellQuoting.commandLine(command.arguments))
+        if command.side == .target, let targetSSH {
+            lines.append(indent + "$ " + engine + Self.remoteLine(command, over: targetSSH))
+        } else {
+            lines.append(indent + "$ " + engine + ShellQuoting.commandLine(command.arguments))
+        }
         if command.output == .pipedToNext {
             lines.append(indent + "  | its output is the next command's input")
         }
@@ -119,5 +139,25 @@ struct TextRenderer {
         case .irreversible(let reason): "none, irreversible: \(reason)"
         case .commands(let commands): "run " + commands.map { ShellQuoting.commandLine($0.arguments) }.joined(separator: "; ")
         }
+    }
+
+    /// A target-side command as the ssh argv `RemoteHost` runs, built by the
+    /// same function (`SSHTarget.argv(running:)`); runtime values not bound
+    /// yet go into the remote line as their `${...}` placeholders.
+    static func remoteLine(_ command: CommandTemplate, over target: SSHTarget) -> String {
+        let argv = command.literalArgv ?? command.arguments.map(\.description)
+        do {
+            let ssh = try target.argv(running: argv)
+            return (ssh.dropLast().map(ShellQuoting.word) + [ssh.last.map(quotedRemoteLine) ?? ""]).joined(separator: " ")
+        } catch {
+            return ShellQuoting.commandLine(command.arguments) + "  (cannot run over ssh: \(error))"
+        }
+    }
+
+    /// The remote line (single-quoted words) as one shell word: in double
+    /// quotes, `$` escaped, when that is exact; else single-quoted.
+    static func quotedRemoteLine(_ line: String) -> String {
+        guard !line.contains(where: { "\"\\`!\n".contains($0) }) else { return ShellQuoting.word(line) }
+        return "\"" + line.replacing("$", with: "\\$") + "\""
     }
 }

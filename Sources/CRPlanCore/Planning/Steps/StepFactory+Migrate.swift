@@ -61,9 +61,14 @@ extension StepFactory {
             steps.append(transferImage(after: previous))
             previous = .transferImage
         }
+        steps += [createTarget(after: previous), migrateCheckpoint(after: .createTarget), captureChanges(after: .checkpointCreate)]
+        previous = .captureChanges
+        if targetSSH != nil {
+            steps += [sendStaging(after: previous), verifyStaging(after: .sendStaging)]
+            previous = .verifyStaging
+        }
         steps += [
-            createTarget(after: previous), migrateCheckpoint(after: .createTarget), captureChanges(after: .checkpointCreate),
-            applyChanges(after: .captureChanges), copyCheckpoint(after: .applyChanges), startTarget(after: .copyCheckpoint),
+            applyChanges(after: previous), copyCheckpoint(after: .applyChanges), startTarget(after: .copyCheckpoint),
             verifyMigration(after: .startTarget),
         ]
         if !isCopy, plan.target?.source == .remove {
@@ -102,19 +107,90 @@ extension StepFactory {
     }
 
     func transferImage(after previous: StepKind) -> Step {
-        Step(
+        var commands = [
+            CommandTemplate(
+                purpose: "write the source's image as a tar stream",
+                arguments: docker(["save", "--", .value(.variable(.sourceImage))], on: .source), output: .pipedToNext, side: .source
+            ),
+        ]
+        if targetSSH != nil {
+            // `docker load` (20.10) reads gzip, bzip2 and xz but not zstd, so the
+            // stream crossing the network is gzip'd: one remote program, no remote shell.
+            commands.append(CommandTemplate(
+                purpose: "compress the image stream for the network (docker load reads gzip)",
+                arguments: ["gzip", "--fast", "--stdout"], output: .pipedToNext, side: .source
+            ))
+        }
+        commands.append(CommandTemplate(purpose: "load the image on the target", arguments: docker(["load"], on: .target), side: .target))
+        return Step(
             kind: .transferImage,
-            summary: "Copy the source's image to the target by id (`docker save <id> | docker load`, so no tag moves); "
-                + "skipped when check-target found it there. Images are never deleted",
+            summary: "Copy the source's image to the target by id (`docker save <id> | "
+                + (targetSSH != nil ? "gzip | ssh … docker load`" : "docker load`")
+                + ", so no tag moves); skipped when check-target found it there. Images are never deleted",
+            dependsOn: [previous],
+            commands: commands,
+            undo: .nothing
+        )
+    }
+
+    /// Migrate over ssh: the staging dir (the checkpoint, the captured
+    /// changes) streamed to the same path on the target machine. Processes
+    /// connected by pipes, no shell on either side: `tar` and `zstd` here,
+    /// one `tar --zstd --extract` there (tar runs `zstd -d` itself).
+    func sendStaging(after previous: StepKind) -> Step {
+        Step(
+            kind: .sendStaging,
+            summary: "Send the staging dir (checkpoint and captured changes) to the same path on the target machine: "
+                + "`tar | zstd` here piped into `tar --zstd --extract` there through ssh",
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
-                    purpose: "write the source's image as a tar stream",
-                    arguments: docker(["save", "--", .value(.variable(.sourceImage))], on: .source), output: .pipedToNext, side: .source
+                    purpose: "make the staging dir on the target machine",
+                    arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
                 ),
-                CommandTemplate(purpose: "load the image on the target", arguments: docker(["load"], on: .target), side: .target),
+                CommandTemplate(
+                    purpose: "write the staging dir as a tar stream",
+                    arguments: [
+                        "tar", "--create", "--file", "-", "--directory", .value(plan.imageDir), "--numeric-owner", "--xattrs", ".",
+                    ],
+                    output: .pipedToNext, side: .source
+                ),
+                CommandTemplate(purpose: "compress the stream", arguments: ["zstd", "--quiet", "--stdout"], output: .pipedToNext, side: .source),
+                CommandTemplate(
+                    purpose: "unpack the stream into the staging dir on the target machine",
+                    arguments: [
+                        "tar", "--extract", "--zstd", "--file", "-", "--directory", .value(plan.imageDir), "--numeric-owner", "--xattrs",
+                        "--same-permissions",
+                    ],
+                    side: .target
+                ),
             ],
-            undo: .nothing
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir)
+        )
+    }
+
+    /// Migrate over ssh: the sha256 of every staged file, computed here
+    /// and checked there, before anything is applied to the target.
+    func verifyStaging(after previous: StepKind) -> Step {
+        Step(
+            kind: .verifyStaging,
+            summary: "Check the copy: the sha256 of every file in the staging dir, computed on this machine, must match the target's "
+                + "(`sha256sum --check --strict`; a missing, changed or unreadable file fails the step)",
+            dependsOn: [previous],
+            commands: [
+                CommandTemplate(
+                    purpose: "list the sha256 of every staged file",
+                    arguments: ["find", .value(plan.imageDir), "-type", "f", "-exec", "sha256sum", "--", "{}", "+"],
+                    output: .pipedToNext, side: .source
+                ),
+                CommandTemplate(
+                    purpose: "check the files on the target machine against the list",
+                    arguments: ["sha256sum", "--check", "--strict", "--quiet", "-"], side: .target
+                ),
+            ],
+            undo: .nothing,
+            paths: StepPaths(imageDir: plan.imageDir)
         )
     }
 

@@ -1,0 +1,27 @@
+/// `send-staging` (migrate over ssh): the staging dir made on the target
+/// machine, then streamed there (`tar | zstd` here into `tar --zstd
+/// --extract` there through ssh: one pipeline, each stage on its side's
+/// host). Extracting the same files again is harmless, so it reruns.
+struct SendStagingStep: StepBehavior {
+    func run(_ context: StepContext) async throws -> [String: String] {
+        let run = try await context.runCommands()
+        if let failure = run.failureDescription {
+            throw StepFailure("sending the staging dir to the target machine failed: \(failure)")
+        }
+        return ["sent": "true"]
+    }
+}
+
+/// `verify-staging` (migrate over ssh): every staged file's sha256,
+/// computed here, checked there (`sha256sum --check --strict`); a missing,
+/// changed or unreadable file fails the step before anything is applied.
+/// Read-only, so it reruns.
+struct VerifyStagingStep: StepBehavior {
+    func run(_ context: StepContext) async throws -> [String: String] {
+        let run = try await context.runCommands()
+        if let failure = run.failureDescription {
+            throw StepFailure("the staging dir on the target machine does not match this machine's (sha256): \(failure)")
+        }
+        return ["verified": "true"]
+    }
+}
