@@ -287,7 +287,7 @@ def argv_injection(add):
 # the checkpoint, runs code from an unknown place, not an option), warned
 # about (runs code the operator names), or accepted as the operator's choice.
 CRIU_OPTIONS = [
-    ("--action-script=/tmp/x", "warn"), ("--exec-cmd", "err"), ("--lazy-pages", "ok"), ("--track-mem", "ok"),
+    ("--action-script=/tmp/x", "warn"), ("--exec-cmd", "err"), ("--lazy-pages", "ok"), ("--track-mem", "err"),
     ("--auto-dedup", "err"), ("--auto-ded", "err"), ("--auto-dedup=1", "err"), ("--root=/", "err"),
     ("--pidfile=/etc/passwd", "err"), ("--images-dir=/", "err"), ("--work-dir=/", "err"),
     ("--inherit-fd=fd[1]:x", "ok"), ("--ext-mount-map=a:b", "err"), ("--external=mnt[]:x", "ok"),
