@@ -213,17 +213,38 @@ extension DryRunEqualsRunTests {
         try await expectMigrateDryRunEqualsRun(Scenario.compile(ExecutorMigrateTests.plan(copy: copy)), name: Scenario.name)
     }
 
+    /// Over ssh: the target's commands are spawned as the ssh argv that
+    /// `SSHTarget.argv(running:)` builds from the printed graph's `targetSSH`
+    /// (the function RemoteHost runs and the text dry run prints with).
+    @Test func migrateOverSSH() async throws {
+        let ssh = """
+              ssh:
+                destination: root@127.0.0.1
+                port: 2222
+                identityFile: /var/lib/crplan-e2e/ssh/id_ed25519
+                knownHostsFile: /var/lib/crplan-e2e/ssh/known_hosts
+            restore:
+            """
+        let plan = ExecutorMigrateTests.plan().replacingOccurrences(of: "restore:", with: ssh)
+        try await expectMigrateDryRunEqualsRun(Scenario.compile(plan), name: Scenario.name, overSSH: true)
+    }
+
     @Test func migrateExample() async throws {
         let text = try String(contentsOf: ExamplePlansTests.folder.appending(path: "migrate-local.yaml"), encoding: .utf8)
         try await expectMigrateDryRunEqualsRun(Scenario.compile(text), name: "counter")
     }
 
     /// Runs a migrate graph on the fake source and target engines and compares the argv spawned (pipeline stages included) with the bound dry run.
-    private func expectMigrateDryRunEqualsRun(_ graph: StepGraph, name: String) async throws {
+    private func expectMigrateDryRunEqualsRun(_ graph: StepGraph, name: String, overSSH: Bool = false) async throws {
         var world = ExecutorMigrateTests.world()
         world.containers[Scenario.containerID]?.facts.name = name
+        world.answersSSHAsTheRemoteMachine = overSSH
         let host = FakeHost(world)
-        let report = try await Scenario.executor(host).apply(graph)
+        #expect((graph.targetSSH != nil) == overSSH)
+        let executor = Executor(
+            hosts: EngineHosts(source: host, target: graph.targetHost(over: host)),
+            options: ExecutorOptions(stateDirectory: Scenario.stateDir, crplanVersion: "test"))
+        let report = try await executor.apply(graph)
         #expect(report.outcome == .succeeded, "\(report.error ?? "")")
 
         let json = try DryRunRenderer(facts: MigrationFake.finishedFacts(renamed(Scenario.facts(), name))).render(graph, as: .json)
@@ -232,7 +253,11 @@ extension DryRunEqualsRunTests {
         for step in try printed.executionOrder() {
             for command in step.commands {
                 let argv = try #require(command.literalArgv, "the bound dry run left `\(command.arguments)` symbolic")
-                expected.append((argv, command.pollInterval != nil))
+                if command.side == .target, let ssh = printed.targetSSH {
+                    expected.append((try ssh.argv(running: argv), command.pollInterval != nil))
+                } else {
+                    expected.append((argv, command.pollInterval != nil))
+                }
             }
         }
         let ran = await host.world.commandsRun
@@ -242,7 +267,10 @@ extension DryRunEqualsRunTests {
             but the dry run printed
             \(expected.map { ShellQuoting.line($0.argv) }.joined(separator: "\n"))
             """)
-        #expect(await host.world.pipelinesRun.count == 1, "docker save | docker load runs as one pipeline")
+        #expect(await host.world.pipelinesRun.count == (overSSH ? 3 : 1), "docker save | docker load runs as one pipeline (over ssh also send-staging and verify-staging)")
+        if overSSH {
+            #expect(ran.contains { $0.first == "ssh" }, "nothing ran over ssh")
+        }
     }
 
     private func renamed(_ facts: ContainerFacts, _ name: String) -> ContainerFacts {

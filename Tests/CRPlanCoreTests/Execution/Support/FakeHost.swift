@@ -50,6 +50,12 @@ actor FakeHost: CRPlanCore.Host {
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
     ) async throws(HostError) -> CommandResult {
         try sideEffect(.run(invocation.argv), .run, invocation.argv.joined(separator: " "))
+        // A command sent over ssh is recorded as spawned (the ssh argv) and
+        // answered as the other machine would run it (its remote line split back).
+        var invocation = invocation
+        if world.answersSSHAsTheRemoteMachine, invocation.argv.first == "ssh", let line = invocation.argv.last {
+            invocation.argv = RemoteShellQuotingTests.unquote(line)
+        }
         let child = StartedChild(pid: world.nextChildPid, startTime: world.nextChildStartTime)
         world.nextChildPid += 1
         world.nextChildStartTime += 1

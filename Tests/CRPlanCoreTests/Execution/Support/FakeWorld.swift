@@ -52,6 +52,8 @@ struct FakeWorld: Sendable {
     var calls: [HostCall] = []
     /// Every pipeline run, as its stages' argv.
     var pipelinesRun: [[[String]]] = []
+    /// Commands spawned as `ssh … DEST 'remote line'` are answered as their remote line (RemoteHost over this host).
+    var answersSSHAsTheRemoteMachine = false
 
     /// A child that outlives the command that started it (a `criu dump`
     /// still running after crplan died): it ends after `pollsLeft` host

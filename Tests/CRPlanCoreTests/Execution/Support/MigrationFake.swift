@@ -154,7 +154,7 @@ enum MigrationFake {
                 return ok
             },
             .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
-            .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir"].contains($0.first ?? "") }) { world, invocation in
+            .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum"].contains($0.first ?? "") }) { world, invocation in
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create") {
                     world.write(invocation.argv[index + 2], "tar")
                 }
