@@ -54,9 +54,14 @@ struct FaultCell: Sendable, CustomTestStringConvertible {
         "native:command-spawned:start-from-checkpoint:1", "native:step-finished:start-from-checkpoint",
     ]
 
-    /// The cells to run: every cell with CRPLAN_FAULT_MATRIX=1, the representative ones otherwise.
+    /// The cells to run: every cell with CRPLAN_FAULT_MATRIX=1, the representative ones otherwise;
+    /// only those named in CRPLAN_FAULT_CELLS (`mode:failpoint`, comma-separated) when it is set.
     static var selected: [FaultCell] {
         let all = external + native
+        if let names = ProcessInfo.processInfo.environment["CRPLAN_FAULT_CELLS"], !names.isEmpty {
+            let wanted = Set(names.split(separator: ",").map(String.init))
+            return all.filter { wanted.contains("\($0.mode):\($0.failpoint)") }
+        }
         guard ProcessInfo.processInfo.environment["CRPLAN_FAULT_MATRIX"] != "1" else { return all }
         return all.filter { representativeFailpoints.contains("\($0.mode):\($0.failpoint)") }
     }
