@@ -215,6 +215,29 @@ public struct SystemHost: Host {
             pid: Int(pid), parentPID: Int(process.parentPid), commandLine: commandLine, startTime: process.startTime)
     }
 
+    public func processes(inGroup groupID: Int) async -> [RunningProcess] {
+        guard let group = Int32(exactly: groupID), group > 1 else { return [] }
+        let proc = ProcFS(root: procRoot)
+        return proc.processes(inGroup: group).map { process in
+            RunningProcess(
+                pid: Int(process.pid), parentPID: Int(process.parentPid),
+                commandLine: (try? proc.commandLine(process.pid)) ?? [process.name],
+                startTime: process.startTime, processGroupID: Int(process.processGroup), state: String(process.state))
+        }
+    }
+
+    public func killProcessGroup(_ groupID: Int) async throws(HostError) {
+        // Never 0, 1 or a negative id: kill(0) / kill(-1) would hit crplan's own group or every process.
+        guard let group = Int32(exactly: groupID), group > 1 else {
+            throw .io(operation: "kill", path: "process group \(groupID)", message: "not a process group crplan may signal")
+        }
+        guard Glibc.kill(-group, SIGKILL) == 0 else {
+            let error = errno
+            if error == ESRCH { return }
+            throw .io(operation: "kill", path: "process group \(groupID)", message: String(cString: strerror(error)))
+        }
+    }
+
     // MARK: Locks
 
     public func lock(_ path: String) async throws(HostError) -> any HostLock {

@@ -15,13 +15,16 @@ public struct ProcProcess: Sendable, Hashable {
     public var parentPid: Int32
     /// Start time in clock ticks since boot (`stat` field 22).
     public var startTime: UInt64
+    /// Process group id (`stat` field 5).
+    public var processGroup: Int32
 
-    public init(pid: Int32, name: String, state: Character, parentPid: Int32, startTime: UInt64) {
+    public init(pid: Int32, name: String, state: Character, parentPid: Int32, startTime: UInt64, processGroup: Int32 = 0) {
         self.pid = pid
         self.name = name
         self.state = state
         self.parentPid = parentPid
         self.startTime = startTime
+        self.processGroup = processGroup
     }
 
     /// Zombie (`Z`) or dead (`X`): exited, only waiting to be reaped.
@@ -38,9 +41,9 @@ public struct ProcProcess: Sendable, Hashable {
         let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
         // fields[0] is stat field 3 (state), so stat field n is fields[n - 3].
         guard fields.count >= 20, fields[0].count == 1, let state = fields[0].first,
-            let parent = Int32(fields[1]), let start = UInt64(fields[19].trimmingSpaces)
+            let parent = Int32(fields[1]), let group = Int32(fields[2]), let start = UInt64(fields[19].trimmingSpaces)
         else { throw .malformed(file: "stat", content: text) }
-        return ProcProcess(pid: pid, name: name, state: state, parentPid: parent, startTime: start)
+        return ProcProcess(pid: pid, name: name, state: state, parentPid: parent, startTime: start, processGroup: group)
     }
 }
 
@@ -58,6 +61,26 @@ public struct ProcFS: Sendable {
         guard pid > 0 else { return nil }
         guard let bytes = try readIfPresent(pid, "stat") else { return nil }
         return try ProcProcess.parse(stat: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The pids `/proc` lists now (its numeric entries), in any order; empty
+    /// if it cannot be read. Bounded: at most `limit` pids.
+    public func allPids(limit: Int = 4_194_304) -> [Int32] {
+        guard let names = try? DurableFiles.listDirectory(root) else { return [] }
+        return Array(names.lazy.compactMap { name -> Int32? in
+            guard let pid = Int32(name), pid > 0 else { return nil }
+            return pid
+        }.prefix(limit))
+    }
+
+    /// The live (not defunct) processes of process group `group`, each read
+    /// from its `stat`; a process that vanishes meanwhile is left out.
+    public func processes(inGroup group: Int32) -> [ProcProcess] {
+        guard group > 0 else { return [] }
+        return allPids().compactMap { pid -> ProcProcess? in
+            guard let process = try? process(pid), process.processGroup == group, !process.isDefunct else { return nil }
+            return process
+        }
     }
 
     /// True when `pid` exists and is not a zombie. Uses `kill(pid, 0)` first

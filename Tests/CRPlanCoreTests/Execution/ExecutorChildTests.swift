@@ -113,3 +113,94 @@ import Testing
         return host
     }
 }
+
+/// What a forked criu leaves in the interrupted attempt's process group
+/// after its leader (the journaled child) died with crplan.
+@Suite struct ExecutorLeftoverGroupTests {
+    /// A crash during `criu dump`: the leader is gone, `leftover` is left in its group.
+    func crashLeaving(_ leftover: @Sendable (StartedChild) -> RunningProcess) async throws -> (FakeHost, StartedChild) {
+        let host = try await ExecutorChildTests().crashDuringDump(pollsUntilCriuEnds: nil)
+        let child = try #require(await host.world.startedChildren.last)
+        await host.update { world in
+            world.lingering = nil
+            world.processes[child.pid] = nil
+            let process = leftover(child)
+            world.processes[process.pid] = process
+        }
+        return (host, child)
+    }
+
+    static func forked(_ child: StartedChild, state: String, startedEarlier: Bool = false) -> RunningProcess {
+        let start = child.startTime ?? 0
+        return RunningProcess(
+            pid: child.pid + 7, parentPID: 1, commandLine: ["criu", "dump", "-t", "4242"],
+            startTime: startedEarlier ? start - 1 : start + 1, processGroupID: child.pid, state: state)
+    }
+
+    @Test func resumeKillsAStoppedLeftoverOfTheGroupJournalsItAndDumpsAgain() async throws {
+        let (host, child) = try await crashLeaving { Self.forked($0, state: "T") }
+        let events = EventRecorder()
+        let report = try await Scenario.executor(host, observer: events).resume(Scenario.graph())
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        let world = await host.world
+        #expect(world.calls.filter { $0 == .killGroup(child.pid) }.count == 1)
+        #expect(world.processes[child.pid + 7] == nil)
+        #expect(world.count("criu", "dump") == 2)
+        let killed = try await host.journalRecords().compactMap { record -> String? in
+            guard case .stepProgress(let progress) = record, progress.step == .dump else { return nil }
+            return progress.values[RunSession.groupKilledKey]
+        }
+        #expect(killed == ["pid \(child.pid + 7) (T, `criu dump -t 4242`)"])
+        #expect(events.events.contains { $0.kind == .note && $0.step == .dump && $0.message?.contains("killed what was left") == true })
+        // The kill comes before the step runs again.
+        let killIndex = try #require(world.calls.firstIndex(of: .killGroup(child.pid)))
+        let dumps = world.calls.indices.filter { if case .run(let argv) = world.calls[$0] { Scenario.isCommand(argv, "criu", "dump") } else { false } }
+        #expect(dumps.count == 2 && dumps[0] < killIndex && killIndex < dumps[1])
+    }
+
+    @Test func rollbackKillsAStoppedLeftoverToo() async throws {
+        let (host, child) = try await crashLeaving { Self.forked($0, state: "t") }
+        _ = try await Scenario.executor(host).rollback(Scenario.graph())
+        let world = await host.world
+        #expect(world.calls.contains(.killGroup(child.pid)))
+        #expect(world.processes[child.pid + 7] == nil)
+    }
+
+    @Test func resumeWaitsForAWorkingLeftoverAndRefusesPastTheTimeLimit() async throws {
+        let (host, child) = try await crashLeaving { Self.forked($0, state: "S") }
+        do {
+            _ = try await Scenario.executor(host).resume(Scenario.graph())
+            Issue.record("resume went on beside a working criu of the interrupted attempt")
+        } catch {
+            guard case .needsOperator(_, let step, let message) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(step == .dump)
+            #expect(message.contains("pid \(child.pid + 7)") && message.contains("kill -KILL -- -\(child.pid)"))
+        }
+        let world = await host.world
+        #expect(!world.calls.contains(.killGroup(child.pid)))
+        #expect(world.count("criu", "dump") == 1)
+        #expect(world.calls.contains { if case .sleep = $0 { true } else { false } })
+    }
+
+    @Test func aProcessOlderThanTheChildIsNotTheAttemptsAndIsLeftAlone() async throws {
+        let (host, child) = try await crashLeaving { Self.forked($0, state: "T", startedEarlier: true) }
+        let report = try await Scenario.executor(host).resume(Scenario.graph())
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        let world = await host.world
+        #expect(!world.calls.contains(.killGroup(child.pid)))
+        #expect(world.processes[child.pid + 7] != nil)
+    }
+
+    @Test func aKillThatDoesNotTakeStopsTheResume() async throws {
+        let (host, child) = try await crashLeaving { Self.forked($0, state: "T") }
+        await host.update { $0.unkillableGroups = [child.pid] }
+        do {
+            _ = try await Scenario.executor(host).resume(Scenario.graph())
+            Issue.record("resume went on beside a leftover it could not kill")
+        } catch {
+            guard case .needsOperator(_, _, let message) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(message.contains("SIGKILLed but are still there"))
+        }
+        #expect(await host.world.count("criu", "dump") == 1)
+    }
+}

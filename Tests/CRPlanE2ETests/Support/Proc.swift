@@ -46,6 +46,14 @@ enum Proc {
 
     static func parent(_ pid: Int32) -> Int32? { status(pid)?.parent }
 
+    /// The process group (field 5 of `/proc/<pid>/stat`, counted after the
+    /// parenthesized name, which may contain spaces).
+    static func processGroup(_ pid: Int32) -> Int32? {
+        guard let text = read("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 2 ? Int32(fields[2]) : nil
+    }
+
     static func commandLine(_ pid: Int32) -> [String]? {
         guard let text = read("/proc/\(pid)/cmdline"), !text.isEmpty else { return nil }
         var parts = text.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)

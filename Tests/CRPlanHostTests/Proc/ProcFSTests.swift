@@ -7,9 +7,9 @@ import Testing
 struct ProcFSTests {
     @Test("stat parsing survives spaces and parentheses in the process name")
     func parseStat() throws {
-        let text = "4242 (we ird) (name) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615\n"
+        let text = "4242 (we ird) (name) S 17 4240 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615\n"
         let process = try ProcProcess.parse(stat: text)
-        #expect(process == ProcProcess(pid: 4242, name: "we ird) (name", state: "S", parentPid: 17, startTime: 987_654))
+        #expect(process == ProcProcess(pid: 4242, name: "we ird) (name", state: "S", parentPid: 17, startTime: 987_654, processGroup: 4240))
         #expect(!process.isDefunct)
         #expect(try ProcProcess.parse(stat: text.replacingOccurrences(of: ") S ", with: ") Z ")).isDefunct)
         #expect(throws: ProcError.self) { try ProcProcess.parse(stat: "garbage") }
@@ -24,6 +24,18 @@ struct ProcFSTests {
     ])
     func splitCommandLine(bytes: [UInt8], expected: [String]) {
         #expect(ProcFS.splitCommandLine(bytes) == expected)
+    }
+
+    @Test("the members of this test process's group include it, each with that group; a group nobody has is empty")
+    func processesInGroup() throws {
+        let proc = ProcFS()
+        let group = getpgrp()
+        let members = proc.processes(inGroup: group)
+        #expect(members.contains { $0.pid == getpid() })
+        #expect(members.allSatisfy { $0.processGroup == group && !$0.isDefunct })
+        #expect(try proc.process(getpid())?.processGroup == group)
+        #expect(proc.processes(inGroup: 0).isEmpty)
+        #expect(proc.processes(inGroup: -1).isEmpty)
     }
 
     @Test("this test process is alive with its parent, command line and a stable start time")

@@ -12,6 +12,12 @@ struct JournaledChild: Sendable, Hashable {
     var startTime: UInt64
     var command: String
 
+    init(pid: Int, startTime: UInt64, command: String) {
+        self.pid = pid
+        self.startTime = startTime
+        self.command = command
+    }
+
     /// The progress values that journal `child` started by `argv`.
     static func progressValues(_ child: StartedChild, argv: [String]) -> [String: String] {
         var values = [pidKey: String(child.pid), commandKey: ShellQuoting.line(argv)]
@@ -76,12 +82,22 @@ extension RunSession {
     /// child that still runs (same pid and start time), wait for it to end
     /// within the step's time limit, polling; if it outlives that, stop and
     /// name it. Never lets a resume or rollback act beside a live `criu dump`.
+    ///
+    /// Then settles what is left of the child's process group (see
+    /// `LeftoverGroup`): waits, within the same limit, for members still at
+    /// work, and SIGKILLs the group when all that is left is stopped —
+    /// journaled (`child.groupKilled`) and reported, naming each process.
     func waitForJournaledChild(of step: Step, record: StepRecord) async throws(ExecutorError) {
         guard record.state == .running, let child = JournaledChild(values: record.outputs) else { return }
-        guard await isAlive(child) else { return }
         let now = await host.now()
         let started = record.startedAt ?? now
         let deadline = started.adding(milliseconds: Int64(step.timeout.milliseconds))
+        try await waitForLeader(child, of: step, deadline: deadline)
+        try await settleGroup(of: child, step: step, deadline: deadline)
+    }
+
+    private func waitForLeader(_ child: JournaledChild, of step: Step, deadline: Timestamp) async throws(ExecutorError) {
+        guard await isAlive(child) else { return }
         let poll = Duration.milliseconds(Self.childPollMilliseconds)
         await emit(.note, step: step.kind, message: "the interrupted attempt's child pid \(child.pid) (`\(child.command)`) still runs: waiting for it to end")
         while await isAlive(child) {
@@ -100,6 +116,70 @@ extension RunSession {
     }
 
     static let childPollMilliseconds = 200
+    /// How many polls a killed group gets to vanish (reaped by init) before
+    /// crplan gives up and asks the operator: 5 s.
+    static let killedGroupPolls = 25
+    static let groupKilledKey = "child.groupKilled"
+
+    private func settleGroup(of child: JournaledChild, step: Step, deadline: Timestamp) async throws(ExecutorError) {
+        let poll = Duration.milliseconds(Self.childPollMilliseconds)
+        var waitingNoted = false
+        var pollsSinceKill: Int?
+        while true {
+            let group = LeftoverGroup(child: child, processes: await host.processes(inGroup: child.pid))
+            switch group.decision {
+            case .nothingLeft:
+                if waitingNoted || pollsSinceKill != nil {
+                    await emit(.note, step: step.kind, message: "nothing is left of pid \(child.pid)'s process group; probing what the interrupted attempt did")
+                }
+                return
+            case .stoppedLeftovers(let members):
+                if let polls = pollsSinceKill {
+                    guard polls < Self.killedGroupPolls else { throw leftoverError(child, step: step, members: members, killed: true) }
+                    pollsSinceKill = polls + 1
+                    await host.sleep(for: poll)
+                    continue
+                }
+                let names = LeftoverGroup.describe(members)
+                do throws(JournalError) {
+                    try await append(.stepProgress(.init(step: step.kind, values: [Self.groupKilledKey: names], at: await host.now())))
+                } catch {
+                    throw .journal(error)
+                }
+                do throws(HostError) {
+                    try await host.killProcessGroup(child.pid)
+                } catch {
+                    throw .needsOperator(
+                        planName: planName, step: step.kind,
+                        message: "cannot kill what is left of the interrupted attempt's process group \(child.pid) (\(names)): \(error). "
+                            + "Kill it (kill -KILL -- -\(child.pid)), then resume or roll back")
+                }
+                await emit(.note, step: step.kind, message: "killed what was left, stopped, of the interrupted attempt's process group \(child.pid) "
+                    + "(started by `\(child.command)`): \(names)")
+                pollsSinceKill = 0
+            case .working(let members):
+                let now = await host.now()
+                guard now.millisecondsSinceEpoch < deadline.millisecondsSinceEpoch else {
+                    throw leftoverError(child, step: step, members: members, killed: false)
+                }
+                if !waitingNoted {
+                    waitingNoted = true
+                    await emit(.note, step: step.kind, message: "processes of the interrupted attempt's process group \(child.pid) still run: "
+                        + "\(LeftoverGroup.describe(members)); waiting for them to end")
+                }
+                await host.sleep(for: poll)
+            }
+        }
+    }
+
+    private func leftoverError(_ child: JournaledChild, step: Step, members: [RunningProcess], killed: Bool) -> ExecutorError {
+        let what = killed ? "were SIGKILLed but are still there" : "still run past the step's time limit (\(step.timeout))"
+        return .needsOperator(
+            planName: planName, step: step.kind,
+            message: "processes of the interrupted attempt's process group \(child.pid) (started by `\(child.command)`) \(what): "
+                + "\(LeftoverGroup.describe(members)). crplan will not run the step again beside them. Find out what they are doing "
+                + "(the step's log in the image dir), let them end or kill them (kill -KILL -- -\(child.pid)), then resume or roll back")
+    }
 
     private func isAlive(_ child: JournaledChild) async -> Bool {
         guard let process = await host.process(child.pid) else { return false }

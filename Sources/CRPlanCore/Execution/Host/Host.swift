@@ -109,6 +109,14 @@ public protocol Host: FileSizeReading {
     /// The live process `pid` (not a zombie), or nil if there is none.
     func process(_ pid: Int) async -> RunningProcess?
 
+    /// The live processes (not zombies) whose process group is `groupID`,
+    /// each with its start time and state, read from `/proc`.
+    func processes(inGroup groupID: Int) async -> [RunningProcess]
+
+    /// Sends SIGKILL to every process of the group `groupID` (`kill(-groupID, SIGKILL)`).
+    /// A group with no process left is not an error.
+    func killProcessGroup(_ groupID: Int) async throws(HostError)
+
     // MARK: Locks
 
     /// Takes an exclusive, non-blocking `flock` on `path` (created 0600) and

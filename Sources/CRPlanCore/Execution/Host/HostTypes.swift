@@ -124,13 +124,27 @@ public struct RunningProcess: Sendable, Hashable, Codable {
     /// Clock ticks after boot when it started (field 22 of `/proc/<pid>/stat`),
     /// if known: the same pid with another start time is another process.
     public var startTime: UInt64?
+    /// Its process group (field 5 of `/proc/<pid>/stat`), if known.
+    public var processGroupID: Int?
+    /// The one-letter state of `/proc/<pid>/stat` (field 3: `R`, `S`, `D`,
+    /// `T` stopped, `t` stopped by a tracer, ...), if known.
+    public var state: String?
 
-    public init(pid: Int, parentPID: Int, commandLine: [String], startTime: UInt64? = nil) {
+    public init(
+        pid: Int, parentPID: Int, commandLine: [String], startTime: UInt64? = nil,
+        processGroupID: Int? = nil, state: String? = nil
+    ) {
         self.pid = pid
         self.parentPID = parentPID
         self.commandLine = commandLine
         self.startTime = startTime
+        self.processGroupID = processGroupID
+        self.state = state
     }
+
+    /// Stopped by a signal (`T`) or at a tracer's stop (`t`): it makes no
+    /// progress until someone continues it.
+    public var isStopped: Bool { state == "T" || state == "t" }
 }
 
 /// A child the host started for a command, reported as soon as it exists so

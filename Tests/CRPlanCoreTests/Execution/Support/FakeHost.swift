@@ -245,6 +245,17 @@ actor FakeHost: CRPlanCore.Host {
         world.processes[pid]
     }
 
+    func processes(inGroup groupID: Int) async -> [RunningProcess] {
+        world.processes.values.filter { $0.processGroupID == groupID }.sorted { $0.pid < $1.pid }
+    }
+
+    /// Removes the group's processes, unless the world keeps them (`unkillableGroups`).
+    func killProcessGroup(_ groupID: Int) async throws(HostError) {
+        world.calls.append(.killGroup(groupID))
+        guard !world.unkillableGroups.contains(groupID) else { return }
+        world.processes = world.processes.filter { $0.value.processGroupID != groupID }
+    }
+
     // MARK: Locks
 
     func lock(_ path: String) async throws(HostError) -> any HostLock {

@@ -72,6 +72,8 @@ struct FakeWorld: Sendable {
     /// The child of the command running now (handlers may make it linger).
     var currentChild: StartedChild?
     var lingering: LingeringChild?
+    /// Process groups whose members survive `killProcessGroup` (a kill that does not take).
+    var unkillableGroups: Set<Int> = []
 
     /// Crash simulation: the side effect with this 1-based index (and all
     /// after it) fails, as if crplan died just before it.
@@ -224,4 +226,5 @@ enum HostCall: Sendable, Hashable {
     case lock(String)
     case release(String)
     case sleep(Int64)
+    case killGroup(Int)
 }
