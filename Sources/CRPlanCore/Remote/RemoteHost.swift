@@ -129,6 +129,9 @@ public struct RemoteHost: Host {
 
     /// The local process: the children crplan journals are the local ssh clients.
     public func process(_ pid: Int) async -> RunningProcess? { await base.process(pid) }
+    /// The ssh children and what they leave run here, so their groups are local too.
+    public func processes(inGroup groupID: Int) async -> [RunningProcess] { await base.processes(inGroup: groupID) }
+    public func killProcessGroup(_ groupID: Int) async throws(HostError) { try await base.killProcessGroup(groupID) }
     /// Locks are local files in crplan's state dir.
     public func lock(_ path: String) async throws(HostError) -> any HostLock { try await base.lock(path) }
     public func now() async -> Timestamp { await base.now() }
