@@ -80,9 +80,19 @@ extension PlanReader {
             }
             let destination = fields.require(TargetMountKey.destination, example: "/data", context: &context)
                 .flatMap { readAbsoluteLiteral($0, path: itemPath.child("destination")) }
-            let source = fields.require(TargetMountKey.source, example: "/srv/data", context: &context)
-                .flatMap { readAbsoluteLiteral($0, path: itemPath.child("source")) }
-            guard let destination, let source else {
+            let sourceNode = fields.require(TargetMountKey.source, example: "/srv/data", context: &context)
+            let source = sourceNode.flatMap { readAbsoluteLiteral($0, path: itemPath.child("source")) }
+            guard let destination, let source, let sourceNode else {
+                valid = false
+                continue
+            }
+            // The same rule as `extMounts[].restore`: the target container must not get the target host.
+            if let reason = PathPolicy.mountSourceProblem(source, complete: true) {
+                context.error(
+                    .unsafeExtMount, at: sourceNode.location,
+                    "`\(itemPath.child("source"))` must not be `\(shown(source))`: \(reason)",
+                    hint: "bind only the data the container had mounted, e.g. `/srv/data`"
+                )
                 valid = false
                 continue
             }
