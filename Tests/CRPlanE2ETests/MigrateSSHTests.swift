@@ -49,7 +49,7 @@ extension EndToEnd {
                 // The dry run prints every target command as the ssh argv that runs it.
                 let dry = try await scenario.crplan.run(["plan", path])
                 #expect(dry.exitCode == 0, "\(dry)")
-                #expect(dry.standardOutput.contains("$ [target] ssh -T -o BatchMode=yes -o StrictHostKeyChecking=yes"))
+                #expect(dry.standardOutput.contains("$ [target] ssh -F none -T -o BatchMode=yes -o StrictHostKeyChecking=yes"))
 
                 let output = try await scenario.crplan.run(
                     ["apply", path, "--state-dir", scenario.crplan.stateDirectory, "--events", "json"], timeout: .seconds(600))

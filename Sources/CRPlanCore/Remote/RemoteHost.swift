@@ -24,7 +24,7 @@ public struct RemoteHost: Host {
 
     public var environment: [String: String] { base.environment }
 
-    /// `ssh -T -o BatchMode=yes -o StrictHostKeyChecking=yes … -- DESTINATION '<arg>' …`.
+    /// `ssh -F none -T -o BatchMode=yes -o StrictHostKeyChecking=yes … -- DESTINATION '<arg>' …`.
     /// An argv that cannot cross (a NUL byte, a remote line over
     /// `RemoteShellQuoting.maximumLineLength`) becomes `false` with the
     /// reason as its argument: it runs nothing, fails, and shows why

@@ -4,7 +4,7 @@ extension SSHTarget {
     /// `RemoteShellQuoting`) and the whole line is one argument after `--` and the
     /// destination, so the remote side receives `argv` byte for byte.
     ///
-    /// `ssh -T -o BatchMode=yes -o StrictHostKeyChecking=yes
+    /// `ssh -F none -T -o BatchMode=yes -o StrictHostKeyChecking=yes
     ///  [-o UserKnownHostsFile=F] [-o IdentitiesOnly=yes -i KEY] [-p PORT]
     ///  [-o Key=Value…] [-o ControlMaster=auto -o ControlPath=DIR/%C
     ///  -o ControlPersist=Ns] -- DESTINATION 'arg0' 'arg1' …`
@@ -20,8 +20,11 @@ extension SSHTarget {
 
     /// ssh and its options, up to (not including) `--` and the destination;
     /// shared by `argv(running:)` and the multiplexing control commands.
+    /// `-F none` first: neither /etc/ssh/ssh_config nor ~/.ssh/config
+    /// applies, so no `Match`/`Host` block, `ProxyCommand` or `Include`
+    /// there can change what the printed line does.
     public func connectionArgv(ssh: String = "ssh") -> [String] {
-        var result = [ssh, "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
+        var result = [ssh, "-F", "none", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
         if let knownHostsFile { result += ["-o", "UserKnownHostsFile=" + knownHostsFile] }
         if let identityFile { result += ["-o", "IdentitiesOnly=yes", "-i", identityFile] }
         if let port { result += ["-p", String(port)] }

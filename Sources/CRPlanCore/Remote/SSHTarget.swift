@@ -5,7 +5,7 @@
 /// (`SSHTarget.argv(running:)`). Host-key checking is always on and ssh never
 /// prompts (`BatchMode=yes`, `StrictHostKeyChecking=yes`).
 public struct SSHTarget: Sendable, Hashable, Codable {
-    /// `user@host` or `host`.
+    /// `user@host`: the user is always named (ssh's default would be crplan's own).
     public let destination: String
     /// TCP port; nil: ssh's default (22 or the ssh config's).
     public let port: Int?
@@ -32,10 +32,7 @@ public struct SSHTarget: Sendable, Hashable, Codable {
             throw .duplicateOption(option.key)
         }
         if let multiplexing {
-            try Self.validatePath(multiplexing.controlDirectory, field: "controlDirectory")
-            guard multiplexing.trimmedDirectory.utf8.count <= SSHMultiplexing.maximumDirectoryLength else {
-                throw .controlDirectoryTooLong(multiplexing.controlDirectory, limit: SSHMultiplexing.maximumDirectoryLength)
-            }
+            try SSHMultiplexing.validateDirectory(multiplexing.controlDirectory)
         }
         self.destination = destination
         self.port = port
@@ -63,7 +60,8 @@ public struct SSHTarget: Sendable, Hashable, Codable {
 
     /// `user@host`: the user a POSIX login name (`[A-Za-z_][A-Za-z0-9_.-]*`),
     /// the host a DNS name, IPv4 or IPv6 address (letters, digits, `.`, `-`,
-    /// `:`); neither may start with `-` (it would read as an ssh option).
+    /// `:`); neither may start with `-` (it would read as an ssh option). The
+    /// user is required: without it ssh logs in as crplan's own user name.
     static func validateDestination(_ destination: String) throws(SSHTargetError) {
         let parts = destination.split(separator: "@", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count <= 2 else { throw .invalidDestination(destination, reason: "more than one '@'") }
@@ -87,9 +85,13 @@ public struct SSHTarget: Sendable, Hashable, Codable {
         else {
             throw .invalidDestination(destination, reason: "the host may hold only letters, digits, '.', '-', ':' and must not start with '-' or '.'")
         }
+        guard parts.count == 2 else {
+            throw .invalidDestination(destination, reason: "it names no user (ssh would log in as crplan's own user)")
+        }
     }
 
-    /// Absolute, at most 1024 bytes, and only characters ssh takes literally
+    /// Absolute, normalised (no `//`, `.` or `..` component, no trailing
+    /// `/`), at most 1024 bytes, and only characters ssh takes literally
     /// in an option value: letters, digits and `/._-+@,=:` (ssh splits option
     /// values at spaces and expands `%` and `~` in file names).
     static func validatePath(_ path: String, field: String) throws(SSHTargetError) {
@@ -103,6 +105,9 @@ public struct SSHTarget: Sendable, Hashable, Codable {
         let components = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard !components.contains(where: { $0 == ".." || $0 == "." }) else {
             throw .invalidPath(field: field, path: path, reason: "it must not contain '.' or '..' components")
+        }
+        guard path == "/" || !components.contains(where: \.isEmpty) else {
+            throw .invalidPath(field: field, path: path, reason: "it must be normalised, without `//` or a trailing `/`")
         }
     }
 
@@ -188,6 +193,9 @@ public struct SSHOption: Sendable, Hashable, Codable {
         else {
             throw .invalidOptionValue(key: canonical, value: RemoteShellQuoting.display(value))
         }
+        if let expected = Self.grammarProblem(key: canonical, value: value) {
+            throw .optionValueNotInGrammar(key: canonical, value: value, expected: expected)
+        }
         self.key = canonical
         self.value = value
     }
@@ -195,6 +203,47 @@ public struct SSHOption: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(key: container.decode(String.self, forKey: .key), value: container.decode(String.self, forKey: .value))
+    }
+
+    /// What each allowed key's value must be (ssh_config(5)), as said in
+    /// messages; nil when `value` fits. Numbers are plain decimal within
+    /// bounds; words are matched without regard to case, as ssh does.
+    static func grammarProblem(key: String, value: String) -> String? {
+        func number(_ range: ClosedRange<Int>) -> String? {
+            let fits = value.utf8.count <= 7 && value.utf8.allSatisfy { (0x30...0x39).contains($0) } && Int(value).map(range.contains) == true
+            return fits ? nil : "a whole number of \(range.lowerBound) to \(range.upperBound)"
+        }
+        func word(_ words: [String]) -> String? {
+            words.contains(value.lowercased()) ? nil : "one of " + words.joined(separator: ", ")
+        }
+        switch key {
+        case "ConnectTimeout": return number(1...3600)
+        case "ConnectionAttempts": return number(1...100)
+        case "ServerAliveInterval": return number(0...3600)
+        case "ServerAliveCountMax": return number(0...100)
+        case "TCPKeepAlive", "Compression": return word(["yes", "no"])
+        case "LogLevel": return word(["quiet", "fatal", "error", "info", "verbose", "debug", "debug1", "debug2", "debug3"])
+        case "AddressFamily": return word(["any", "inet", "inet6"])
+        case "IPQoS":
+            let classes = ["af11", "af12", "af13", "af21", "af22", "af23", "af31", "af32", "af33", "af41", "af42", "af43",
+                           "cs0", "cs1", "cs2", "cs3", "cs4", "cs5", "cs6", "cs7", "ef", "le", "lowdelay", "throughput", "reliability", "none"]
+            return word(classes)
+        case "RekeyLimit":
+            // `default`, or a byte count with an optional K, M or G suffix (at least 16 bytes, at most 4G).
+            if value.lowercased() == "default" { return nil }
+            var digits = Substring(value)
+            var scale = 1
+            if let last = digits.last, let found = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30][last.lowercased()] {
+                scale = found
+                digits = digits.dropLast()
+            }
+            guard !digits.isEmpty, digits.utf8.count <= 10, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                  let count = Int(digits), (16...(4 << 30)).contains(count * scale) else {
+                return "`default` or a byte count of 16 to 4G with an optional K, M or G suffix"
+            }
+            return nil
+        default: return nil
+        }
     }
 
     /// `Key=Value`, the argument after `-o`.
@@ -217,6 +266,27 @@ public struct SSHMultiplexing: Sendable, Hashable, Codable {
     /// it creates the socket must fit a unix socket path (107 bytes).
     static let maximumDirectoryLength = 107 - 1 - 40 - 17
 
+    /// Folders everyone may write in: a control socket there could be
+    /// planted or replaced by another user before crplan binds it.
+    static let sharedTrees = ["/tmp", "/var/tmp", "/dev/shm", "/run/shm", "/run/lock", "/var/lock", "/var/crash", "/dev/mqueue"]
+
+    /// The world-writable tree `directory` is in (or is), or nil.
+    static func sharedTree(of directory: String) -> String? {
+        sharedTrees.first { directory == $0 || directory.hasPrefix($0 + "/") }
+    }
+
+    /// A control directory crplan may use: a valid ssh path, short enough
+    /// for the socket, and not in a world-writable tree. At run time an
+    /// existing one must also be root's and not group/world writable
+    /// (`Host.makeDirectory` checks it before every ssh command).
+    static func validateDirectory(_ directory: String) throws(SSHTargetError) {
+        try SSHTarget.validatePath(directory, field: "controlDirectory")
+        guard directory.utf8.count <= maximumDirectoryLength else {
+            throw .controlDirectoryTooLong(directory, limit: maximumDirectoryLength)
+        }
+        if let tree = sharedTree(of: directory) { throw .controlDirectoryShared(directory, tree: tree) }
+    }
+
     /// The directory without a trailing `/`.
     var trimmedDirectory: String {
         controlDirectory.count > 1 && controlDirectory.hasSuffix("/") ? String(controlDirectory.dropLast()) : controlDirectory
@@ -234,6 +304,8 @@ public enum SSHTargetError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicateOption(String)
     case tooManyOptions(Int, limit: Int)
     case controlDirectoryTooLong(String, limit: Int)
+    case controlDirectoryShared(String, tree: String)
+    case optionValueNotInGrammar(key: String, value: String, expected: String)
     case command(RemoteShellQuotingError)
 
     public var description: String {
@@ -256,6 +328,11 @@ public enum SSHTargetError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(count) ssh options given; at most \(limit) are accepted"
         case .controlDirectoryTooLong(let directory, let limit):
             "ssh control directory \"\(directory)\" is longer than \(limit) bytes, too long for ssh's control socket path; use a shorter folder"
+        case .controlDirectoryShared(let directory, let tree):
+            "ssh control directory \"\(directory)\" is in \(tree), where every user may write: another user could plant or replace "
+                + "the control socket crplan's ssh commands go through; use a folder only root can write, e.g. /run/crplan/ssh"
+        case .optionValueNotInGrammar(let key, let value, let expected):
+            "ssh option \(key) has the value \"\(RemoteShellQuoting.display(value))\", but it must be \(expected)"
         case .command(let error):
             error.description
         }

@@ -15,24 +15,51 @@ enum CommandValueChecks {
         var offset = 0
     }
 
-    /// The first NUL, line break, tab or other control character (C0 or DEL).
+    /// The byte offset of the first character no plan value may hold: a NUL,
+    /// line break, tab or other control character (C0, DEL, C1), and the
+    /// non-ASCII ones that hide or disguise text: format characters (bidi
+    /// overrides such as U+202E, zero-width ones, U+FEFF), spaces other than
+    /// U+0020 (U+00A0, U+2007, …), line and paragraph separators, private-use,
+    /// unassigned and other default-ignorable code points. The one character
+    /// rule of every value that becomes a path or an argument (every path
+    /// field goes through it, as written and after substitution).
     static func controlCharacterOffset(_ value: String) -> Int? {
+        firstRefusedCharacter(value)?.offset
+    }
+
+    /// The first refused character and its byte offset.
+    static func firstRefusedCharacter(_ value: String) -> (offset: Int, scalar: Unicode.Scalar)? {
         var offset = 0
-        for byte in value.utf8 {
-            if byte < 0x20 || byte == 0x7F { return offset }
-            offset += 1
+        for scalar in value.unicodeScalars {
+            if isRefusedCharacter(scalar) { return (offset, scalar) }
+            offset += scalar.utf8.count
         }
         return nil
     }
 
+    /// See `controlCharacterOffset`.
+    static func isRefusedCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x20 || scalar.value == 0x7F { return true }
+        if scalar.isASCII { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+            return true
+        default:
+            return scalar.properties.isBidiControl || scalar.properties.isDefaultIgnorableCodePoint
+        }
+    }
+
     static func controlCharacterProblem(_ value: String, subject: String) -> Problem? {
-        guard let offset = controlCharacterOffset(value) else { return nil }
-        let byte = Array(value.utf8)[offset]
-        let what = switch byte {
+        guard let (offset, scalar) = firstRefusedCharacter(value) else { return nil }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let what = switch scalar.value {
         case 0: "a NUL byte, which the kernel would cut the argument at"
         case 0x0A, 0x0D: "a line break"
         case 0x09: "a tab"
-        default: "the control character \\u{\(String(byte, radix: 16))}"
+        case ..<0x20, 0x7F: "the control character \\u{\(String(scalar.value, radix: 16))}"
+        default: "the invisible or layout character \(code)" + (scalar.properties.name.map { " (\($0))" } ?? "")
+            + ", which makes the value read other than it is"
         }
         return Problem(
             rule: .controlCharacter, message: "\(subject) holds \(what)",
@@ -86,6 +113,23 @@ enum CommandValueChecks {
                 rule: .invalidDockerHost, message: "\(subject) must not contain spaces, found `\(shown(value))`", hint: hint,
                 offset: value.utf8.distance(from: value.utf8.startIndex, to: space)
             )]
+        }
+        if value.hasPrefix("unix://") {
+            // The socket path as the other path fields: normalised, reported at the spot.
+            let socket = String(value.dropFirst("unix://".count))
+            let start = "unix://".utf8.count
+            if let offset = withBytes(of: socket, { PathChecks.parentSegmentOffset($0) }) {
+                return [Problem(
+                    rule: .parentSegment, message: "\(subject) names a socket path with a `..` segment: `\(shown(value))`",
+                    hint: "write the socket's path without `..`", offset: start + offset
+                )]
+            }
+            if socket.hasPrefix("/"), let found = PathPolicy.nonCanonicalOffset(socket, isStart: true, isEnd: true) {
+                return [Problem(
+                    rule: .nonCanonicalPath, message: "\(subject) must name a normalised socket path, but `\(shown(value))` has \(found.what)",
+                    hint: "write it as `unix://\(shown(PathPolicy.canonical(socket)))`", offset: start + found.offset
+                )]
+            }
         }
         if isValidHost(value) { return [] }
         return [Problem(rule: .invalidDockerHost, message: "\(subject) is not a Docker daemon address: `\(shown(value))`", hint: hint)]

@@ -21,10 +21,11 @@ extension PlanReader {
         var files: [SSHKey: Template] = [:]
         for (key, field) in [(SSHKey.identityFile, "identityFile"), (.knownHostsFile, "knownHostsFile"), (.controlDirectory, "controlDirectory")] {
             guard let fileNode = fields.value(key) else { continue }
-            let read = readSSHValue(fileNode, path: path.child(field)) { value throws(SSHTargetError) in
-                try SSHTarget.validatePath(value, field: field)
-                if key == .controlDirectory, value.utf8.count > SSHMultiplexing.maximumDirectoryLength {
-                    throw .controlDirectoryTooLong(value, limit: SSHMultiplexing.maximumDirectoryLength)
+            let read = readSSHValue(fileNode, path: path.child(field), isPath: true) { value throws(SSHTargetError) in
+                if key == .controlDirectory {
+                    try SSHMultiplexing.validateDirectory(value)
+                } else {
+                    try SSHTarget.validatePath(value, field: field)
                 }
             }
             if let read { files[key] = read } else { valid = false }
@@ -66,13 +67,18 @@ extension PlanReader {
     }
 
     /// A string that may use `${env.*}`; a literal must pass `check`.
+    /// `isPath`: a file or folder; a non-normalised one (`//`, `.` or `..`,
+    /// a trailing `/`) is reported at the spot.
     private mutating func readSSHValue(
-        _ node: YAMLNode, path: FieldPath, check: (String) throws(SSHTargetError) -> Void
+        _ node: YAMLNode, path: FieldPath, isPath: Bool = false, check: (String) throws(SSHTargetError) -> Void
     ) -> Template? {
         guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
         if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, subject: "`\(path)`") {
             report(problem, in: scalar)
             return nil
+        }
+        if isPath, scalar.value.hasPrefix("/") {
+            guard PathChecks.checkParentSegments(scalar, path: path, context: &context), checkCanonical(scalar, path: path) else { return nil }
         }
         guard let read = TemplateReader.read(scalar, path: path, context: &context) else { return nil }
         let allowed = PathChecks.checkVariables(
@@ -161,6 +167,8 @@ extension PlanReader {
         case .invalidPort, .invalidPortText: "ssh's default is 22"
         case .invalidPath: "give an absolute path of letters, digits and / . _ - + @ , = :"
         case .controlDirectoryTooLong: "ssh puts its control socket there, and a socket path is limited to 107 bytes"
+        case .controlDirectoryShared: "use a folder only root can write, e.g. `/run/crplan/ssh` (the default)"
+        case .optionValueNotInGrammar: "see ssh_config(5) for the option's values"
         default: nil
         }
     }

@@ -117,7 +117,7 @@ struct FieldPath: CustomStringConvertible {
 func shown(_ value: String) -> String {
     let limit = PlanLimits.maximumShownCharacters
     let isLong = value.utf8.count > limit
-    guard isLong || value.utf8.contains(where: { $0 < 0x20 }) else { return value }
+    guard isLong || value.unicodeScalars.contains(where: CommandValueChecks.isRefusedCharacter) else { return value }
     var result = ""
     var count = 0
     for scalar in value.unicodeScalars {
@@ -130,7 +130,7 @@ func shown(_ value: String) -> String {
         case "\n": result += "\\n"
         case "\r": result += "\\r"
         case "\t": result += "\\t"
-        case _ where scalar.value < 0x20: result += "\\u{\(String(scalar.value, radix: 16))}"
+        case _ where CommandValueChecks.isRefusedCharacter(scalar): result += "\\u{\(String(scalar.value, radix: 16))}"
         default: result.unicodeScalars.append(scalar)
         }
     }

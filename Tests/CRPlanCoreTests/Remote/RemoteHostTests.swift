@@ -42,7 +42,7 @@ import Testing
         #expect(expected.suffix(3) == [
             "--", "root@127.0.0.1", "'docker' '-H' 'unix:///run/crplan-e2e/vfs.sock' 'start' '--checkpoint' 'm-1' '--' 'counter'",
         ])
-        #expect(expected.prefix(6) == ["ssh", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"])
+        #expect(expected.prefix(8) == ["ssh", "-F", "none", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"])
         let calls = await local.world.calls
         // The control folder first (0700), then the one ssh process.
         #expect(calls == [.makeDirectory("/run/crplan/ssh", 0o700), .run(expected)])

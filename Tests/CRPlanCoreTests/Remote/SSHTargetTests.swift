@@ -13,7 +13,7 @@ import Testing
     @Test func buildsTheSSHArgvWithOneQuotedCommandLine() throws {
         let argv = try Self.target().argv(running: ["printf", "%s\\0", "a b", "it's", ""])
         #expect(argv == [
-            "ssh", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+            "ssh", "-F", "none", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
             "-o", "UserKnownHostsFile=/var/lib/crplan-e2e/ssh/known_hosts",
             "-o", "IdentitiesOnly=yes", "-i", "/var/lib/crplan-e2e/ssh/id_ed25519", "-p", "2222",
             "-o", "ConnectTimeout=10",
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func multiplexingAddsControlOptionsAndACloseCommand() throws {
-        let target = try Self.target(multiplexing: SSHMultiplexing(controlDirectory: "/var/lib/crplan-e2e/ssh/control/", persistSeconds: 30))
+        let target = try Self.target(multiplexing: SSHMultiplexing(controlDirectory: "/var/lib/crplan-e2e/ssh/control", persistSeconds: 30))
         let argv = try target.argv(running: ["true"])
         #expect(argv.contains("ControlMaster=auto"))
         #expect(argv.contains("ControlPath=/var/lib/crplan-e2e/ssh/control/%C"))
@@ -34,22 +34,24 @@ import Testing
     @Test(arguments: [
         "-oProxyCommand=evil", "root@-host", "root@", "@host", "ro ot@host", "root@ho st", "a@b@c", "root@host;id",
         "root@$(id)", "1root@host", "", "root@.host", String(repeating: "h", count: 254),
+        // No user: ssh would log in as crplan's own user (README: an error).
+        "host", "127.0.0.1", "build-01.example.org",
     ])
     func refusesBadDestinations(destination: String) {
         #expect(throws: SSHTargetError.self) { try SSHTarget(destination: destination) }
     }
 
-    @Test(arguments: ["root@127.0.0.1", "host", "deploy_user@build-01.example.org", "root@::1", "_x@h"])
+    @Test(arguments: ["root@127.0.0.1", "deploy_user@build-01.example.org", "root@::1", "_x@h"])
     func acceptsDestinations(destination: String) throws {
         #expect(try SSHTarget(destination: destination).destination == destination)
     }
 
     @Test func refusesPortsPathsAndOptionsOutsideTheRules() throws {
-        #expect(throws: SSHTargetError.invalidPort(0)) { try SSHTarget(destination: "h", port: 0) }
-        #expect(throws: SSHTargetError.invalidPort(65_536)) { try SSHTarget(destination: "h", port: 65_536) }
+        #expect(throws: SSHTargetError.invalidPort(0)) { try SSHTarget(destination: "root@h", port: 0) }
+        #expect(throws: SSHTargetError.invalidPort(65_536)) { try SSHTarget(destination: "root@h", port: 65_536) }
         for path in ["relative/key", "/with space", "/a/%d/key", "/a/../b", "~/key", "/a\nb"] {
-            #expect(throws: SSHTargetError.self) { try SSHTarget(destination: "h", identityFile: path) }
-            #expect(throws: SSHTargetError.self) { try SSHTarget(destination: "h", knownHostsFile: path) }
+            #expect(throws: SSHTargetError.self) { try SSHTarget(destination: "root@h", identityFile: path) }
+            #expect(throws: SSHTargetError.self) { try SSHTarget(destination: "root@h", knownHostsFile: path) }
         }
         for key in ["ProxyCommand", "LocalCommand", "PermitLocalCommand", "StrictHostKeyChecking", "ControlPath", "KnownHostsCommand", "Include"] {
             #expect(throws: SSHTargetError.self) { try SSHOption(key: key, value: "yes") }
@@ -59,12 +61,53 @@ import Testing
         }
         let option = try SSHOption(key: "ServerAliveInterval", value: "5")
         #expect(throws: SSHTargetError.duplicateOption("ServerAliveInterval")) {
-            try SSHTarget(destination: "h", options: [option, option])
+            try SSHTarget(destination: "root@h", options: [option, option])
         }
         let long = "/" + String(repeating: "d", count: SSHMultiplexing.maximumDirectoryLength)
         #expect(throws: SSHTargetError.self) {
-            try SSHTarget(destination: "h", multiplexing: SSHMultiplexing(controlDirectory: long))
+            try SSHTarget(destination: "root@h", multiplexing: SSHMultiplexing(controlDirectory: long))
         }
+    }
+
+    @Test(arguments: ["/a//b", "/a/b/", "/a/./b", "/a/b/.", "/a/..", "//a"])
+    func refusesPathsThatAreNotNormalised(path: String) {
+        #expect(throws: SSHTargetError.self) { try SSHTarget(destination: "root@h", identityFile: path) }
+        #expect(throws: SSHTargetError.self) { try SSHTarget(destination: "root@h", knownHostsFile: path) }
+        #expect(throws: SSHTargetError.self) {
+            try SSHTarget(destination: "root@h", multiplexing: SSHMultiplexing(controlDirectory: path))
+        }
+    }
+
+    @Test(arguments: ["/tmp", "/tmp/crplan-ssh", "/var/tmp/ssh", "/dev/shm/c", "/run/lock/ssh"])
+    func refusesAControlDirectoryEveryoneMayWriteIn(directory: String) {
+        #expect(throws: SSHTargetError.controlDirectoryShared(directory, tree: SSHMultiplexing.sharedTree(of: directory) ?? "?")) {
+            try SSHTarget(destination: "root@h", multiplexing: SSHMultiplexing(controlDirectory: directory))
+        }
+    }
+
+    @Test func aControlDirectoryOfRootsOwnIsAccepted() throws {
+        for directory in ["/run/crplan/ssh", "/var/lib/crplan/ssh", "/tmpfoo/ssh"] {
+            #expect(try SSHTarget(destination: "root@h", multiplexing: SSHMultiplexing(controlDirectory: directory)).multiplexing != nil)
+        }
+    }
+
+    @Test(arguments: [
+        ("ConnectTimeout", "abc"), ("ConnectTimeout", "0"), ("ConnectTimeout", "99999"), ("ConnectTimeout", "-1"),
+        ("ConnectionAttempts", "0"), ("ServerAliveInterval", "3601"), ("ServerAliveCountMax", "1000"),
+        ("TCPKeepAlive", "maybe"), ("Compression", "1"), ("LogLevel", "loud"), ("AddressFamily", "inet7"),
+        ("IPQoS", "af99"), ("RekeyLimit", "1T"), ("RekeyLimit", "8"), ("RekeyLimit", "5G"), ("RekeyLimit", "G"),
+    ])
+    func refusesOptionValuesOutsideTheirGrammar(key: String, value: String) {
+        #expect(throws: SSHTargetError.self) { try SSHOption(key: key, value: value) }
+    }
+
+    @Test(arguments: [
+        ("ConnectTimeout", "10"), ("ConnectionAttempts", "3"), ("ServerAliveInterval", "0"), ("ServerAliveCountMax", "3"),
+        ("TCPKeepAlive", "yes"), ("Compression", "no"), ("LogLevel", "ERROR"), ("AddressFamily", "inet"),
+        ("IPQoS", "lowdelay"), ("RekeyLimit", "1G"), ("RekeyLimit", "default"), ("RekeyLimit", "4096"),
+    ])
+    func acceptsOptionValuesOfTheirGrammar(key: String, value: String) throws {
+        #expect(try SSHOption(key: key, value: value).value == value)
     }
 
     @Test func decodingValidatesToo() throws {
@@ -84,7 +127,7 @@ import Testing
         #expect(throws: PipelineError.relativePath("x")) { try CommandPipeline(stages: [PipelineStage(["a"])], input: .file("x")) }
         let remote = try PipelineStage.remote(["tar", "-x", "-C", "/dst dir"], on: Self.target())
         let pipeline = try CommandPipeline(stages: [PipelineStage(["tar", "-c", "."]), PipelineStage(["zstd"]), remote])
-        #expect(pipeline.displayLine.hasPrefix("tar -c . | zstd | ssh -T "))
+        #expect(pipeline.displayLine.hasPrefix("tar -c . | zstd | ssh -F none -T "))
         #expect(pipeline.stages[2].argv.last == "'tar' '-x' '-C' '/dst dir'")
     }
 }

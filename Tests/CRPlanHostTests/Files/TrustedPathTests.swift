@@ -191,4 +191,25 @@ struct TrustedPathTests {
             #expect(error.description.contains("writable by everyone"))
         }
     }
+
+    @Test("ssh control folder: an existing one that is not root's, or that its group or everyone may write, is refused before ssh runs")
+    func sshControlDirectory() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let host = SystemHost()
+        // `RemoteHost` asks its local host for the control folder (0700) before every ssh command.
+        for (name, mode, owner) in [("everyone", mode_t(0o777), uid_t(0)), ("group", 0o770, 0), ("sticky", 0o1777, 0), ("foreign", 0o700, Self.otherUser)] {
+            let directory = temp.appending("control-" + name)
+            try mkdir(directory, mode: mode, owner: owner)
+            await #expect(throws: HostError.self, "control folder \(name) (mode \(String(mode, radix: 8)), uid \(owner))") {
+                try await host.makeDirectory(at: directory, mode: 0o700)
+            }
+        }
+        // Root's own 0700 (or 0755) folder is used as it is.
+        for mode: mode_t in [0o700, 0o755] {
+            let directory = temp.appending("control-\(String(mode, radix: 8))")
+            try mkdir(directory, mode: mode)
+            try await host.makeDirectory(at: directory, mode: 0o700)
+        }
+    }
 }
