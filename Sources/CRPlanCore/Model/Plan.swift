@@ -56,6 +56,16 @@ public struct Plan: Sendable, Hashable, Codable {
     /// `${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}`, as docker_cr.sh does.
     public static let defaultImageDir: Template = "${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}"
 
+    /// `operation: migrate`'s `imageDir`, the folder of its staging dirs
+    /// (each run stages in `<imageDir>/<run id>`): outside every Docker data
+    /// root, which a migrate's `imageDir` must never be in.
+    public static let defaultMigrateImageDir: Template = "/var/lib/crplan/staging"
+
+    /// The `imageDir` a plan of `operation` gets when it writes none.
+    public static func defaultImageDir(for operation: Operation) -> Template {
+        operation == .migrate ? defaultMigrateImageDir : defaultImageDir
+    }
+
     /// What a run does.
     public enum Operation: String, Sendable, Hashable, Codable, CaseIterable {
         case checkpoint

@@ -32,6 +32,10 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     case targetRootfs
     /// The mode of the source container's root (CRIU checks the target's against it).
     case sourceRootMode
+    /// Migrate: the id of the run (journaled with the facts), which names its
+    /// own staging folder `<imageDir>/<run id>`, fresh for each run and found
+    /// again by a resume of the same run.
+    case runID
 
     /// The names a plan author may write, in the order they are documented.
     public static let documentedNames = [
@@ -76,6 +80,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case "target.id": self = .targetID
         case "target.driver": self = .targetDriver
         case "target.rootfs": self = .targetRootfs
+        case "run.id": self = .runID
         default: return nil
         }
     }
@@ -94,7 +99,8 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// True for the internal variables that plans may not use.
     public var isInternal: Bool {
         switch self {
-        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode: true
+        case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode,
+             .runID: true
         default: false
         }
     }
@@ -103,7 +109,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// binding keeps them symbolic until the migration knows them.
     public var isMigrationValue: Bool {
         switch self {
-        case .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode: true
+        case .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode, .runID: true
         default: false
         }
     }
@@ -113,7 +119,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
              .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver,
-             .targetRootfs, .sourceRootMode:
+             .targetRootfs, .sourceRootMode, .runID:
             true
         case .dockerHome, .imageDir, .planName, .environment:
             false
@@ -142,6 +148,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case .targetID: "target.id"
         case .targetDriver: "target.driver"
         case .targetRootfs: "target.rootfs"
+        case .runID: "run.id"
         }
     }
 

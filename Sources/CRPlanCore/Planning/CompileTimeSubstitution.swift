@@ -42,7 +42,7 @@ struct CompileTimeSubstitution {
                 }
                 segments += imageDir.segments
             case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
-                 .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode:
+                 .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode, .runID:
                 guard runtimeAllowed else { throw .runtimeValueNotAllowed(variable, field: field) }
                 segments.append(segment)
             }

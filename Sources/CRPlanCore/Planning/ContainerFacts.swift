@@ -37,6 +37,9 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     public var deletedPaths: [String]?
     /// Migrate: the mode of the source's root as `stat` printed it (octal, bound after capture-changes).
     public var rootMode: String?
+    /// Migrate: the run that inspected the container (bound by inspect); its
+    /// staging folder is `<imageDir>/<run id>`, so a resume finds its own.
+    public var runID: String?
 
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,
@@ -62,6 +65,15 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         self.configuration = configuration
     }
 
+    /// True for a run id as the executor makes them (`20261130T175253Z-1a2b`):
+    /// 1-64 ASCII letters, digits and `-`, not starting with `-`, so it is
+    /// one plain path component. A journaled one that is not stays unbound.
+    public static func isRunID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...64).contains(bytes.count), bytes[0] != UInt8(ascii: "-") else { return false }
+        return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// The value of a runtime variable, or nil if the facts cannot give it.
     public func value(of variable: Variable) -> String? {
         switch variable {
@@ -76,6 +88,7 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         case .rootfsBranches: aufsBranches.isEmpty ? nil : aufsBranches.joined(separator: ":")
         case .rootfsWritable: driver == "vfs" ? (rootfs.isEmpty ? nil : rootfs) : graphDriverData["UpperDir"]
         case .sourceRootMode: rootMode
+        case .runID: runID.flatMap { Self.isRunID($0) ? $0 : nil }
         case .sourceImage: configuration?.image
         case .targetID: target?.id
         case .targetDriver: target?.driver

@@ -21,6 +21,11 @@ public enum StepCheck: Sendable, Hashable, Codable {
     /// Docker reports one of these storage drivers for the container
     /// (external C/R rebuilds the root itself and serves only these).
     case storageDriver([String])
+    /// Migrate: `path`, this run's staging dir, is neither a place crplan
+    /// never writes (`PathPolicy.writtenPathProblem`) nor at or below one of
+    /// `dockerHomes` (the source's and target's data roots); checked on the
+    /// bound path before the folder is made (a made folder must be new).
+    case freshStagingDir(path: Template, dockerHomes: [Template])
 
     /// The line CRIU writes to dump.log when a dump succeeded.
     public static let dumpFinished = "Dumping finished successfully"

@@ -132,6 +132,8 @@ extension StepCheck {
         case .logContains(let log, let text): .logContains(log: try transform(log), text: text)
         case .savedFactsMatchContainer(let path): .savedFactsMatchContainer(file: try transform(path))
         case .processAlive(let pidfile): .processAlive(pidfile: try transform(pidfile))
+        case .freshStagingDir(let path, let homes):
+            .freshStagingDir(path: try transform(path), dockerHomes: try homes.map { home throws(E) in try transform(home) })
         }
     }
 }

@@ -51,6 +51,22 @@ enum PathPolicy {
         return nil
     }
 
+    /// Migrate: why `literal` (the literal start of `imageDir`, or a run's
+    /// whole staging dir) is no place to stage a checkpoint, or nil: the
+    /// places `writtenPathProblem` refuses, and anything at or below one of
+    /// `dockerHomes` (the source's and the target's data roots), whose files
+    /// would be tarred here and, over ssh, unpacked as root there.
+    static func stagingProblem(_ literal: String, complete: Bool, dockerHomes: [String]) -> String? {
+        if let problem = writtenPathProblem(literal, complete: complete) { return problem.description }
+        let parts = components(literal, complete: complete)
+        for home in dockerHomes {
+            let homeParts = canonical(home).split(separator: "/", omittingEmptySubsequences: true)
+            guard !homeParts.isEmpty, parts.count >= homeParts.count, Array(parts.prefix(homeParts.count)) == homeParts else { continue }
+            return "inside the Docker data root `\(canonical(home))`, whose files must never be staged, sent or unpacked over"
+        }
+        return nil
+    }
+
     /// For `docker.home`: not `/`, a system directory or a top-level
     /// directory, nor anything under `/proc`, `/sys`, `/dev`.
     static func dockerHomeProblem(_ literal: String, complete: Bool) -> Problem? {

@@ -140,8 +140,11 @@ extension PlanReader {
     /// a path relative, non-canonical or a system path, a binary or host that
     /// reads as an option. Without an environment (`nil`), variables count
     /// as unset and only their defaults are checked.
-    mutating func checkResolvedValues(_ fields: [ResolvableField], planName: String, root: SourceLocation) {
+    /// Returns each field's resolved value (by its path) that passed.
+    @discardableResult
+    mutating func checkResolvedValues(_ fields: [ResolvableField], planName: String, root: SourceLocation) -> [String: Template] {
         var values = CompileTimeSubstitution(environment: environment ?? [:], planName: planName)
+        var passed: [String: Template] = [:]
         for field in fields {
             let runtimeAllowed: Bool
             switch field.kind {
@@ -157,12 +160,33 @@ extension PlanReader {
                 continue
             }
             let valid = checkResolved(resolved, field: field, root: root)
+            if valid { passed[field.path.text] = resolved }
             switch field.path.text {
             case "docker.home" where valid: values.dockerHome = resolved
             case "imageDir" where valid: values.imageDir = resolved
             default: break
             }
         }
+        return passed
+    }
+
+    /// Migrate: `imageDir` holds the run's staging dirs, which are tarred
+    /// and, over ssh, unpacked as root on the target at the same path; it
+    /// must not be in or below the source's or the target's Docker data root.
+    /// Judged on the resolved values (the literal start of `imageDir`); the
+    /// run checks the bound staging dir again (`freshStagingDir`).
+    mutating func checkStagingRoot(_ resolved: [String: Template], root: SourceLocation) {
+        guard let imageDir = resolved["imageDir"] else { return }
+        let homes = ["docker.home", "target.docker.home"].compactMap { resolved[$0]?.literalValue }
+        let literal = String(imageDir.description.prefix { $0 != "$" })
+        guard let problem = PathPolicy.stagingProblem(literal, complete: imageDir.isLiteral, dockerHomes: homes) else { return }
+        let read = reads["imageDir"]
+        let name = read == nil ? "`imageDir` (by default `\(imageDir)`)" : "`imageDir`"
+        context.error(
+            .systemPath, at: read?.scalar.location ?? root,
+            "\(name) holds a migration's staging dirs, which are sent and unpacked as root, and `\(shown(imageDir.description))` is \(problem)",
+            hint: "give it a folder of its own outside the Docker data roots, e.g. `/var/lib/crplan/staging`"
+        )
     }
 
     private mutating func reportResolution(_ error: PlanningError, field: ResolvableField, root: SourceLocation) {

@@ -62,7 +62,10 @@ struct PlanReader {
         checkMode(fields)
         checkMigration(fields, modeWritten: modeWritten)
         if !context.hasErrors, let name {
-            checkResolvedValues(resolvableFields(), planName: name, root: root.location)
+            let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
+            if operation == .migrate, !context.hasErrors {
+                checkStagingRoot(resolved, root: root.location)
+            }
         }
 
         guard buildsPlan, !context.hasErrors, let version, let name, let container else { return nil }
@@ -76,7 +79,7 @@ struct PlanReader {
             storage: storage ?? Storage(),
             docker: docker ?? DockerSettings(),
             criu: criu ?? CRIUSettings(),
-            imageDir: imageDir ?? Plan.defaultImageDir,
+            imageDir: imageDir ?? Plan.defaultImageDir(for: operation),
             extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
             restore: restore ?? RestoreSettings(),
             timeouts: timeouts ?? Timeouts(),
@@ -93,7 +96,7 @@ struct PlanReader {
         }
         var fields = [
             field("docker.home", .dockerHome, default: DockerSettings.defaultHome),
-            field("imageDir", .writtenPath, default: Plan.defaultImageDir),
+            field("imageDir", .writtenPath, default: Plan.defaultImageDir(for: operation)),
             field("docker.binary", .binary("docker"), default: DockerSettings.defaultBinary),
             field("docker.host", .dockerHost, default: nil),
             field("criu.binary", .binary("criu"), default: CRIUSettings.defaultBinary),

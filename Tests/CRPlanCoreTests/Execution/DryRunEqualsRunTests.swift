@@ -247,7 +247,10 @@ extension DryRunEqualsRunTests {
         let report = try await executor.apply(graph)
         #expect(report.outcome == .succeeded, "\(report.error ?? "")")
 
-        let json = try DryRunRenderer(facts: MigrationFake.finishedFacts(renamed(Scenario.facts(), name))).render(graph, as: .json)
+        // Bound with the facts the run journaled (its run id names the staging dir).
+        var finished = MigrationFake.finishedFacts(renamed(Scenario.facts(), name))
+        finished.runID = report.runID
+        let json = try DryRunRenderer(facts: finished).render(graph, as: .json)
         let printed = try JSONDecoder().decode(StepGraph.self, from: Data(json.utf8))
         var expected: [(argv: [String], polled: Bool)] = []
         for step in try printed.executionOrder() {

@@ -18,7 +18,7 @@ import Testing
             mode: .native,
             docker: DockerSettings(binary: "docker", home: "/var/lib/docker", host: "unix:///run/docker.sock"),
             criu: CRIUSettings(leaveRunning: leaveRunning),
-            imageDir: "/var/lib/docker/criu_img/${container.id}",
+            imageDir: "/var/lib/crplan/staging",
             restore: RestoreSettings(checkpoint: "migrate-1"),
             target: target
         )
@@ -53,21 +53,27 @@ import Testing
         target.source = .remove
         let graph = try Self.compile(try Self.plan(leaveRunning: true, target: target))
         let checkpoint = try #require(graph.step(.checkpointCreate))
-        let commands = try graph.argv(.checkpointCreate, facts: PlanningFixtures.overlay2Facts)
-        #expect(commands[1] == ["docker", "-H", "unix:///run/docker.sock", "pause", "--", PlanningFixtures.overlayID])
-        #expect(commands[2] == [
+        let commands = try graph.argv(.checkpointCreate, facts: PlanningFixtures.migrationFacts)
+        let staging = "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)"
+        #expect(commands[0] == ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"])
+        #expect(commands[1] == ["mkdir", "--mode=0700", "--", staging])
+        #expect(commands[2] == ["docker", "-H", "unix:///run/docker.sock", "pause", "--", PlanningFixtures.overlayID])
+        #expect(commands[3] == [
             "docker", "-H", "unix:///run/docker.sock", "checkpoint", "create", "--leave-running",
-            "--checkpoint-dir", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)", PlanningFixtures.overlayID, "migrate-1",
+            "--checkpoint-dir", "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)", PlanningFixtures.overlayID, "migrate-1",
         ])
-        #expect(checkpoint.checks == [.containerRunning])
+        #expect(checkpoint.checks == [
+            .containerRunning,
+            .freshStagingDir(path: "/var/lib/crplan/staging/${run.id}", dockerHomes: ["/var/lib/docker", "/var/lib/other"]),
+        ])
         // Paused from the checkpoint until capture-changes let it run on; a rollback unpauses it.
         guard case .commands(let undo) = checkpoint.undo else {
             Issue.record("a copy's checkpoint-create must be undone by unpausing the source")
             return
         }
-        #expect(try undo.map { try $0.bind(PlanningFixtures.overlay2Facts) }
+        #expect(try undo.map { try $0.bind(PlanningFixtures.migrationFacts) }
             == [["docker", "-H", "unix:///run/docker.sock", "unpause", "--", PlanningFixtures.overlayID]])
-        #expect(try graph.argv(.captureChanges, facts: PlanningFixtures.overlay2Facts).last
+        #expect(try graph.argv(.captureChanges, facts: PlanningFixtures.migrationFacts).last
             == ["docker", "-H", "unix:///run/docker.sock", "unpause", "--", PlanningFixtures.overlayID])
         #expect(graph.steps.last?.id == "verify-migration")
     }
@@ -92,13 +98,13 @@ import Testing
     }
 
     @Test func bindingTheSourceFactsLeavesTargetValuesSymbolic() throws {
-        let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.overlay2Facts)
+        let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.migrationFacts)
         let capture = try #require(graph.step(.captureChanges)).commands.map(\.literalArgv)
         #expect(capture[1] == ["stat", "--format=%a", "--", "/var/lib/docker/overlay2/abc/diff"])
         #expect(capture[2] == [
-            "tar", "--create", "--file", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-diff.tar",
+            "tar", "--create", "--file", "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)/rootfs-diff.tar",
             "--directory", "/var/lib/docker/overlay2/abc/diff", "--numeric-owner", "--xattrs", "--no-recursion", "--verbatim-files-from",
-            "--files-from", "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)/rootfs-changes.list",
+            "--files-from", "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)/rootfs-changes.list",
         ])
         let copy = try #require(graph.step(.copyCheckpoint))
         #expect(copy.commands[1].literalArgv == nil)
@@ -108,7 +114,7 @@ import Testing
     }
 
     @Test func factsWithTheSourceConfigurationBindTheCreateCommand() throws {
-        var facts = PlanningFixtures.overlay2Facts
+        var facts = PlanningFixtures.migrationFacts
         facts.configuration = try SourceConfiguration(inspectJSON: try SourceConfigurationTests.fixture())
         let image = "sha256:57f7f6d06a75a0d5fbd13d4c90e41feb1f59e93b92c644bbf541646dcfea061f"
         let graph = try Self.compile(Self.plan())
@@ -125,7 +131,7 @@ import Testing
     }
 
     @Test func aMoveRollsBackByStartingTheSourceFromItsCheckpoint() throws {
-        let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.overlay2Facts)
+        let graph = try Self.compile(Self.plan()).bound(to: PlanningFixtures.migrationFacts)
         let checkpoint = try #require(graph.step(.checkpointCreate))
         guard case .commands(let undo) = checkpoint.undo else {
             Issue.record("a move's checkpoint-create must be undone by restarting the source")
@@ -134,7 +140,7 @@ import Testing
         let id = PlanningFixtures.overlayID
         #expect(undo.map(\.literalArgv) == [
             ["mkdir", "--parents", "--", "/var/lib/docker/containers/\(id)/checkpoints"],
-            ["cp", "--archive", "--no-target-directory", "--", "/var/lib/docker/criu_img/\(id)/migrate-1", "/var/lib/docker/containers/\(id)/checkpoints/migrate-1"],
+            ["cp", "--archive", "--no-target-directory", "--", "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)/migrate-1", "/var/lib/docker/containers/\(id)/checkpoints/migrate-1"],
             ["docker", "-H", "unix:///run/docker.sock", "start", "--checkpoint", "migrate-1", "--", id],
         ])
         let create = try #require(graph.step(.createTarget))

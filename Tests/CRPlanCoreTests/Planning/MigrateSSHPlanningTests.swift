@@ -22,7 +22,7 @@ import Testing
         try Planner(environment: environment).compile(plan)
     }
 
-    static let staging = "/var/lib/docker/criu_img/\(PlanningFixtures.overlayID)"
+    static let staging = "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)"
 
     @Test func theStagingDirIsSentAndCheckedBeforeAnythingIsApplied() throws {
         let graph = try Self.compile(Self.plan())
@@ -34,18 +34,27 @@ import Testing
         #expect(graph.steps.filter(\.pointOfNoReturn).map(\.id) == ["start-target"])
 
         let send = try #require(graph.step(.sendStaging))
-        #expect(send.commands.map(\.side) == [.target, .source, .source, .target])
-        #expect(send.commands.map(\.output) == [.ignored, .pipedToNext, .pipedToNext, .ignored])
-        #expect(try graph.argv(.sendStaging, facts: PlanningFixtures.overlay2Facts) == [
-            ["mkdir", "--parents", "--mode=0700", "--", Self.staging],
+        #expect(send.commands.map(\.side) == [.target, .target, .source, .source, .target])
+        #expect(send.commands.map(\.output) == [.ignored, .ignored, .pipedToNext, .pipedToNext, .ignored])
+        let received = Self.staging + "-received"
+        #expect(try graph.argv(.sendStaging, facts: PlanningFixtures.migrationFacts) == [
+            ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"],
+            ["mkdir", "--mode=0700", "--", received],
             ["tar", "--create", "--file", "-", "--directory", Self.staging, "--numeric-owner", "--xattrs", "."],
             ["zstd", "--quiet", "--stdout"],
-            ["tar", "--extract", "--zstd", "--file", "-", "--directory", Self.staging, "--numeric-owner", "--xattrs", "--same-permissions"],
+            ["tar", "--extract", "--zstd", "--file", "-", "--directory", received, "--numeric-owner", "--xattrs", "--same-permissions"],
         ])
-        #expect(try graph.argv(.verifyStaging, facts: PlanningFixtures.overlay2Facts) == [
-            ["find", Self.staging, "-type", "f", "-exec", "sha256sum", "--", "{}", "+"],
-            ["sha256sum", "--check", "--strict", "--quiet", "-"],
+        #expect(try graph.argv(.verifyStaging, facts: PlanningFixtures.migrationFacts) == [
+            ["env", "--chdir", Self.staging, "find", ".", "-type", "f", "-exec", "sha256sum", "--", "{}", "+"],
+            ["env", "--chdir", received, "sha256sum", "--check", "--strict", "--quiet", "-"],
         ])
+        // The target reads what it received; the local inputs check reads this machine's staging dir.
+        let copy = try #require(graph.step(.copyCheckpoint)).commands[1].bound(to: PlanningFixtures.migrationFacts)
+        let words = copy.arguments.compactMap { argument -> String? in
+            guard case .value(let template) = argument else { return nil }
+            return template.literalValue
+        }
+        #expect(words.contains(received + "/migrate-1"), "\(words)")
         #expect(try #require(graph.step(.verifyStaging)).commands.map(\.side) == [.source, .target])
         #expect(try #require(graph.step(.applyChanges)).dependsOn == [.verifyStaging])
     }
@@ -96,8 +105,8 @@ import Testing
     @Test func theDryRunPrintsTheArgvTheRemoteHostRuns() throws {
         let graph = try Self.compile(Self.plan())
         let target = try #require(graph.targetSSH)
-        let text = try DryRunRenderer(facts: PlanningFixtures.overlay2Facts).render(graph, as: .text)
-        let bound = try graph.bound(to: PlanningFixtures.overlay2Facts)
+        let text = try DryRunRenderer(facts: PlanningFixtures.migrationFacts).render(graph, as: .text)
+        let bound = try graph.bound(to: PlanningFixtures.migrationFacts)
         var checked = 0
         for step in bound.steps {
             for command in step.commands where command.side == .target {

@@ -56,6 +56,16 @@ enum PlanningFixtures {
     static let overlayID = String(repeating: "0123456789abcdef", count: 4)
 
     /// An overlay2 container with two cgroup v1 mounts.
+    /// The run id a migrate run journals with its facts (it names the staging dir).
+    static let migrationRunID = "20261130T175253Z-1a2b"
+
+    /// `overlay2Facts` as a migrate run's inspect binds them (with its run id).
+    static var migrationFacts: ContainerFacts {
+        var facts = overlay2Facts
+        facts.runID = migrationRunID
+        return facts
+    }
+
     static let overlay2Facts = ContainerFacts(
         id: overlayID,
         name: "counter",

@@ -13,8 +13,13 @@ struct CheckpointCreateStep: StepBehavior {
         guard stateIndex > 0 else {
             throw StepFailure("step checkpoint-create has no command (a crplan bug: please report it)")
         }
+        try context.checkStagingDir(bound)
         for index in 0..<(stateIndex - 1) {
-            try await context.runChecked(at: index)
+            if StepContext.makesStagingDir(bound.commands[index]) {
+                try await context.makeStagingDir(at: index)
+            } else {
+                try await context.runChecked(at: index)
+            }
         }
         try await context.progress(["pid": String(facts.pid)])
         let created = try await context.run(bound.commands[stateIndex - 1], index: stateIndex - 1)

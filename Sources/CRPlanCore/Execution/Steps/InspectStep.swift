@@ -46,12 +46,14 @@ struct InspectStep: StepBehavior {
                             : "\(label) uses the storage driver `\(facts.driver)`, which external C/R cannot serve (supported: \(drivers.joined(separator: ", ")))"
                     )
                 }
-            case .notMountPoint, .logContains, .savedFactsMatchContainer, .processAlive:
+            case .notMountPoint, .logContains, .savedFactsMatchContainer, .processAlive, .freshStagingDir:
                 throw StepFailure("step inspect cannot check \(check) (a crplan bug: please report it)")
             }
         }
         if context.graph.operation == .migrate {
             try checkMigratable(context, facts: &facts, output: completed.result)
+            // Names this run's staging folder `<imageDir>/<run id>`; journaled with the facts.
+            facts.runID = context.session.runID
         }
         try await context.bindFacts(facts, source: "inspect")
 

@@ -39,6 +39,57 @@ extension StepContext {
         try await session.append(.factsBound(.init(facts: facts, source: source, at: await host.now())))
     }
 
+    /// True for the command that makes this run's staging dir: `mkdir`
+    /// without `--parents`, which fails when the folder exists.
+    static func makesStagingDir(_ command: CommandTemplate) -> Bool {
+        let words = command.arguments.compactMap { argument -> String? in
+            guard case .value(let template) = argument else { return nil }
+            return template.literalValue
+        }
+        return words.first == "mkdir" && !words.contains("--parents")
+    }
+
+    /// Runs the `mkdir` of this run's staging dir (on its side's host). The
+    /// folder must not exist: one that does could hold anything, which would
+    /// be sent and unpacked as root. Only a later attempt of this run's own
+    /// step (its name is this run's id) accepts the folder the attempt
+    /// before made.
+    func makeStagingDir(at index: Int) async throws {
+        let completed = try await runCommand(at: index)
+        if completed.result.status.isSuccess { return }
+        let folder = try bound().commands[index].literalArgv?.last ?? "the staging dir"
+        if completed.result.standardError.contains("File exists") {
+            if attempt > 1 {
+                await note("\(folder) was made by an earlier attempt of this run's step \(step.kind.rawValue); it is used again")
+                return
+            }
+            throw StepFailure(
+                "the staging dir exists already (\(completed.failureDescription)): crplan stages each run in a new folder "
+                    + "`<imageDir>/<run id>` and refuses one that exists, since whatever it holds would be sent and unpacked as root; "
+                    + "find out who made it, remove it, or choose another imageDir"
+            )
+        }
+        throw StepFailure(completed.failureDescription)
+    }
+
+    /// Checks the step's `freshStagingDir` checks on the bound step: the
+    /// staging dir, as it will be made, is outside the Docker data roots
+    /// and the system folders (the lint's rule, on the value of this run).
+    func checkStagingDir(_ bound: Step) throws {
+        for check in bound.checks {
+            guard case .freshStagingDir(let path, let homes) = check else { continue }
+            let staging = try literal(path, "the staging dir")
+            let homeTexts = try homes.map { try literal($0, "a Docker data root") }
+            guard staging.hasPrefix("/"), PathPolicy.nonCanonicalOffset(staging, isStart: true, isEnd: true) == nil,
+                  !staging.split(separator: "/").contains("..") else {
+                throw StepFailure("the staging dir \(staging) is not a normalised absolute path; crplan stages only in one it can judge")
+            }
+            if let problem = PathPolicy.stagingProblem(staging, complete: true, dockerHomes: homeTexts) {
+                throw StepFailure("the staging dir \(staging) is \(problem): choose an imageDir of its own, e.g. /var/lib/crplan/staging")
+            }
+        }
+    }
+
     /// True when a failed docker command said the object does not exist.
     static func saysNoSuch(_ result: CommandResult) -> Bool {
         !result.status.isSuccess && (result.standardError.contains("No such container") || result.standardError.contains("No such object")

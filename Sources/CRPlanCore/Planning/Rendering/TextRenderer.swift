@@ -116,6 +116,9 @@ struct TextRenderer {
         case .savedFactsMatchContainer(let file): "\(file) names the inspected container"
         case .processAlive(let pidfile): "the pid in \(pidfile) is alive and runs the container's command"
         case .storageDriver(let drivers): "Docker reports storage driver " + drivers.joined(separator: " or ")
+        case .freshStagingDir(let path, let homes):
+            "\(path) is outside the Docker data roots " + homes.map(\.description).joined(separator: " and ")
+                + " and the system folders, and is made new by this run (an existing one is refused)"
         }
     }
 

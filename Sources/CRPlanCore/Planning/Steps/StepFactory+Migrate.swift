@@ -35,8 +35,46 @@ extension StepFactory {
     /// The target engine's data root.
     var targetHome: Template { plan.target?.docker.home ?? plan.docker.home }
 
+    /// This run's staging dir, `<imageDir>/<run id>`: made by checkpoint-create
+    /// (and, over ssh, by send-staging on the target) with `mkdir` without
+    /// `--parents`, so a folder that exists already is refused; the run id is
+    /// journaled with the facts, so a resume of the run finds its own folder.
+    var stagingDir: Template {
+        var segments = plan.imageDir.segments
+        if case .text(let text)? = segments.last, text.hasSuffix("/") {
+            segments.append(.variable(.runID))
+        } else {
+            segments += [.text("/"), .variable(.runID)]
+        }
+        return Template(segments: segments)
+    }
+
+    /// A file in this run's staging dir.
+    func stagingFile(_ name: String) -> Template {
+        Template(segments: stagingDir.segments + [.text("/" + name)])
+    }
+
+    /// Where the target engine reads the staging dir: this run's staging dir
+    /// when the target engine is on this machine; over ssh, the folder
+    /// send-staging makes and fills there, `<imageDir>/<run id>-received`
+    /// (never the source's own folder: the machine reached over ssh may be
+    /// this one, and a received folder must be new).
+    var targetStagingDir: Template {
+        targetSSH == nil ? stagingDir : Template(segments: stagingDir.segments + [.text("-received")])
+    }
+
+    /// A file in the target's staging dir.
+    func targetStagingFile(_ name: String) -> Template {
+        Template(segments: targetStagingDir.segments + [.text("/" + name)])
+    }
+
+    /// The Docker engines' data roots, inside which no staging dir may be.
+    var stagingForbiddenHomes: [Template] {
+        plan.target.map { [plan.docker.home, $0.docker.home] } ?? [plan.docker.home]
+    }
+
     /// The checkpoint folder `docker checkpoint create --checkpoint-dir` writes in the staging dir.
-    var stagedCheckpoint: Template { imageFile(checkpointName) }
+    var stagedCheckpoint: Template { stagingFile(checkpointName) }
 
     /// A path below the target engine's data root.
     func targetHomeFile(_ suffix: [Template.Segment]) -> Template {
@@ -102,7 +140,7 @@ extension StepFactory {
                 ),
             ],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir)
+            paths: StepPaths(imageDir: stagingDir)
         )
     }
 
@@ -140,18 +178,22 @@ extension StepFactory {
     func sendStaging(after previous: StepKind) -> Step {
         Step(
             kind: .sendStaging,
-            summary: "Send the staging dir (checkpoint and captured changes) to the same path on the target machine: "
-                + "`tar | zstd` here piped into `tar --zstd --extract` there through ssh",
+            summary: "Send the staging dir (checkpoint and captured changes) to a new folder beside it on the target machine "
+                + "(`<run id>-received`; `mkdir` refuses one that exists): `tar | zstd` here piped into `tar --zstd --extract` there through ssh",
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
-                    purpose: "make the staging dir on the target machine",
+                    purpose: "make the folder of staging dirs on the target machine",
                     arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
+                ),
+                CommandTemplate(
+                    purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused)",
+                    arguments: ["mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
                 ),
                 CommandTemplate(
                     purpose: "write the staging dir as a tar stream",
                     arguments: [
-                        "tar", "--create", "--file", "-", "--directory", .value(plan.imageDir), "--numeric-owner", "--xattrs", ".",
+                        "tar", "--create", "--file", "-", "--directory", .value(stagingDir), "--numeric-owner", "--xattrs", ".",
                     ],
                     output: .pipedToNext, side: .source
                 ),
@@ -159,14 +201,14 @@ extension StepFactory {
                 CommandTemplate(
                     purpose: "unpack the stream into the staging dir on the target machine",
                     arguments: [
-                        "tar", "--extract", "--zstd", "--file", "-", "--directory", .value(plan.imageDir), "--numeric-owner", "--xattrs",
+                        "tar", "--extract", "--zstd", "--file", "-", "--directory", .value(targetStagingDir), "--numeric-owner", "--xattrs",
                         "--same-permissions",
                     ],
                     side: .target
                 ),
             ],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir)
+            paths: StepPaths(imageDir: stagingDir)
         )
     }
 
@@ -180,17 +222,17 @@ extension StepFactory {
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
-                    purpose: "list the sha256 of every staged file",
-                    arguments: ["find", .value(plan.imageDir), "-type", "f", "-exec", "sha256sum", "--", "{}", "+"],
+                    purpose: "list the sha256 of every staged file (paths relative to the staging dir)",
+                    arguments: ["env", "--chdir", .value(stagingDir), "find", ".", "-type", "f", "-exec", "sha256sum", "--", "{}", "+"],
                     output: .pipedToNext, side: .source
                 ),
                 CommandTemplate(
-                    purpose: "check the files on the target machine against the list",
-                    arguments: ["sha256sum", "--check", "--strict", "--quiet", "-"], side: .target
+                    purpose: "check the files the target machine received against the list",
+                    arguments: ["env", "--chdir", .value(targetStagingDir), "sha256sum", "--check", "--strict", "--quiet", "-"], side: .target
                 ),
             ],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir)
+            paths: StepPaths(imageDir: stagingDir)
         )
     }
 
@@ -254,10 +296,15 @@ extension StepFactory {
     func migrateCheckpoint(after previous: StepKind) -> Step {
         var argv = docker(["checkpoint", "create"], on: .source)
         if isCopy { argv.append("--leave-running") }
-        argv += ["--checkpoint-dir", .value(plan.imageDir), .value(.containerID), .value(Template(literal: checkpointName))]
+        argv += ["--checkpoint-dir", .value(stagingDir), .value(.containerID), .value(Template(literal: checkpointName))]
         var commands = [
             CommandTemplate(
-                purpose: "make the staging dir", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .source
+                purpose: "make the folder of staging dirs", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)],
+                side: .source
+            ),
+            CommandTemplate(
+                purpose: "make this run's staging dir (mkdir fails if it exists: a used folder is refused)",
+                arguments: ["mkdir", "--mode=0700", "--", .value(stagingDir)], side: .source
             ),
         ]
         if isCopy { commands.append(pauseSource("pause")) }
@@ -275,9 +322,9 @@ extension StepFactory {
                 + (isCopy ? ", leaving it running but paused until its file changes are captured (a copy)" : "; Docker stops it (a move)"),
             dependsOn: [previous],
             commands: commands,
-            checks: [isCopy ? .containerRunning : .containerNotRunning],
+            checks: [isCopy ? .containerRunning : .containerNotRunning, .freshStagingDir(path: stagingDir, dockerHomes: stagingForbiddenHomes)],
             undo: .commands(isCopy ? [pauseSource("unpause")] : restartSource),
-            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home),
+            paths: StepPaths(imageDir: stagingDir, dockerHome: plan.docker.home),
             timeout: dumpTimeout
         )
     }
@@ -305,8 +352,8 @@ extension StepFactory {
     }
 
     func captureChanges(after previous: StepKind) -> Step {
-        let changes = imageFile("rootfs-changes.list")
-        let archive = imageFile("rootfs-diff.tar")
+        let changes = stagingFile("rootfs-changes.list")
+        let archive = stagingFile("rootfs-diff.tar")
         return Step(
             kind: .captureChanges,
             summary: "Capture the source container's file changes as its engine's `docker diff` reports them: the added and "
@@ -338,7 +385,7 @@ extension StepFactory {
             ] + (isCopy ? [pauseSource("unpause")] : []),
             produces: [archive],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.docker.home, changeList: changes)
+            paths: StepPaths(imageDir: stagingDir, dockerHome: plan.docker.home, changeList: changes)
         )
     }
 
@@ -358,7 +405,7 @@ extension StepFactory {
                 CommandTemplate(
                     purpose: "unpack the added and changed files into the target's root",
                     arguments: [
-                        "tar", "--extract", "--file", .value(imageFile("rootfs-diff.tar")), "--directory", .value(.variable(.targetRootfs)),
+                        "tar", "--extract", "--file", .value(targetStagingFile("rootfs-diff.tar")), "--directory", .value(.variable(.targetRootfs)),
                         "--numeric-owner", "--xattrs", "--same-permissions",
                     ],
                     side: .target
@@ -368,9 +415,9 @@ extension StepFactory {
                     arguments: ["chmod", .value(.variable(.sourceRootMode)), "--", .value(.variable(.targetRootfs))], side: .target
                 ),
             ],
-            inputs: [imageFile("rootfs-diff.tar")],
+            inputs: [stagingFile("rootfs-diff.tar")],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.target?.docker.home)
+            paths: StepPaths(imageDir: targetStagingDir, dockerHome: plan.target?.docker.home)
         )
     }
 
@@ -384,11 +431,14 @@ extension StepFactory {
                 CommandTemplate(purpose: "make the target's checkpoints folder", arguments: ["mkdir", "--parents", "--", .value(targetCheckpoints)], side: .target),
                 CommandTemplate(
                     purpose: "copy the checkpoint to the target",
-                    arguments: ["cp", "--archive", "--no-target-directory", "--", .value(stagedCheckpoint), .value(destination)], side: .target
+                    arguments: [
+                        "cp", "--archive", "--no-target-directory", "--", .value(targetStagingFile(checkpointName)), .value(destination),
+                    ],
+                    side: .target
                 ),
             ],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir, dockerHome: plan.target?.docker.home)
+            paths: StepPaths(imageDir: targetStagingDir, dockerHome: plan.target?.docker.home)
         )
     }
 

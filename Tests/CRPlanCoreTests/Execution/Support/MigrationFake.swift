@@ -154,11 +154,17 @@ enum MigrationFake {
                 return ok
             },
             .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
-            .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum"].contains($0.first ?? "") }) { world, invocation in
+            .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum", "env"].contains($0.first ?? "") }) { world, invocation in
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create") {
                     world.write(invocation.argv[index + 2], "tar")
                 }
-                if invocation.argv.first == "mkdir", let path = invocation.argv.last { world.makeParent(of: path + "/x") }
+                if invocation.argv.first == "mkdir", let path = invocation.argv.last {
+                    // Without --parents, mkdir refuses a folder that exists (the staging dir must be new).
+                    if !invocation.argv.contains("--parents"), world.fileType(path) != nil {
+                        return CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(path)': File exists\n")
+                    }
+                    world.makeParent(of: path + "/x")
+                }
                 return ok
             },
         ]

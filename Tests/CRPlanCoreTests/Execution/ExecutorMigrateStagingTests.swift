@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import CRPlanCore
+
+/// A migrate stages in a new folder of its own, `<imageDir>/<run id>`:
+/// made with `mkdir` without `--parents` (a folder that exists is refused
+/// before anything is frozen), named by the run id journaled with the
+/// facts (a resume finds its own folder again), and checked at run time
+/// against the Docker data roots and the system folders.
+@Suite struct ExecutorMigrateStagingTests {
+    /// The `mkdir` of a staging dir (no `--parents`) on the source.
+    static func makesStaging(_ argv: [String]) -> Bool {
+        argv.first == "mkdir" && !argv.contains("--parents") && argv.last?.hasPrefix("/staging/") == true
+    }
+
+    @Test func eachRunStagesInANewFolderNamedByItsRunID() async throws {
+        let graph = Scenario.compile(ExecutorMigrateTests.plan())
+        let host = FakeHost(ExecutorMigrateTests.world())
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        let staging = "/staging/" + report.runID
+        let ran = await host.world.commandsRun
+        #expect(ran.contains(["mkdir", "--parents", "--mode=0700", "--", "/staging"]))
+        #expect(ran.contains(["mkdir", "--mode=0700", "--", staging]))
+        let checkpoint = try #require(ran.first { MigrationFake.onSource($0, "checkpoint", "create") })
+        #expect(checkpoint.contains(staging), "\(checkpoint)")
+        #expect(!ran.contains { $0.contains("/staging") && !$0.contains { $0 == "/staging" || $0.hasPrefix(staging) } },
+                "a command used a folder of /staging other than this run's")
+    }
+
+    @Test func aStagingDirThatExistsIsRefusedBeforeAnythingIsFrozen() async throws {
+        let graph = Scenario.compile(ExecutorMigrateTests.plan())
+        var world = ExecutorMigrateTests.world()
+        world.handlers.insert(.init(name: "a staging dir planted earlier", matches: Self.makesStaging) { _, invocation in
+            CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(invocation.argv.last ?? "")': File exists\n")
+        }, at: 0)
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.failedStep == .checkpointCreate)
+        #expect(report.error?.contains("exists already") == true, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        #expect(!ran.contains { MigrationFake.onSource($0, "checkpoint", "create") }, "the source was checkpointed")
+        #expect(await host.world.containers[Scenario.containerID]?.facts.running == true)
+    }
+
+    @Test func aResumeFindsTheStagingDirItsRunMade() async throws {
+        let graph = Scenario.compile(ExecutorMigrateTests.plan())
+        var world = ExecutorMigrateTests.world()
+        // crplan dies right after it made the staging dir, before the checkpoint.
+        world.handlers.insert(.init(name: "staging dir, then a crash", matches: Self.makesStaging) { world, invocation in
+            let path = invocation.argv.last ?? ""
+            if world.fileType(path) != nil {
+                return CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(path)': File exists\n")
+            }
+            world.makeParent(of: path + "/x")
+            world.crashAtSideEffect = world.sideEffects + 2
+            return CommandResult(status: .exited(0))
+        }, at: 0)
+        let host = FakeHost(world)
+        await #expect(throws: (any Error).self) { _ = try await Scenario.executor(host).apply(graph) }
+        await host.restartAfterCrash()
+
+        let report = try await Scenario.executor(host).resume(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        let staging = "/staging/" + report.runID
+        let ran = await host.world.commandsRun
+        #expect(ran.filter { $0 == ["mkdir", "--mode=0700", "--", staging] }.count == 2, "the resumed step made another folder")
+        let checkpoints = ran.filter { MigrationFake.onSource($0, "checkpoint", "create") }
+        #expect(checkpoints.count == 1 && checkpoints[0].contains(staging), "\(checkpoints)")
+        #expect(ran.contains { $0.first == "cp" && $0.contains(staging + "/mig-1") })
+    }
+
+    @Test(arguments: [MigrationFake.targetHome + "/staging", "/var/lib/docker/containers", "/etc/crplan"])
+    func theRunRefusesAStagingDirInADockerHomeOrASystemFolder(imageDir: String) async throws {
+        // Lint refuses these; a plan made without it is checked again by the run.
+        var plan = try #require(Linter.lint(text: ExecutorMigrateTests.plan(), file: "web.yaml").plan)
+        plan.imageDir = Template(literal: imageDir)
+        let graph = try Planner(environment: [:]).compile(plan)
+        let host = FakeHost(ExecutorMigrateTests.world())
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.failedStep == .checkpointCreate)
+        #expect(report.error?.contains("the staging dir \(imageDir)/") == true, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        #expect(!ran.contains { $0.first == "mkdir" || MigrationFake.onSource($0, "checkpoint", "create") })
+    }
+}
