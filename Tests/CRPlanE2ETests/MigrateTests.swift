@@ -88,7 +88,8 @@ extension EndToEnd {
                 #expect(ps?.contains(" Up ") == true, "docker ps on the source: \(ps ?? "(not listed)")")
                 #expect(migration.counter.workloadCopies().count == 1)
                 try await Expect.continues(migration.counter, pid: source.state.pid, lastBeforeDump: nil)
-                #expect(FileManager.default.fileExists(atPath: plan.imageDir! + "/e2e-mig"), "the staged checkpoint was deleted")
+                let staging = try migration.stagingDir(plan, events: events)
+                #expect(FileManager.default.fileExists(atPath: staging + "/e2e-mig"), "the staged checkpoint was deleted")
                 #expect(try await migration.crplan.status(plan).run.phase == .rolledBack)
             }
         }

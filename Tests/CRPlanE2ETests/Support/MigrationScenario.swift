@@ -1,3 +1,4 @@
+import CRPlanCore
 import Foundation
 import Testing
 
@@ -13,14 +14,15 @@ struct MigrationScenario: Sendable {
     /// The container's name on the target (the source's name: unique to this test).
     var targetName: String { base.counter.name }
 
-    /// A migrate plan: staging dir `<workspace>/staging`, checkpoint `e2e-mig`.
-    func plan(_ suffix: String, copy: Bool = false, image: String = "transfer", binary: String? = nil) -> PlanSpec {
+    /// A migrate plan: staging dirs in `<workspace>/staging`, checkpoint `e2e-mig`;
+    /// with `ssh`, the target engine is reached through the private sshd.
+    func plan(_ suffix: String, copy: Bool = false, image: String = "transfer", binary: String? = nil, ssh: SSHSpec? = nil) -> PlanSpec {
         var plan = base.plan(suffix, operation: "migrate", mode: "native")
         plan.pidfile = nil
         plan.imageDir = base.workspace.file("staging")
         plan.checkpointName = "e2e-mig"
         plan.leaveRunning = copy
-        plan.migrateTarget = MigrateTargetSpec(daemon: target, name: targetName, binary: binary, image: image)
+        plan.migrateTarget = MigrateTargetSpec(daemon: target, name: targetName, binary: binary, image: image, ssh: ssh)
         return plan
     }
 
@@ -54,6 +56,12 @@ struct MigrationScenario: Sendable {
         let inspect = try await target.inspect(targetName)
         let ps = try await target.psStatus(inspect.id)
         #expect(ps?.contains(" Up ") == true, "docker ps on the target: \(ps ?? "(not listed)")", sourceLocation: sourceLocation)
+    }
+
+    /// The folder a run staged in: `<imageDir>/<run id>` (the run id from its events).
+    func stagingDir(_ plan: PlanSpec, events: [ExecutionEvent]) throws -> String {
+        let runID = try #require(events.first?.runID, "no events")
+        return try #require(plan.imageDir) + "/" + runID
     }
 
     /// True when the target engine has a container of the target name.

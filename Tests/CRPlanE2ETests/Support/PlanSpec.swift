@@ -76,6 +76,13 @@ struct PlanSpec: Sendable {
                 "    host: \(quoted(target.daemon.host))", "    home: \(quoted(target.daemon.home))",
                 "  name: \(quoted(target.name))", "  image: \(target.image)", "  source: \(target.source)",
             ]
+            if let ssh = target.ssh {
+                lines += [
+                    "  ssh:", "    destination: \(quoted(ssh.destination))", "    port: \(quoted(ssh.port))",
+                    "    identityFile: \(quoted(ssh.identityFile))", "    knownHostsFile: \(quoted(ssh.knownHostsFile))",
+                    "    controlDirectory: \(quoted(ssh.controlDirectory))", "    options: {ConnectTimeout: 20}",
+                ]
+            }
         }
         if operation != "checkpoint", pidfile != nil || checkpointName != nil {
             lines.append("restore:")
@@ -101,4 +108,23 @@ struct MigrateTargetSpec: Sendable {
     var binary: String?
     var image = "transfer"
     var source = "keep"
+    /// `target.ssh` (the private sshd, CRPLAN_SSH_*): the target engine behind a real ssh hop.
+    var ssh: SSHSpec?
+}
+
+/// `target.ssh` of an e2e plan.
+struct SSHSpec: Sendable {
+    var destination: String
+    var port: String
+    var identityFile: String
+    var knownHostsFile: String
+    var controlDirectory: String
+
+    /// From the provisioned environment (`CRPLAN_SSH_*`).
+    static func provisioned(_ environment: [String: String]) throws -> SSHSpec {
+        let keys = ["CRPLAN_SSH_DESTINATION", "CRPLAN_SSH_PORT", "CRPLAN_SSH_IDENTITY", "CRPLAN_SSH_KNOWN_HOSTS", "CRPLAN_SSH_CONTROL_DIR"]
+        let values = keys.compactMap { environment[$0] }
+        guard values.count == keys.count else { throw CommandError("CRPLAN_SSH_* are not set: run scripts/provision") }
+        return SSHSpec(destination: values[0], port: values[1], identityFile: values[2], knownHostsFile: values[3], controlDirectory: values[4])
+    }
 }
