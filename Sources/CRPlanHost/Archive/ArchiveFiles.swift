@@ -135,6 +135,26 @@ enum ArchiveFiles {
         return size
     }
 
+    /// Gives every folder below `root` (and `root`) mode 0700 and every
+    /// regular file 0600: GNU tar applies crplan's umask to the archive's
+    /// modes, and checkpoint images hold the workload's memory. Only for a
+    /// tree already verified to hold nothing but files and folders.
+    static func restrictModes(_ root: String) throws(ArchiveError) {
+        var pending = [root]
+        while let folder = pending.popLast() {
+            guard chmod(folder, 0o700) == 0 else { throw .writeFailed("chmod \(folder): \(String(cString: strerror(errno)))") }
+            for name in try list(folder) {
+                let path = folder + "/" + name
+                switch kind(path)?.0 {
+                case .directory?: pending.append(path)
+                case .file?:
+                    guard chmod(path, 0o600) == 0 else { throw .writeFailed("chmod \(path): \(String(cString: strerror(errno)))") }
+                default: throw .forbiddenMemberType(path, type: "special file")
+                }
+            }
+        }
+    }
+
     /// Removes a tree crplan made itself (only files and folders, no links followed).
     static func removeTree(_ path: String) {
         guard let (kind, _) = kind(path) else { return }

@@ -20,7 +20,8 @@ import Glibc
 ///    several links is refused) and every file's size and SHA-256 compared
 ///    with `manifest.json` (`ArchiveVerifier`): nothing unlisted, nothing
 ///    missing;
-/// 6. only then is `tree/` renamed to the destination.
+/// 6. only then are its modes set to 0700 (folders) and 0600 (files) and
+///    `tree/` renamed to the destination.
 ///
 /// On any refusal the private folder is removed and the destination does
 /// not exist.
@@ -109,6 +110,7 @@ public struct ArchiveReader: Sendable {
         let manifest = try ArchiveManifest.decode(
             try Self.readSmallFile(tree + "/" + ArchiveLayout.manifest, limit: limits.maximumManifestSize), limits: limits)
         try StagingDirectoryLister.verify(tree, against: manifest, limits: limits)
+        try ArchiveFiles.restrictModes(tree)
 
         guard rename(tree, trimmed) == 0 else {
             throw .writeFailed("rename \(tree) to \(trimmed): \(String(cString: strerror(errno)))")

@@ -74,6 +74,25 @@ struct ArchiveHostileMemberTests {
         #expect(FileManager.default.contents(atPath: temp.appending("out/checkpoint/a.img")) == Data([1]))
     }
 
+    @Test func setuidAndWideModesInTheArchiveDoNotSurvive() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let archive = temp.appending("modes.tar")
+        try await ArchiveRoundTripTests.run([
+            "python3", "-c", """
+                import io, sys, tarfile
+                m = open(sys.argv[2], 'rb').read()
+                with tarfile.open(sys.argv[1], 'w') as t:
+                    for name, data, mode in (('manifest.json', m, 0o666), ('checkpoint/a.img', b'\\x01', 0o4777)):
+                        i = tarfile.TarInfo(name); i.size = len(data); i.mode = mode; t.addfile(i, io.BytesIO(data))
+                """, archive, try { let path = temp.appending("m.json"); try Data(try Self.manifest()).write(to: URL(fileURLWithPath: path)); return path }(),
+        ])
+        try await ArchiveReader().unpack(archive, into: temp.appending("out"))
+        var info = stat()
+        #expect(lstat(temp.appending("out/checkpoint/a.img"), &info) == 0)
+        #expect(Int(info.st_mode) & 0o7777 == 0o600, "\(String(Int(info.st_mode) & 0o7777, radix: 8))")
+    }
+
     @Test func dotDotAndAbsoluteMembersAreRefused() async throws {
         #expect(try await Self.refusal([Member(name: "../x", data: [1])]).contains("\"../x\""))
         #expect(try await Self.refusal([Member(name: "checkpoint/../../x", data: [1])]).contains("'..'"))
