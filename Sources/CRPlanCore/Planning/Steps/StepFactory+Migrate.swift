@@ -63,6 +63,10 @@ extension StepFactory {
         }
         steps += [createTarget(after: previous), migrateCheckpoint(after: .createTarget), captureChanges(after: .checkpointCreate)]
         previous = .captureChanges
+        if let archive = plan.archive {
+            steps.append(writeArchive(archive, after: previous))
+            previous = .writeArchive
+        }
         if targetSSH != nil {
             steps += [sendStaging(after: previous), verifyStaging(after: .sendStaging)]
             previous = .verifyStaging
@@ -102,7 +106,7 @@ extension StepFactory {
                 ),
             ],
             undo: .nothing,
-            paths: StepPaths(imageDir: plan.imageDir)
+            paths: StepPaths(imageDir: plan.imageDir, archive: plan.archive)
         )
     }
 
