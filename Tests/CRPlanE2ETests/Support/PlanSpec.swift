@@ -29,6 +29,8 @@ struct PlanSpec: Sendable {
     var migrateTarget: MigrateTargetSpec?
     /// `criu.leaveRunning` (a migrate copy).
     var leaveRunning = false
+    /// `archive` (a migrate's portable archive).
+    var archive: String?
     /// `criu.preDump.iterations` (external mode).
     var preDumpIterations: Int?
     var restoreTimeout = "60s"
@@ -76,6 +78,7 @@ struct PlanSpec: Sendable {
                 "    host: \(quoted(target.daemon.host))", "    home: \(quoted(target.daemon.home))",
                 "  name: \(quoted(target.name))", "  image: \(target.image)", "  source: \(target.source)",
             ]
+            if let archive { lines.append("archive: \(quoted(archive))") }
         }
         if operation != "checkpoint", pidfile != nil || checkpointName != nil {
             lines.append("restore:")
