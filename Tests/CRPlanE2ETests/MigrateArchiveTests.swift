@@ -47,4 +47,38 @@ extension EndToEnd.Migrate {
 
         }
     }
+
+    /// Podman 4.3 leaves an exported `rootfs-diff.tar` in the container's folder after `checkpoint
+    /// --leave-running --export` and re-applies it at a later in-place restore, reverting `/foo`.
+    @Test("M8. copy with archive, then an in-place native roundtrip of the source: lines of /foo written since the copy are kept")
+    func noOldDiffReapplied() async throws {
+        try await withMigration("mig-podman") { migration in
+            var plan = migration.plan("mig-podman", copy: true)
+            plan.archive = migration.base.workspace.file("copy.crplan.tar.zst")
+            let output = try await migration.crplan.apply(plan)
+            var steps = Self.moveSteps
+            steps.insert(.writeArchive, at: try #require(steps.firstIndex(of: .captureChanges)) + 1)
+            _ = try Expect.succeeded(output, steps: steps, journal: migration.crplan.journal(plan))
+            try await migration.targetIsUp()
+
+            // the source writes on after the copy
+            let atCopy = try #require(migration.counter.values().last)
+            let sinceCopy = await migration.counter.waitForValue(above: atCopy + 10)
+            let written = try #require(sinceCopy.last)
+            #expect(written > atCopy + 10, "the source stopped writing at \(written)")
+
+            var inPlace = migration.base.plan("inplace", mode: "native")
+            inPlace.checkpointName = "e2e-inplace"
+            migration.base.track(inPlace)
+            let roundtrip = try await migration.crplan.apply(inPlace)
+            let events = try Expect.succeeded(
+                roundtrip, steps: [.inspect, .checkpointCreate, .waitContainerExited, .startFromCheckpoint, .writePidfile],
+                journal: migration.crplan.journal(inPlace))
+            let pid = try #require(Int32(Expect.outputs(of: .startFromCheckpoint, in: events)["pid"] ?? ""))
+            try await Expect.continues(migration.counter, pid: pid, lastBeforeDump: nil)
+            let after = migration.counter.values()
+            #expect(after.contains(written), "\(written), written after the copy, is gone from /foo")
+            #expect(CounterValues.breakInSequence(after) == nil, "\(CounterValues.breakInSequence(after) ?? "")")
+        }
+    }
 }
