@@ -6,8 +6,9 @@ import Foundation
 /// facts, reads the engine, kernel and CRIU versions and every member's
 /// sha256 from printed commands (sizes by lstat), writes `manifest.json`,
 /// runs the printed `tar | zstd` into `<archive>.partial` and renames that
-/// to the archive, which must not exist (never replaced). Reruns safely
-/// until the rename.
+/// to the archive, which must not exist (never replaced). Reruns safely:
+/// `renaming` is journaled before the rename, so a rerun that finds the
+/// archive and no partial file knows it made it.
 struct WriteArchiveStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let facts = try context.requireFacts()
@@ -15,6 +16,10 @@ struct WriteArchiveStep: StepBehavior {
         let tree = try context.path(\.archiveTree, "the archive layout folder")
         let partial = archive + ".partial"
         if try await context.host.fileType(at: archive) != nil {
+            // a rerun after the rename whose end was not journaled: the archive is this run's
+            if context.record?.outputs["renaming"] == archive, try await context.host.fileType(at: partial) == nil {
+                return ["archive": archive, "archiveBytes": String(try await context.host.fileSize(at: archive) ?? 0)]
+            }
             throw StepFailure("\(archive) already exists; crplan never replaces a file: move it away or set `archive` to a new path")
         }
         let commands = try context.bound().commands
@@ -77,6 +82,7 @@ struct WriteArchiveStep: StepBehavior {
         if try await context.host.fileType(at: partial) != nil { try await context.host.removeFile(at: partial) }
         let packed = try await context.runPipeline(Array(commands[8...9]), index: 8)
         guard packed.result.status.isSuccess else { throw StepFailure(packed.failureDescription) }
+        try await context.progress(["renaming": archive])
         try await context.host.move(from: partial, to: archive)
         let bytes = try await context.host.fileSize(at: archive) ?? 0
         return ["archive": archive, "files": String(records.count), "archiveBytes": String(bytes)]
