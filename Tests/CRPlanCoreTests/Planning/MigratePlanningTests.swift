@@ -48,6 +48,7 @@ import Testing
         ])
         let step = try #require(graph.step(.writeArchive))
         #expect(step.undo == .nothing)
+        #expect(step.produces == ["/kept/counter.tar.zst"])
         #expect(step.commands.allSatisfy { $0.side == .source })
         #expect(graph.step(.checkTarget)?.paths.archive == "/kept/counter.tar.zst")
         #expect(step.paths.archiveTree == "/var/lib/docker/criu_img/${container.id}/archive")

@@ -67,6 +67,7 @@ extension StepFactory {
                     arguments: ["zstd", "--quiet", "-T0", "-o", .value(partial), "-"], side: .source
                 ),
             ],
+            produces: [archive],
             undo: .nothing,
             paths: StepPaths(imageDir: plan.imageDir, archive: archive, archiveTree: tree)
         )
