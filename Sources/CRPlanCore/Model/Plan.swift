@@ -20,6 +20,10 @@ public struct Plan: Sendable, Hashable, Codable {
     public var timeouts: Timeouts
     /// `operation: migrate` only: the engine the container moves to.
     public var target: MigrationTarget?
+    /// `operation: migrate` only: where the portable archive of the
+    /// migration is also kept (an absolute path; never overwritten, never
+    /// removed by a rollback).
+    public var archive: Template?
 
     public init(
         version: Int = 1,
@@ -35,7 +39,8 @@ public struct Plan: Sendable, Hashable, Codable {
         extMounts: [ExternalMount] = ExternalMount.dockerManagedFiles,
         restore: RestoreSettings = RestoreSettings(),
         timeouts: Timeouts = Timeouts(),
-        target: MigrationTarget? = nil
+        target: MigrationTarget? = nil,
+        archive: Template? = nil
     ) {
         self.version = version
         self.name = name
@@ -51,6 +56,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.restore = restore
         self.timeouts = timeouts
         self.target = target
+        self.archive = archive
     }
 
     /// `${env.CRIU_IMG_DIR:-${docker.home}/criu_img}/${container.id}`, as docker_cr.sh does.

@@ -44,6 +44,10 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case createTarget = "create-target"
     /// Migrate: the source's file changes (overlay upper dir) as a tar and a list of deleted files.
     case captureChanges = "capture-changes"
+    /// Migrate with `archive`: the portable archive (checkpoint, file
+    /// changes, the source's configuration and facts, manifest) written by
+    /// `tar | zstd` to a new file at that path.
+    case writeArchive = "write-archive"
     /// Migrate over ssh: the staging dir (checkpoint and captured changes)
     /// streamed to the same path on the target machine (`tar | zstd | ssh … tar --zstd -x`).
     case sendStaging = "send-staging"
@@ -225,6 +229,8 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case fileChanges = "file-changes"
     /// Migrate: `stat --format=%a` of the source's root (octal mode).
     case rootMode = "root-mode"
+    /// Migrate with `archive`: `sha256sum` lines (digest, two spaces, path) of the archive's members.
+    case fileDigests = "file-digests"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the
@@ -250,10 +256,15 @@ public struct StepPaths: Sendable, Hashable, Codable {
     public var measuredImages: Template?
     /// Migrate: the list of added and changed paths crplan writes for tar (capture-changes).
     public var changeList: Template?
+    /// Migrate with `archive`: the archive to keep (check-target refuses an existing one; write-archive makes it).
+    public var archive: Template?
+    /// Migrate with `archive`: the folder write-archive lays the archive's members out in.
+    public var archiveTree: Template?
 
     public init(
         imageDir: Template? = nil, factsFile: Template? = nil, dockerHome: Template? = nil, pidfile: Template? = nil,
-        criuPidfile: Template? = nil, log: Template? = nil, measuredImages: Template? = nil, changeList: Template? = nil
+        criuPidfile: Template? = nil, log: Template? = nil, measuredImages: Template? = nil, changeList: Template? = nil,
+        archive: Template? = nil, archiveTree: Template? = nil
     ) {
         self.imageDir = imageDir
         self.factsFile = factsFile
@@ -263,6 +274,8 @@ public struct StepPaths: Sendable, Hashable, Codable {
         self.log = log
         self.measuredImages = measuredImages
         self.changeList = changeList
+        self.archive = archive
+        self.archiveTree = archiveTree
     }
 
     /// Each path with `transform` applied.
@@ -271,7 +284,8 @@ public struct StepPaths: Sendable, Hashable, Codable {
             imageDir: try imageDir.map(transform), factsFile: try factsFile.map(transform),
             dockerHome: try dockerHome.map(transform), pidfile: try pidfile.map(transform),
             criuPidfile: try criuPidfile.map(transform), log: try log.map(transform),
-            measuredImages: try measuredImages.map(transform), changeList: try changeList.map(transform)
+            measuredImages: try measuredImages.map(transform), changeList: try changeList.map(transform),
+            archive: try archive.map(transform), archiveTree: try archiveTree.map(transform)
         )
     }
 }

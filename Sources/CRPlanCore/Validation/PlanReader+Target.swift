@@ -109,6 +109,18 @@ extension PlanReader {
         return valid ? mounts : nil
     }
 
+    /// `archive` (migrate): an absolute, canonical, literal path without control characters.
+    mutating func readArchive(_ node: YAMLNode) -> String? {
+        let path = FieldPath("archive")
+        guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
+        if let problem = CommandValueChecks.controlCharacterProblem(scalar.value, subject: "`\(path)`") {
+            report(problem, in: scalar)
+            return nil
+        }
+        guard PathChecks.checkLiteralAbsolute(scalar, path: path, context: &context), checkCanonical(scalar, path: path) else { return nil }
+        return scalar.value
+    }
+
     /// An absolute, canonical path without control characters or `,`/`:` (docker's `--mount` separators).
     private mutating func readAbsoluteLiteral(_ node: YAMLNode, path: FieldPath) -> String? {
         guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
@@ -124,10 +136,10 @@ extension PlanReader {
 
     /// The checks between `operation`, `mode`, `target` and `archive`.
     mutating func checkMigration(_ fields: SectionFields, modeWritten: YAMLScalar?) {
-        if let entry = fields.entry(TopLevelKey.archive) {
+        if operation != .migrate, let entry = fields.entry(TopLevelKey.archive) {
             context.error(
                 .notSupportedYet, at: entry.key.location,
-                "`archive` is not supported yet: this crplan migrates directly between two engines of this machine",
+                "`archive` with `operation: \(operation.rawValue)` is not supported yet: only `operation: migrate` keeps a portable archive",
                 hint: "remove `archive`; `crplan export` / `crplan import` move a checkpoint as an archive"
             )
         }

@@ -59,6 +59,7 @@ struct PlanReader {
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         let target = fields.value(TopLevelKey.target).flatMap { readTarget($0) }
+        let archive = operation == .migrate ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
         checkMode(fields)
         checkMigration(fields, modeWritten: modeWritten)
         if !context.hasErrors, let name {
@@ -83,7 +84,8 @@ struct PlanReader {
             extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
             restore: restore ?? RestoreSettings(),
             timeouts: timeouts ?? Timeouts(),
-            target: target
+            target: target,
+            archive: archive.map { Template(literal: $0) }
         )
     }
 

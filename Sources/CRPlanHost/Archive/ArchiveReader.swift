@@ -1,34 +1,61 @@
 import CRPlanCore
 import Glibc
 
-/// Verifies and unpacks a portable archive into a new folder. Nothing is
-/// written to the destination before every member has been checked: a
-/// zstd archive is first decompressed (`zstd -d`, a `PipelineRunner`
-/// stage) into a temporary tar beside the destination; the tar is read
-/// with `TarStreamReader` (regular files and folders only, names checked,
-/// sizes bounded) into a private staging folder (0700) beside the
-/// destination, hashing every byte as it is written; the listing is
-/// verified against `manifest.json` (`ArchiveVerifier`), the staging folder
-/// is listed again from disk and verified again, and only then renamed to
-/// the destination. On any refusal the staging folder and the temporary
-/// tar are removed and the destination does not exist.
+/// Verifies and unpacks a portable archive into a new folder with GNU tar
+/// (and zstd), run by the `Host` as argv arrays. Nothing reaches the
+/// destination before every member has been checked:
+///
+/// 1. the archive must be a regular file within `maximumArchiveSize`;
+/// 2. a private folder (0700) is made beside the destination; a zstd
+///    archive is decompressed into it through `head -c` so a
+///    decompression bomb stops one byte past `maximumTarSize`;
+/// 3. `tar --list --verbose` is checked line by line (`TarListing`): only
+///    regular files and folders, names relative, without `..`, bounded and
+///    inside the archive layout, each once, sizes bounded — a link, a
+///    device, `../x` or `/abs` is refused before tar extracts anything;
+/// 4. `tar --extract` into `tree/` of the private folder, never as the
+///    archive's owner or modes, never replacing a file (`--keep-old-files`),
+///    without ACLs, xattrs or SELinux labels;
+/// 5. the tree is walked with lstat (never following a link; a file with
+///    several links is refused) and every file's size and SHA-256 compared
+///    with `manifest.json` (`ArchiveVerifier`): nothing unlisted, nothing
+///    missing;
+/// 6. only then are its modes set to 0700 (folders) and 0600 (files) and
+///    `tree/` renamed to the destination.
+///
+/// On any refusal the private folder is removed and the destination does
+/// not exist.
 public struct ArchiveReader: Sendable {
-    public var runner: PipelineRunner
+    public var host: any Host
+    public var tar: String
     public var zstd: String
     public var limits: ArchiveLimits
+    public var timeout: Duration
 
-    public init(runner: PipelineRunner = PipelineRunner(), zstd: String = "zstd", limits: ArchiveLimits = .standard) {
-        self.runner = runner
+    public init(
+        host: any Host = SystemHost(), tar: String = "tar", zstd: String = "zstd", limits: ArchiveLimits = .standard,
+        timeout: Duration = .seconds(3600)
+    ) {
+        self.host = host
+        self.tar = tar
         self.zstd = zstd
         self.limits = limits
+        self.timeout = timeout
     }
 
     static let zstdMagic: [UInt8] = [0x28, 0xb5, 0x2f, 0xfd]
 
-    /// The largest tar the limits allow: the files, plus per member a header,
-    /// a pax header, padding and folder entries, plus the manifest and the end.
-    var maximumTarSize: Int64 {
-        limits.maximumTotalSize + Int64(limits.maximumFiles) * 4 * 512 + Int64(limits.maximumManifestSize) + (1 << 20)
+    /// `tar --list` of `file`, one escaped line per member.
+    public func listArgv(_ file: String) -> [String] {
+        [tar, "--list", "--verbose", "--numeric-owner", "--full-time", "--quoting-style=c", "--file=" + file]
+    }
+
+    /// `tar --extract` of `file` into the existing, empty folder `tree`.
+    public func extractArgv(_ file: String, into tree: String) -> [String] {
+        [
+            tar, "--extract", "--file=" + file, "--directory=" + tree, "--no-same-owner", "--no-same-permissions",
+            "--keep-old-files", "--no-acls", "--no-xattrs", "--no-selinux", "--no-unquote",
+        ]
     }
 
     @discardableResult
@@ -40,123 +67,123 @@ public struct ArchiveReader: Sendable {
         guard ArchiveFiles.kind(trimmed) == nil else {
             throw .writeFailed("\(trimmed) already exists; import into a new folder")
         }
-        let parent = ArchiveWriter.parent(of: trimmed)
-        guard let (parentKind, _) = ArchiveFiles.kind(parent), parentKind == .directory else {
-            throw .writeFailed("\(parent) is not a folder")
+        let parent = ArchiveFiles.parent(of: trimmed)
+        guard ArchiveFiles.kind(parent)?.0 == .directory else { throw .writeFailed("\(parent) is not a folder") }
+        guard let archiveSize = ArchiveFiles.regularFileSize(archive) else {
+            throw .readFailed("\(archive) is not a regular file (symbolic links are not followed)")
         }
-        guard let (archiveKind, _) = ArchiveFiles.kind(archive), archiveKind == .file else {
-            throw .readFailed("\(archive) is not a regular file")
+        guard archiveSize <= limits.maximumArchiveSize else {
+            throw .limitExceeded("\(archive) is \(archiveSize) bytes, more than \(limits.maximumArchiveSize)")
         }
-        let name = String(trimmed[trimmed.index(after: trimmed.lastIndex(of: "/") ?? trimmed.startIndex)...])
-        let staging = parent + "/." + name + ".import-\(getpid())"
-        let temporaryTar = staging + ".tar"
+        let staging = parent + "/." + ArchiveFiles.baseName(of: trimmed) + ".import-\(getpid())"
         ArchiveFiles.removeTree(staging)
-        unlink(temporaryTar)
-        defer { unlink(temporaryTar) }
-        do throws(ArchiveError) {
-            let tar = try await decompressedTar(archive, temporary: temporaryTar)
-            try ArchiveFiles.makeDirectory(staging)
-            let manifest = try extract(tar, into: staging)
-            try StagingDirectoryLister.verify(staging, against: manifest, limits: limits)
-            try ArchiveFiles.syncDirectory(staging)
-            guard rename(staging, trimmed) == 0 else {
-                throw .writeFailed("rename \(staging) to \(trimmed): \(String(cString: strerror(errno)))")
-            }
-            try ArchiveFiles.syncDirectory(parent)
-            return manifest
-        } catch {
-            ArchiveFiles.removeTree(staging)
-            throw error
-        }
-    }
+        defer { ArchiveFiles.removeTree(staging) }
+        try ArchiveFiles.makeDirectory(staging)
+        let tarFile = try await decompressedTar(archive, staging: staging)
 
-    /// The archive itself when it is a plain tar, else its decompression.
-    private func decompressedTar(_ archive: String, temporary: String) async throws(ArchiveError) -> String {
-        let fd = try ArchiveFiles.openForReading(archive)
-        var source = ArchiveFileSource(descriptor: fd, path: archive)
-        let head = (try? source.read(upTo: 4)) ?? []
-        close(fd)
-        guard head == Self.zstdMagic else { return archive }
-        // `head -c` bounds what a decompression bomb can write: one byte more than the
-        // largest tar the limits allow, which then stops zstd with SIGPIPE.
-        let bound = maximumTarSize + 1
-        let pipeline: CommandPipeline
-        do {
-            pipeline = try CommandPipeline(
-                stages: [PipelineStage([zstd, "-d", "-q", "-c", "--", archive]), PipelineStage(["head", "-c", String(bound)])],
-                output: .file(temporary, replace: false))
-        } catch {
-            throw .readFailed(error.description)
+        let listing = staging + "/listing"
+        try await runChecked(
+            [PipelineStage(listArgv(tarFile))], output: listing,
+            failure: { "the archive is corrupt or truncated (tar cannot list it): \($0)" })
+        guard let listingSize = ArchiveFiles.regularFileSize(listing),
+            listingSize <= Int64(limits.maximumMembers) * Int64(256 + limits.maximumPathLength * 4)
+        else {
+            throw .limitExceeded("its listing is longer than \(limits.maximumMembers) members allow")
         }
-        let result: PipelineResult
-        do {
-            result = try await runner.run(pipeline)
-        } catch {
-            throw .readFailed(error.description)
+        let entries = try TarListing.check(try Self.readSmallFile(listing, limit: Int(listingSize)), limits: limits)
+        guard let manifestEntry = entries.first(where: { $0.name == ArchiveLayout.manifest && $0.type == "-" }) else {
+            throw .missingManifest
         }
-        if let (_, size) = ArchiveFiles.kind(temporary), size >= bound {
-            throw .limitExceeded("\(archive) decompresses to more than \(maximumTarSize) bytes")
-        }
-        guard result.succeeded else {
-            throw .readFailed("\(archive) is not a valid zstd stream (corrupt or truncated): \(result.failureDescription ?? "zstd failed")")
-        }
-        return temporary
-    }
 
-    /// Reads every member into `staging`, returns the verified manifest.
-    private func extract(_ tar: String, into staging: String) throws(ArchiveError) -> ArchiveManifest {
-        let fd = try ArchiveFiles.openForReading(tar)
-        defer { close(fd) }
-        var reader = TarStreamReader(source: ArchiveFileSource(descriptor: fd, path: tar), limits: limits)
-        var entries: [ArchiveListingEntry] = []
-        var seen: Set<String> = []
-        var manifestBytes: [UInt8]?
-        var total: Int64 = 0
-        while let member = try reader.nextMember() {
-            guard seen.insert(member.path).inserted else { throw .duplicateMember(member.path) }
-            if member.kind == .file && member.path != ArchiveLayout.manifest {
-                try ArchivePath.validateFile(member.path, limits: limits)
-            } else if member.kind == .directory {
-                let top = String(member.path.prefix(while: { $0 != "/" }))
-                guard ArchiveLayout.topLevelDirectories.contains(top) else { throw .unlistedMember(member.path + "/") }
-            }
-            total += member.size
-            guard total <= limits.maximumTotalSize else { throw .limitExceeded("more than \(limits.maximumTotalSize) bytes in all") }
-            // parents are made by crplan (0700), so no member can reach through a link
-            var folder = staging
-            for ancestor in ArchivePath.ancestors(of: member.path) {
-                folder = staging + "/" + ancestor
-                if ArchiveFiles.kind(folder) == nil { try ArchiveFiles.makeDirectory(folder) }
-                guard ArchiveFiles.kind(folder)?.0 == .directory else {
-                    throw .invalidMemberPath(member.path, reason: "\(ancestor) is a file in this archive")
-                }
-            }
-            let target = staging + "/" + member.path
-            if member.kind == .directory {
-                if ArchiveFiles.kind(target) == nil { try ArchiveFiles.makeDirectory(target) }
-                entries.append(ArchiveListingEntry(path: member.path, kind: .directory))
-                continue
-            }
-            let out = try ArchiveFiles.createExclusive(target)
-            defer { close(out) }
-            var digest = ArchiveDigest()
-            var kept: [UInt8] = []
-            let isManifest = member.path == ArchiveLayout.manifest
-            if isManifest && member.size > Int64(limits.maximumManifestSize) {
-                throw .invalidManifest("it is \(member.size) bytes, more than \(limits.maximumManifestSize)")
-            }
-            while let part = try reader.readData(maximum: 1 << 20) {
-                digest.update(part)
-                if isManifest { kept += part }
-                try ArchiveFiles.writeAll(out, part, path: target)
-            }
-            try ArchiveFiles.sync(out, path: target)
-            if isManifest { manifestBytes = kept }
-            entries.append(ArchiveListingEntry(path: member.path, kind: .file, size: member.size, sha256: digest.finalize()))
+        let tree = staging + "/tree"
+        try ArchiveFiles.makeDirectory(tree)
+        try await runChecked(
+            [PipelineStage(extractArgv(tarFile, into: tree))], output: nil,
+            failure: { "tar cannot extract it (corrupt, truncated or hostile): \($0)" })
+        if tarFile != archive { unlink(tarFile) }
+
+        guard let manifestSize = ArchiveFiles.regularFileSize(tree + "/" + ArchiveLayout.manifest),
+            manifestSize == manifestEntry.size
+        else {
+            throw .missingManifest
         }
-        guard let manifestBytes else { throw .missingManifest }
-        let manifest = try ArchiveManifest.decode(manifestBytes, limits: limits)
-        try ArchiveVerifier.verify(entries, against: manifest, limits: limits)
+        let manifest = try ArchiveManifest.decode(
+            try Self.readSmallFile(tree + "/" + ArchiveLayout.manifest, limit: limits.maximumManifestSize), limits: limits)
+        try StagingDirectoryLister.verify(tree, against: manifest, limits: limits)
+        try ArchiveFiles.restrictModes(tree)
+
+        guard rename(tree, trimmed) == 0 else {
+            throw .writeFailed("rename \(tree) to \(trimmed): \(String(cString: strerror(errno)))")
+        }
+        try ArchiveFiles.syncDirectory(parent)
         return manifest
+    }
+
+    /// The archive itself when it is a plain tar, else its decompression into `staging`.
+    private func decompressedTar(_ archive: String, staging: String) async throws(ArchiveError) -> String {
+        let head = try Self.readSmallFile(archive, limit: 4, refuseLonger: false)
+        guard head == Self.zstdMagic else { return archive }
+        let decompressed = staging + "/archive.tar"
+        let bound = limits.maximumTarSize + 1
+        do {
+            try await runChecked(
+                [PipelineStage([zstd, "-d", "-q", "-c", "--", archive]), PipelineStage(["head", "-c", String(bound)])],
+                output: decompressed,
+                failure: { "\(archive) is not a valid zstd stream (corrupt or truncated): \($0)" })
+        } catch {
+            // zstd dies of SIGPIPE once head stops: the bound, not the stream, is the problem
+            guard (ArchiveFiles.regularFileSize(decompressed) ?? 0) >= bound else { throw error }
+        }
+        if let size = ArchiveFiles.regularFileSize(decompressed), size >= bound {
+            throw .limitExceeded("\(archive) decompresses to more than \(limits.maximumTarSize) bytes")
+        }
+        return decompressed
+    }
+
+    private func runChecked(
+        _ stages: [PipelineStage], output: String?, failure: (String) -> String
+    ) async throws(ArchiveError) {
+        let result: CommandResult
+        do {
+            let pipeline = try CommandPipeline(
+                stages: stages, input: .null, output: output.map { .file($0, replace: false) } ?? .null,
+                timeoutMilliseconds: Int(timeout.components.seconds) * 1000)
+            result = try await host.runPipeline(pipeline)
+        } catch let error as PipelineError {
+            throw .readFailed(error.description)
+        } catch let error as HostError {
+            throw .readFailed("cannot run \(stages.map { $0.argv[0] }.joined(separator: " | ")): \(error.description)")
+        } catch {
+            throw .readFailed("\(error)")
+        }
+        guard result.status == .exited(0) else { throw .readFailed(failure(Self.lastLines(result.standardError))) }
+    }
+
+    static func lastLines(_ text: String) -> String {
+        let lines = text.split(separator: "\n").suffix(4).map { line in
+            String(line.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) }.prefix(300))
+        }
+        return lines.isEmpty ? "(no message)" : lines.joined(separator: "; ")
+    }
+
+    /// At most `limit` bytes of a regular file (not through a link); longer is refused unless `refuseLonger` is false.
+    static func readSmallFile(_ path: String, limit: Int, refuseLonger: Bool = true) throws(ArchiveError) -> [UInt8] {
+        let fd = try ArchiveFiles.openForReading(path)
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let want = min(buffer.count, limit + 1 - bytes.count)
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw .readFailed("\(path): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            bytes += buffer.prefix(n)
+        }
+        if bytes.count > limit {
+            guard !refuseLonger else { throw .limitExceeded("\(path) is longer than \(limit) bytes") }
+            bytes = Array(bytes.prefix(limit))
+        }
+        return bytes
     }
 }

@@ -20,21 +20,39 @@ public struct ArchiveInputFile: Sendable, Hashable {
     }
 }
 
-/// Writes a portable archive: hashes every input file, writes
-/// `manifest.json` first and then the files (ustar, sorted, owner root,
-/// mode 0600/0700) into a temporary tar beside the destination, compresses
-/// it with `zstd` (a `PipelineRunner` stage), fsyncs, and renames it into
-/// place (never replacing an existing file). Used by `crplan export`; the
-/// migrate steps use it with the rootfs and container files as well.
+/// Writes a portable archive with GNU tar and zstd (argv arrays run by the
+/// `Host`, connected by a pipe; no shell): every input file is copied,
+/// hashing exactly the bytes copied, into a private folder (0700) beside
+/// the destination under its archive name; `manifest.json` is written
+/// there; `tar --create` (POSIX format, owner 0/0, modes u=rwX, names
+/// sorted, the manifest first) `| zstd` writes a partial file beside the
+/// destination, which is fsynced and linked into place (never replacing an
+/// existing file). The private folder is removed in every case.
 public struct ArchiveWriter: Sendable {
-    public var runner: PipelineRunner
+    public var host: any Host
+    public var tar: String
     public var zstd: String
     public var limits: ArchiveLimits
+    public var timeout: Duration
 
-    public init(runner: PipelineRunner = PipelineRunner(), zstd: String = "zstd", limits: ArchiveLimits = .standard) {
-        self.runner = runner
+    public init(
+        host: any Host = SystemHost(), tar: String = "tar", zstd: String = "zstd", limits: ArchiveLimits = .standard,
+        timeout: Duration = .seconds(3600)
+    ) {
+        self.host = host
+        self.tar = tar
         self.zstd = zstd
         self.limits = limits
+        self.timeout = timeout
+    }
+
+    /// The `tar --create` argv that packs `tree` (manifest first, then `members`) to standard output.
+    public func createArgv(tree: String, members: [String]) -> [String] {
+        [
+            tar, "--create", "--file=-", "--directory=" + tree, "--format=posix",
+            "--pax-option=delete=atime,delete=ctime", "--numeric-owner", "--owner=0", "--group=0",
+            "--mode=u=rwX,go=", "--sort=name", "--no-acls", "--no-xattrs", "--no-selinux", "--",
+        ] + [ArchiveLayout.manifest] + members
     }
 
     @discardableResult
@@ -44,89 +62,72 @@ public struct ArchiveWriter: Sendable {
     ) async throws(ArchiveError) -> ArchiveManifest {
         guard archive.hasPrefix("/") else { throw .writeFailed("\(archive): give an absolute path") }
         guard ArchiveFiles.kind(archive) == nil else { throw .writeFailed("\(archive) already exists; remove it or choose another name") }
+        let parent = ArchiveFiles.parent(of: archive)
+        guard ArchiveFiles.kind(parent)?.0 == .directory else { throw .writeFailed("\(parent) is not a folder") }
+        var seen: Set<String> = []
+        for file in files {
+            try ArchivePath.validateFile(file.archivePath, limits: limits)
+            guard seen.insert(file.archivePath).inserted else { throw .duplicateMember(file.archivePath) }
+        }
+        let staging = parent + "/." + ArchiveFiles.baseName(of: archive) + ".export-\(getpid())"
+        ArchiveFiles.removeTree(staging)
+        defer { ArchiveFiles.removeTree(staging) }
+        try ArchiveFiles.makeDirectory(staging)
+        let tree = staging + "/tree"
+        try ArchiveFiles.makeDirectory(tree)
+
         var records: [ArchiveFileRecord] = []
         for file in files.sorted(by: { $0.archivePath < $1.archivePath }) {
-            guard let (kind, _) = ArchiveFiles.kind(file.localPath), kind == .file else {
+            guard ArchiveFiles.kind(file.localPath)?.0 == .file else {
                 throw .readFailed("\(file.localPath) is not a regular file (symbolic links are not followed)")
             }
-            let (sha256, size) = try ArchiveFiles.digest(file.localPath)
+            for folder in ArchivePath.ancestors(of: file.archivePath) where ArchiveFiles.kind(tree + "/" + folder) == nil {
+                try ArchiveFiles.makeDirectory(tree + "/" + folder)
+            }
+            let (sha256, size) = try ArchiveFiles.copyHashing(from: file.localPath, to: tree + "/" + file.archivePath)
             records.append(ArchiveFileRecord(path: file.archivePath, size: size, sha256: sha256))
         }
         let manifest = ArchiveManifest(crplanVersion: crplanVersion, createdAt: createdAt, source: source, files: records)
         try manifest.validate(limits: limits)
-        let manifestBytes = try manifest.encoded()
+        let manifestFile = tree + "/" + ArchiveLayout.manifest
+        let out = try ArchiveFiles.createExclusive(manifestFile)
+        do {
+            try ArchiveFiles.writeAll(out, try manifest.encoded(), path: manifestFile)
+            close(out)
+        } catch {
+            close(out)
+            throw error
+        }
 
-        let temporaryTar = archive + ".tar-partial-\(getpid())"
-        let partial = archive + ".partial-\(getpid())"
-        defer { unlink(temporaryTar); unlink(partial) }
-        let tarTarget = compression == .none ? partial : temporaryTar
-        try writeTar(manifest: manifestBytes, files: files, records: records, to: tarTarget)
-        if compression == .zstd {
-            let pipeline: CommandPipeline
-            do {
-                pipeline = try CommandPipeline(
-                    stages: [PipelineStage([zstd, "-q", "-T0", "-c", "--", temporaryTar])],
-                    input: .null, output: .file(partial, replace: false))
-            } catch {
-                throw .writeFailed(error.description)
-            }
-            let result: PipelineResult
-            do {
-                result = try await runner.run(pipeline)
-            } catch {
-                throw .writeFailed(error.description)
-            }
-            guard result.succeeded else { throw .writeFailed("compressing \(archive): \(result.failureDescription ?? "failed")") }
-            let fd = ArchiveFiles.openForReadingOrNil(partial)
-            if let fd { defer { close(fd) }; try ArchiveFiles.sync(fd, path: partial) }
+        let members = Set(records.map { String($0.path.prefix(while: { $0 != "/" })) }).sorted()
+        var stages = [PipelineStage(createArgv(tree: tree, members: members))]
+        if compression == .zstd { stages.append(PipelineStage([zstd, "-q", "-T0", "-c"])) }
+        let partial = staging + "/archive.partial"
+        let result: CommandResult
+        do {
+            let pipeline = try CommandPipeline(
+                stages: stages, input: .null, output: .file(partial, replace: false),
+                timeoutMilliseconds: Int(timeout.components.seconds) * 1000)
+            result = try await host.runPipeline(pipeline)
+        } catch let error as PipelineError {
+            throw .writeFailed(error.description)
+        } catch let error as HostError {
+            throw .writeFailed("cannot run tar: \(error.description)")
+        } catch {
+            throw .writeFailed("\(error)")
+        }
+        guard result.status == .exited(0) else {
+            throw .writeFailed("packing \(archive) failed: \(result.standardError)")
+        }
+        if let fd = ArchiveFiles.openForReadingOrNil(partial) {
+            defer { close(fd) }
+            try ArchiveFiles.sync(fd, path: partial)
         }
         guard link(partial, archive) == 0 else {
             throw .writeFailed("\(archive): \(String(cString: strerror(errno)))")
         }
-        try ArchiveFiles.syncDirectory(Self.parent(of: archive))
+        try ArchiveFiles.syncDirectory(parent)
         return manifest
-    }
-
-    private func writeTar(manifest: [UInt8], files: [ArchiveInputFile], records: [ArchiveFileRecord], to path: String) throws(ArchiveError) {
-        let out = try ArchiveFiles.createExclusive(path)
-        defer { close(out) }
-        let now = Int64(time(nil))
-        try ArchiveFiles.writeAll(out, TarHeader.blocks(name: ArchiveLayout.manifest, kind: .file, size: Int64(manifest.count), mode: 0o600, modificationTime: now), path: path)
-        try ArchiveFiles.writeAll(out, manifest + TarHeader.padding(for: Int64(manifest.count)), path: path)
-        var folders: Set<String> = []
-        let byPath = Dictionary(files.map { ($0.archivePath, $0.localPath) }, uniquingKeysWith: { first, _ in first })
-        for record in records {
-            for folder in ArchivePath.ancestors(of: record.path) where folders.insert(folder).inserted {
-                try ArchiveFiles.writeAll(out, TarHeader.blocks(name: folder + "/", kind: .directory, size: 0, mode: 0o700, modificationTime: now), path: path)
-            }
-            guard let local = byPath[record.path] else { continue }
-            try ArchiveFiles.writeAll(out, TarHeader.blocks(name: record.path, kind: .file, size: record.size, mode: 0o600, modificationTime: now), path: path)
-            // copy exactly the bytes that were hashed: a file that changed size since is refused
-            let input = try ArchiveFiles.openForReading(local)
-            defer { close(input) }
-            var digest = ArchiveDigest()
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            var left = record.size
-            while left > 0 {
-                let want = Int(min(Int64(buffer.count), left))
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, want) }
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw .readFailed("\(local) shrank while it was archived") }
-                let chunk = Array(buffer.prefix(n))
-                digest.update(chunk)
-                try ArchiveFiles.writeAll(out, chunk, path: path)
-                left -= Int64(n)
-            }
-            guard digest.finalize() == record.sha256 else { throw .readFailed("\(local) changed while it was archived") }
-            try ArchiveFiles.writeAll(out, TarHeader.padding(for: record.size), path: path)
-        }
-        try ArchiveFiles.writeAll(out, TarHeader.endOfArchive, path: path)
-        try ArchiveFiles.sync(out, path: path)
-    }
-
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
 

@@ -1,7 +1,8 @@
 import CRPlanCore
 
 /// Lists an extracted folder for `ArchiveVerifier`: every entry below it
-/// (lstat, symlinks never followed) with its kind, size and the SHA-256 of
+/// (lstat, symlinks never followed; a file with several links is a "hard
+/// link") with its kind, size and the SHA-256 of
 /// regular files. Special files are listed as `.other` so the verifier
 /// refuses them. Bounded by `limits.maximumFiles`.
 public enum StagingDirectoryLister {
@@ -13,7 +14,7 @@ public enum StagingDirectoryLister {
             for name in try ArchiveFiles.list(absolute) {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 guard entries.count < limits.maximumFiles else { throw .limitExceeded("more than \(limits.maximumFiles) entries in \(root)") }
-                guard let (kind, size) = ArchiveFiles.kind(root + "/" + path) else { throw .missingMember(path) }
+                guard let (kind, size) = ArchiveFiles.kind(root + "/" + path, refusingHardLinks: true) else { throw .missingMember(path) }
                 switch kind {
                 case .file:
                     let (sha256, actual) = try ArchiveFiles.digest(root + "/" + path)

@@ -9,7 +9,7 @@ import Testing
     ]
 
     @Test func roundTripsThroughJSON() throws {
-        let manifest = try TestTar.manifest(Self.files)
+        let manifest = try TestManifest.make(Self.files)
         let decoded = try ArchiveManifest.decode(try manifest.encoded())
         #expect(decoded == manifest)
         #expect(decoded.files.map(\.path) == Self.files.map(\.0))
@@ -21,7 +21,7 @@ import Testing
     }
 
     static func edited(_ edit: (inout [String: Any]) -> Void) throws -> [UInt8] {
-        var object = try JSONSerialization.jsonObject(with: Data(try TestTar.manifest(files).encoded())) as? [String: Any] ?? [:]
+        var object = try JSONSerialization.jsonObject(with: Data(try TestManifest.make(files).encoded())) as? [String: Any] ?? [:]
         edit(&object)
         return Array(try JSONSerialization.data(withJSONObject: object))
     }
@@ -55,13 +55,13 @@ import Testing
         #expect(throws: ArchiveError.self) { try ArchiveManifest.decode(try Self.editFile(0, "size", -1)) }
         #expect(throws: ArchiveError.self) { try ArchiveManifest.decode(try Self.editFile(0, "sha256", "ABC")) }
         #expect(throws: ArchiveError.self) { try ArchiveManifest.decode(try Self.editFile(0, "path", "checkpoint/pages-1.img")) }
-        var clash = try TestTar.manifest([("checkpoint/a", []), ("checkpoint/a/b", [])])
+        var clash = try TestManifest.make([("checkpoint/a", []), ("checkpoint/a/b", [])])
         #expect(throws: ArchiveError.self) { try clash.validate() }
         clash.files = clash.files.reversed()
         #expect(throws: ArchiveError.self) { try clash.validate() }
         let many = (0..<3).map { ("checkpoint/\($0)", [UInt8]()) }
         #expect(throws: ArchiveError.self) {
-            try ArchiveManifest.decode(try TestTar.manifest(many).encoded(), limits: ArchiveLimits(maximumFiles: 2))
+            try ArchiveManifest.decode(try TestManifest.make(many).encoded(), limits: ArchiveLimits(maximumFiles: 2))
         }
     }
 }

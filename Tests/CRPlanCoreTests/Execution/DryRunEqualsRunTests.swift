@@ -229,13 +229,23 @@ extension DryRunEqualsRunTests {
         try await expectMigrateDryRunEqualsRun(Scenario.compile(plan), name: Scenario.name, overSSH: true)
     }
 
+    /// With `archive`: write-archive's commands (the `tar | zstd` pipeline included) are printed as they run.
+    @Test func migrateWithArchive() async throws {
+        let plan = ExecutorMigrateTests.plan().replacingOccurrences(of: "restore:", with: "archive: /kept/web.tar.zst\nrestore:")
+        let graph = Scenario.compile(plan)
+        #expect(graph.step(.writeArchive) != nil)
+        try await expectMigrateDryRunEqualsRun(graph, name: Scenario.name, pipelines: 2)
+    }
+
     @Test func migrateExample() async throws {
         let text = try String(contentsOf: ExamplePlansTests.folder.appending(path: "migrate-local.yaml"), encoding: .utf8)
         try await expectMigrateDryRunEqualsRun(Scenario.compile(text), name: "counter")
     }
 
     /// Runs a migrate graph on the fake source and target engines and compares the argv spawned (pipeline stages included) with the bound dry run.
-    private func expectMigrateDryRunEqualsRun(_ graph: StepGraph, name: String, overSSH: Bool = false) async throws {
+    private func expectMigrateDryRunEqualsRun(
+        _ graph: StepGraph, name: String, overSSH: Bool = false, pipelines: Int? = nil
+    ) async throws {
         var world = ExecutorMigrateTests.world()
         world.containers[Scenario.containerID]?.facts.name = name
         world.answersSSHAsTheRemoteMachine = overSSH
@@ -270,7 +280,7 @@ extension DryRunEqualsRunTests {
             but the dry run printed
             \(expected.map { ShellQuoting.line($0.argv) }.joined(separator: "\n"))
             """)
-        #expect(await host.world.pipelinesRun.count == (overSSH ? 3 : 1), "docker save | docker load runs as one pipeline (over ssh also send-staging and verify-staging)")
+        #expect(await host.world.pipelinesRun.count == pipelines ?? (overSSH ? 3 : 1), "docker save | docker load runs as one pipeline (over ssh also send-staging and verify-staging, with an archive also tar | zstd)")
         if overSSH {
             #expect(ran.contains { $0.first == "ssh" }, "nothing ran over ssh")
         }

@@ -126,3 +126,41 @@ extension ExecutorMigrateTests {
         #expect(MigrationFake.target(await host.world).running)
     }
 }
+
+extension ExecutorMigrateTests {
+    static func archivePlan(_ path: String = "/kept/web.tar.zst") -> String {
+        plan().replacingOccurrences(of: "restore:", with: "archive: \(path)\nrestore:")
+    }
+
+    @Test func aResumeAfterTheArchiveWasRenamedButNotJournaledKeepsItAndGoesOn() async throws {
+        let graph = Scenario.compile(Self.archivePlan())
+        // where the rename is among the side effects of an uninterrupted run
+        let probe = FakeHost(Self.world())
+        #expect(try await Scenario.executor(probe).apply(graph).outcome == .succeeded)
+        let rename = try #require(await probe.world.calls.firstIndex { $0 == .move("/kept/web.tar.zst.partial", "/kept/web.tar.zst") })
+
+        var world = Self.world()
+        world.crashAtSideEffect = rename + 2  // the rename is done, the step's end is not journaled
+        let host = FakeHost(world)
+        await #expect(throws: (any Error).self) { _ = try await Scenario.executor(host).apply(graph) }
+        #expect(await host.world.files["/kept/web.tar.zst"] != nil, "the crash came after the rename")
+        await host.restartAfterCrash()
+
+        let report = try await Scenario.executor(host).resume(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+        #expect(await host.world.commandsRun.filter { $0.first == "zstd" }.count == 1, "the archive was packed again")
+        #expect(MigrationFake.target(await host.world).running)
+    }
+
+    @Test func anExistingArchiveStopsTheMigrationBeforeAnythingIsFrozen() async throws {
+        let graph = Scenario.compile(Self.archivePlan())
+        var world = Self.world()
+        world.write("/kept/web.tar.zst", "the operator's file")
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.outcome != .succeeded)
+        #expect(report.error?.contains("/kept/web.tar.zst already exists") == true, "\(report.error ?? "")")
+        #expect(!(await host.world.commandsRun.contains { MigrationFake.onSource($0, "checkpoint", "create") }))
+        #expect(await host.world.files["/kept/web.tar.zst"] == Array("the operator's file".utf8))
+    }
+}

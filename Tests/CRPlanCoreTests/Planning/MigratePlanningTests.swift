@@ -38,6 +38,41 @@ import Testing
         #expect(graph.steps.filter(\.pointOfNoReturn).map(\.id) == ["start-target"])
     }
 
+    @Test func anArchiveIsWrittenAfterTheChangesAreCapturedAndNeverUndone() throws {
+        var plan = try Self.plan()
+        plan.archive = "/kept/counter.tar.zst"
+        let graph = try Self.compile(plan)
+        #expect(graph.steps.map(\.id) == [
+            "inspect", "check-target", "transfer-image", "create-target", "checkpoint-create", "capture-changes", "write-archive",
+            "apply-changes", "copy-checkpoint", "start-target", "verify-migration",
+        ])
+        let step = try #require(graph.step(.writeArchive))
+        #expect(step.undo == .nothing)
+        #expect(step.produces == ["/kept/counter.tar.zst"])
+        #expect(step.commands.allSatisfy { $0.side == .source })
+        #expect(graph.step(.checkTarget)?.paths.archive == "/kept/counter.tar.zst")
+        #expect(step.paths.archiveTree == "/var/lib/crplan/staging/${run.id}-archive")
+        let staging = "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)"
+        let tree = staging + "-archive"
+        #expect(try step.commands.map { try $0.bind(PlanningFixtures.migrationFacts) } == [
+            ["rm", "--recursive", "--force", "--", tree],
+            ["mkdir", "--mode=0700", "--", tree, tree + "/rootfs", tree + "/container"],
+            ["cp", "--recursive", "--link", "--no-dereference", "--", staging + "/migrate-1", tree + "/checkpoint"],
+            ["cp", "--link", "--no-dereference", "--", staging + "/rootfs-diff.tar", tree + "/rootfs/changes.tar"],
+            ["docker", "-H", "unix:///run/docker.sock", "version", "--format", "{{.Server.Version}}"],
+            ["uname", "--kernel-release"],
+            ["criu", "--version"],
+            ["find", tree, "-type", "f", "-exec", "sha256sum", "--", "{}", "+"],
+            [
+                "tar", "--create", "--file=-", "--directory=" + tree, "--format=posix", "--pax-option=delete=atime,delete=ctime",
+                "--numeric-owner", "--owner=0", "--group=0", "--mode=u=rwX,go=", "--sort=name", "--no-acls", "--no-xattrs", "--no-selinux",
+                "--", "manifest.json", "checkpoint", "container", "rootfs",
+            ],
+            ["zstd", "--quiet", "-T0", "-o", "/kept/counter.tar.zst.partial", "-"],
+        ])
+        #expect(step.commands.map(\.output) == [.ignored, .ignored, .ignored, .ignored, .ignored, .ignored, .ignored, .fileDigests, .pipedToNext, .ignored])
+    }
+
     @Test func requireSkipsTheTransferAndRemoveFinalizesTheSource() throws {
         var target = Self.target
         target.image = .require

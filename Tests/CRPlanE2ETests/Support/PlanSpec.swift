@@ -29,6 +29,8 @@ struct PlanSpec: Sendable {
     var migrateTarget: MigrateTargetSpec?
     /// `criu.leaveRunning` (a migrate copy).
     var leaveRunning = false
+    /// `archive` (a migrate's portable archive).
+    var archive: String?
     /// `criu.preDump.iterations` (external mode).
     var preDumpIterations: Int?
     var restoreTimeout = "60s"
@@ -83,6 +85,7 @@ struct PlanSpec: Sendable {
                     "    controlDirectory: \(quoted(ssh.controlDirectory))", "    options: {ConnectTimeout: 20}",
                 ]
             }
+            if let archive { lines.append("archive: \(quoted(archive))") }
         }
         if operation != "checkpoint", pidfile != nil || checkpointName != nil {
             lines.append("restore:")

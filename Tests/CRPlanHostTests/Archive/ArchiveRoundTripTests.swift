@@ -56,6 +56,11 @@ struct ArchiveRoundTripTests {
         let destination = temp.appending("imported")
         let read = try await ArchiveReader().unpack(archive, into: destination)
         #expect(read == manifest)
+        // the archive's modes and crplan's umask do not matter: images hold the workload's memory
+        for (path, mode) in [(destination, 0o700), (destination + "/checkpoint", 0o700), (destination + "/checkpoint/pages-1.img", 0o600)] {
+            var info = stat()
+            #expect(lstat(path, &info) == 0 && Int(info.st_mode) & 0o7777 == mode, "\(path): \(String(Int(info.st_mode) & 0o7777, radix: 8))")
+        }
         for name in try FileManager.default.contentsOfDirectory(atPath: imageDir) {
             #expect(FileManager.default.contents(atPath: destination + "/checkpoint/" + name) == FileManager.default.contents(atPath: imageDir + "/" + name))
         }

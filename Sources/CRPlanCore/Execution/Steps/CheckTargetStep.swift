@@ -2,8 +2,8 @@
 /// must answer and run with `--experimental`, no container may hold the
 /// target name there, and the source's image must be there by id — or,
 /// with `target.image: require`, the migration stops here. Also refuses a
-/// staging dir that already holds a checkpoint of this name (crplan never
-/// overwrites one). Read-only.
+/// staging dir that already holds a checkpoint of this name, and an
+/// `archive` path that already exists (crplan never overwrites either). Read-only.
 struct CheckTargetStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let facts = try context.requireFacts()
@@ -39,6 +39,9 @@ struct CheckTargetStep: StepBehavior {
                 throw StepFailure("\(staged) already holds a checkpoint named `\(name)` from an earlier run; crplan never overwrites one: "
                     + "move it away, or choose another imageDir or restore.checkpoint")
             }
+        }
+        if let archive = try context.bound().paths.archive?.literalValue, try await context.host.fileType(at: archive) != nil {
+            throw StepFailure("\(archive) already exists; crplan never replaces a file: move it away or set `archive` to a new path")
         }
         return ["imagePresent": present ? "true" : "false"]
     }

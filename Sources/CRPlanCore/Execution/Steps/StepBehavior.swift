@@ -81,6 +81,7 @@ extension StepKind {
         case .transferImage: TransferImageStep()
         case .createTarget: CreateTargetStep()
         case .captureChanges: CaptureChangesStep()
+        case .writeArchive: WriteArchiveStep()
         case .sendStaging: SendStagingStep()
         case .verifyStaging: VerifyStagingStep()
         case .applyChanges: ApplyChangesStep()

@@ -101,6 +101,10 @@ extension StepFactory {
         }
         steps += [createTarget(after: previous), migrateCheckpoint(after: .createTarget), captureChanges(after: .checkpointCreate)]
         previous = .captureChanges
+        if let archive = plan.archive {
+            steps.append(writeArchive(archive, after: previous))
+            previous = .writeArchive
+        }
         if targetSSH != nil {
             steps += [sendStaging(after: previous), verifyStaging(after: .sendStaging)]
             previous = .verifyStaging
@@ -140,7 +144,7 @@ extension StepFactory {
                 ),
             ],
             undo: .nothing,
-            paths: StepPaths(imageDir: stagingDir)
+            paths: StepPaths(imageDir: stagingDir, archive: plan.archive)
         )
     }
 

@@ -153,17 +153,36 @@ enum MigrationFake {
                 world.containers[id] = container
                 return ok
             },
+            .init(name: "rm", matches: { $0.first == "rm" }) { _, _ in ok },
+            .init(name: "uname", matches: { $0.first == "uname" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "6.1.0-test\n") },
+            .init(name: "versions", matches: { $0.contains("version") && $0.contains("--format") || $0.last == "--version" }) { _, invocation in
+                CommandResult(status: .exited(0), standardOutput: invocation.argv.last == "--version" ? "Version: 4.1.1\n" : "20.10.24\n")
+            },
             .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
             .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum", "env"].contains($0.first ?? "") }) { world, invocation in
-                if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create") {
+                if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create"), invocation.argv[index + 1] == "--file" {
                     world.write(invocation.argv[index + 2], "tar")
                 }
-                if invocation.argv.first == "mkdir", let path = invocation.argv.last {
+                // write-archive: `zstd … -o FILE -` makes FILE; `find ROOT -type f -exec sha256sum` hashes what is there
+                if invocation.argv.first == "zstd", let index = invocation.argv.firstIndex(of: "-o") {
+                    world.write(invocation.argv[index + 1], "archive")
+                }
+                if invocation.argv.first == "find", invocation.argv.contains("sha256sum"), invocation.argv.count > 1 {
+                    let root = invocation.argv[1] + "/"
+                    let lines = world.files.keys.filter { $0.hasPrefix(root) }.sorted().map {
+                        ArchiveDigest.hex(world.files[$0] ?? []) + "  " + $0 + "\n"
+                    }
+                    return CommandResult(status: .exited(0), standardOutput: lines.joined())
+                }
+                if invocation.argv.first == "mkdir" {
+                    let paths = invocation.argv.firstIndex(of: "--").map { Array(invocation.argv[($0 + 1)...]) } ?? invocation.argv.last.map { [$0] } ?? []
                     // Without --parents, mkdir refuses a folder that exists (the staging dir must be new).
-                    if !invocation.argv.contains("--parents"), world.fileType(path) != nil {
+                    if !invocation.argv.contains("--parents"), let path = paths.first(where: { world.fileType($0) != nil }) {
                         return CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(path)': File exists\n")
                     }
-                    world.makeParent(of: path + "/x")
+                    for path in paths {
+                        world.makeParent(of: path + "/x")
+                    }
                 }
                 return ok
             },

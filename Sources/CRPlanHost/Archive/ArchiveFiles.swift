@@ -1,23 +1,6 @@
 import CRPlanCore
 import Glibc
 
-/// A file descriptor read sequentially, as a `TarByteSource`.
-struct ArchiveFileSource: TarByteSource {
-    let descriptor: Int32
-    let path: String
-
-    mutating func read(upTo count: Int) throws -> [UInt8] {
-        guard count > 0 else { return [] }
-        var bytes = [UInt8](repeating: 0, count: count)
-        while true {
-            let n = bytes.withUnsafeMutableBytes { buffer in Glibc.read(descriptor, buffer.baseAddress, count) }
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw ArchiveError.readFailed("\(path): \(String(cString: strerror(errno)))") }
-            return Array(bytes.prefix(n))
-        }
-    }
-}
-
 /// Small POSIX helpers for the archive code: every open is `O_NOFOLLOW`
 /// and close-on-exec; errors are `ArchiveError` naming the path.
 enum ArchiveFiles {
@@ -62,11 +45,15 @@ enum ArchiveFiles {
     }
 
     /// lstat kind: "file", "directory", "symbolic link", …; nil when absent.
-    static func kind(_ path: String) -> (ArchiveListingEntry.Kind, Int64)? {
+    /// With `refusingHardLinks`, a regular file with more than one link is
+    /// `.other("hard link")` (an extracted archive never makes one).
+    static func kind(_ path: String, refusingHardLinks: Bool = false) -> (ArchiveListingEntry.Kind, Int64)? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
-        case S_IFREG: return (.file, Int64(info.st_size))
+        case S_IFREG:
+            if refusingHardLinks && info.st_nlink > 1 { return (.other("hard link"), 0) }
+            return (.file, Int64(info.st_size))
         case S_IFDIR: return (.directory, 0)
         case S_IFLNK: return (.other("symbolic link"), 0)
         case S_IFCHR: return (.other("character device"), 0)
@@ -105,6 +92,67 @@ enum ArchiveFiles {
             buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
         }
         return (digest.finalize(), digest.byteCount)
+    }
+
+    /// Copies the regular file `source` (not through a link) to the new file
+    /// `destination` (0600), returning the SHA-256 and size of exactly the
+    /// bytes written, so a file that changes later cannot differ from its record.
+    static func copyHashing(from source: String, to destination: String) throws(ArchiveError) -> (String, Int64) {
+        let input = try openForReading(source)
+        defer { close(input) }
+        let output = try createExclusive(destination)
+        defer { close(output) }
+        var digest = ArchiveDigest()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw .readFailed("\(source): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            let chunk = Array(buffer.prefix(n))
+            digest.update(chunk)
+            try writeAll(output, chunk, path: destination)
+        }
+        try sync(output, path: destination)
+        return (digest.finalize(), digest.byteCount)
+    }
+
+    /// The folder holding `path`.
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The last component of `path`.
+    static func baseName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// lstat size of a regular file, nil when `path` is anything else.
+    static func regularFileSize(_ path: String) -> Int64? {
+        guard let (kind, size) = kind(path), kind == .file else { return nil }
+        return size
+    }
+
+    /// Gives every folder below `root` (and `root`) mode 0700 and every
+    /// regular file 0600: GNU tar applies crplan's umask to the archive's
+    /// modes, and checkpoint images hold the workload's memory. Only for a
+    /// tree already verified to hold nothing but files and folders.
+    static func restrictModes(_ root: String) throws(ArchiveError) {
+        var pending = [root]
+        while let folder = pending.popLast() {
+            guard chmod(folder, 0o700) == 0 else { throw .writeFailed("chmod \(folder): \(String(cString: strerror(errno)))") }
+            for name in try list(folder) {
+                let path = folder + "/" + name
+                switch kind(path)?.0 {
+                case .directory?: pending.append(path)
+                case .file?:
+                    guard chmod(path, 0o600) == 0 else { throw .writeFailed("chmod \(path): \(String(cString: strerror(errno)))") }
+                default: throw .forbiddenMemberType(path, type: "special file")
+                }
+            }
+        }
     }
 
     /// Removes a tree crplan made itself (only files and folders, no links followed).
