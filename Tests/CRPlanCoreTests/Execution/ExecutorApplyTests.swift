@@ -128,7 +128,7 @@ import Testing
         let inspectByID = ["docker", "inspect", "--type", "container", "--", Scenario.containerID]
         #expect(world.commandsRun == [
             ["docker", "inspect", "--type", "container", "--", "web"],
-            ["docker", "checkpoint", "create", Scenario.containerID, "web"], inspectByID,
+            ["docker", "checkpoint", "create", Scenario.containerID, "web"],
             inspectByID,
             ["docker", "start", "--checkpoint", "web", Scenario.containerID], inspectByID,
         ])
