@@ -19,7 +19,9 @@ extension RunSession {
     ///   started: the resume probes it and finds it done, exactly as after a
     ///   crash between its side effect and its record, a window that always
     ///   existed and that every probe covers (`ExecutorResumeTests` crashes at
-    ///   every side effect).
+    ///   every side effect). Not for `operation: migrate`: its steps' probes
+    ///   (a checkpoint in a staging dir, a target over ssh) are not all able
+    ///   to find a finished step done, so each success is written at once.
     /// - a step that changes nothing (`StepBehavior.changesNothing`:
     ///   `verify-dump-log` reads a log, `wait-container-exited` asks Docker
     ///   and reads mountinfo) is not journaled before it runs: its
@@ -54,9 +56,14 @@ extension RunSession {
                 let (measurements, notes) = await context.measureImages()
                 let finished = await host.now()
                 let duration = finished.milliseconds(since: started)
-                appendLater(.stepSucceeded(.init(
+                let success = JournalRecord.stepSucceeded(.init(
                     step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished, measurements: measurements
-                )))
+                ))
+                if graph.operation == .migrate {
+                    try await append(success)
+                } else {
+                    appendLater(success)
+                }
                 await emit(.stepFinished, step: step.kind, attempt: attempt, duration: duration, outputs: outputs, measurements: measurements)
                 for note in notes {
                     await emit(.note, step: step.kind, message: note)
