@@ -24,21 +24,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
-write=1
-for arg in "$@"; do
-    case $arg in
-        --no-write) write=0 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-        *) echo "bench/overhead.sh: unknown option $arg" >&2; exit 2 ;;
-    esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/overhead.sh: run as root" >&2; exit 2; }
+. bench/lib.sh
+bench_options overhead.sh 22 "" "$@"
 
 RUNS=${RUNS:-7}
 WARMUP=${WARMUP:-1}
 PYTHON=${PYTHON:-python3}
 WORKLOAD='i=0; while true; do echo $i >> /foo; i=$(expr $i + 1); usleep 20000; done'
-say() { echo "== $*" >&2; }
 
 eval "$(scripts/provision)"
 : "${DOCKER_HOST:?}" "${DOCKER_HOME:?}" "${DOCKER_BINARY:?}" "${CRIU_BINARY:?}"
@@ -56,19 +48,6 @@ started=$work/containers   # "<id> <root> <pidfile>" of every container this scr
 : >"$started"
 problems=()
 
-alive() {
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
-in_container_cgroup() { grep -q "/docker/$2\$" "/proc/$1/cgroup" 2>/dev/null; }
-container_pids() {
-    local file pid
-    for file in /proc/[0-9]*/cgroup; do
-        pid=${file#/proc/}; pid=${pid%/cgroup}
-        if grep -q "/docker/$1\$" "$file" 2>/dev/null && alive "$pid"; then echo "$pid"; fi
-    done
-}
 docker_() { "$DOCKER_BINARY" -H "$DOCKER_HOST" "$@"; }
 
 cleanup_container() {  # id, rootfs, pidfile (as bench/downtime.sh and docs/e2e-tests.md)
