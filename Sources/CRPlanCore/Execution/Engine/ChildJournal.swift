@@ -75,16 +75,14 @@ extension StepContext {
         }()
         var journalError: JournalError?
         for await child in starts {
-            do {
+            do throws(JournalError) {
                 if journalsChild {
                     try await session.appendWithoutSync(.stepProgress(.init(
                         step: step.kind, values: JournaledChild.progressValues(child, argv: invocation.argv), at: await session.host.now())))
                 }
                 await session.emit(.commandSpawned, step: step.kind, attempt: attempt, message: "pid \(child.pid)")
-            } catch let error as JournalError {
-                journalError = error
             } catch {
-                journalError = .writeFailed(path: session.folder.journal, reason: String(describing: error))
+                journalError = error
             }
             break
         }
