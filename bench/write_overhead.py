@@ -89,7 +89,8 @@ def main():
         BEGIN,
         "",
         f"`bench/overhead.sh`: external overlay2 roundtrip of the busybox counter, {len(raw)} interleaved rounds "
-        f"(raw and crplan alternating which goes first, a fresh container each), crplan binary `{args.crplan}`, "
+        f"({'raw, crplan and the baseline rotating' if base else 'raw and crplan alternating'} which goes first, a fresh container each), "
+        f"crplan binary `{args.crplan}`, "
         f"kernel {kernel}, load {args.load_start} → {args.load_end}.",
         "",
     ]
