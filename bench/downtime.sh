@@ -37,15 +37,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
-write=1
-for arg in "$@"; do
-    case $arg in
-        --no-write) write=0 ;;
-        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
-        *) echo "bench/downtime.sh: unknown option $arg" >&2; exit 2 ;;
-    esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/downtime.sh: run as root (CRIU, mount and dockerd need it)" >&2; exit 2; }
+. bench/lib.sh
+bench_options downtime.sh 36 " (CRIU, mount and dockerd need it)" "$@"
 
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-1}
@@ -54,8 +47,6 @@ PYTHON=${PYTHON:-python3}
 # busybox-static has both `usleep` and fractional `sleep`; usleep is the applet meant for it.
 WORKLOAD='i=0; while true; do echo $i >> /foo; i=$(expr $i + 1); usleep 20000; done'
 MODES=(external-overlay2 external-vfs native-overlay2)
-
-say() { echo "== $*" >&2; }
 
 say "provisioning (scripts/provision; reuses a provisioned host)"
 eval "$(scripts/provision)"
@@ -93,24 +84,6 @@ perf_pid=""
 problems=()
 
 # --- process and container helpers (by pid and id only) -------------------------
-
-alive() {  # pid is alive and not a zombie
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
-
-in_container_cgroup() {  # pid sits in /docker/<id>
-    grep -q "/docker/$2\$" "/proc/$1/cgroup" 2>/dev/null
-}
-
-container_pids() {  # live processes in the container's cgroup
-    local file pid
-    for file in /proc/[0-9]*/cgroup; do
-        pid=${file#/proc/}; pid=${pid%/cgroup}
-        if grep -q "/docker/$1\$" "$file" 2>/dev/null && alive "$pid"; then echo "$pid"; fi
-    done
-}
 
 docker_on() { local host=$1; shift; "$DOCKER_BINARY" -H "$host" "$@"; }
 

@@ -39,15 +39,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
-write=1
-for arg in "$@"; do
-    case $arg in
-        --no-write) write=0 ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
-        *) echo "bench/migrate.sh: unknown option $arg" >&2; exit 2 ;;
-    esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/migrate.sh: run as root (CRIU, podman and dockerd need it)" >&2; exit 2; }
+. bench/lib.sh
+bench_options migrate.sh 37 " (CRIU, podman and dockerd need it)" "$@"
 
 RUNS=${RUNS:-7}
 WARMUP=${WARMUP:-1}
@@ -56,7 +49,6 @@ PYTHON=${PYTHON:-python3}
 read -r -a contenders <<<"${CONTENDERS:-podman crplan-local crplan-ssh}"
 WORKLOAD='i=0; while true; do echo $i >> /foo; echo $i >> /probe/foo; i=$(expr $i + 1); usleep 20000; done'
 
-say() { echo "== $*" >&2; }
 
 env_file=${CRPLAN_E2E_ENV_FILE:-/var/lib/crplan-e2e/env}
 [ -r "$env_file" ] || { echo "bench/migrate.sh: $env_file missing: run scripts/provision first" >&2; exit 2; }

@@ -9,10 +9,12 @@
 #   bench/overhead.sh --no-write   measure and print only
 #
 # Environment: RUNS (measured rounds, default 7), WARMUP (default 1), CRPLAN
-# (use this binary instead of building), KEEP=1 (keep the temp dir). Needs
-# root, python3, GNU date, a provisioned host (scripts/provision).
+# (use this binary instead of building), BASELINE (a second crplan binary,
+# e.g. one built before a change: measured as a third contender in the same
+# rounds), KEEP=1 (keep the temp dir). Needs root, python3, GNU date, a
+# provisioned host (scripts/provision).
 #
-# Each round runs both on fresh containers, alternating which goes first.
+# Each round runs each contender on a fresh container, rotating which goes first.
 # Figures per run: total (first command start → restore end, for crplan the
 # whole `crplan apply` process) and the frozen window (criu dump start →
 # criu restore end; crplan's from its `--events json` command-started /
@@ -22,21 +24,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
-write=1
-for arg in "$@"; do
-    case $arg in
-        --no-write) write=0 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-        *) echo "bench/overhead.sh: unknown option $arg" >&2; exit 2 ;;
-    esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/overhead.sh: run as root" >&2; exit 2; }
+. bench/lib.sh
+bench_options overhead.sh 22 "" "$@"
 
 RUNS=${RUNS:-7}
 WARMUP=${WARMUP:-1}
 PYTHON=${PYTHON:-python3}
 WORKLOAD='i=0; while true; do echo $i >> /foo; i=$(expr $i + 1); usleep 20000; done'
-say() { echo "== $*" >&2; }
 
 eval "$(scripts/provision)"
 : "${DOCKER_HOST:?}" "${DOCKER_HOME:?}" "${DOCKER_BINARY:?}" "${CRIU_BINARY:?}"
@@ -54,19 +48,6 @@ started=$work/containers   # "<id> <root> <pidfile>" of every container this scr
 : >"$started"
 problems=()
 
-alive() {
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
-in_container_cgroup() { grep -q "/docker/$2\$" "/proc/$1/cgroup" 2>/dev/null; }
-container_pids() {
-    local file pid
-    for file in /proc/[0-9]*/cgroup; do
-        pid=${file#/proc/}; pid=${pid%/cgroup}
-        if grep -q "/docker/$1\$" "$file" 2>/dev/null && alive "$pid"; then echo "$pid"; fi
-    done
-}
 docker_() { "$DOCKER_BINARY" -H "$DOCKER_HOST" "$@"; }
 
 cleanup_container() {  # id, rootfs, pidfile (as bench/downtime.sh and docs/e2e-tests.md)
@@ -158,8 +139,12 @@ raw_roundtrip() {  # run dir, id
     printf '{"kind":"raw","start_ns":%s,"dump_start_ns":%s,"end_ns":%s}\n' "$t0" "$t_dump" "$t_end" >"$run/meta.json"
 }
 
+baseline_roundtrip() {  # run dir, id: crplan_roundtrip with the BASELINE binary
+    crplan="$BASELINE" crplan_roundtrip "$@"
+}
+
 crplan_roundtrip() {  # run dir, id
-    local run=$1 id=$2 t0 t1
+    local run=$1 id=$2 t0 t1 kind
     cat >"$run/plan.yaml" <<PLAN
 # written by bench/overhead.sh
 version: 1
@@ -180,7 +165,8 @@ PLAN
     t0=$(now_ns)
     "$crplan" apply "$run/plan.yaml" --events json --state-dir "$run/state" >"$run/events.jsonl" 2>"$run/stderr"
     t1=$(now_ns)
-    printf '{"kind":"crplan","start_ns":%s,"end_ns":%s}\n' "$t0" "$t1" >"$run/meta.json"
+    kind=${run##*/}
+    printf '{"kind":"%s","start_ns":%s,"end_ns":%s}\n' "${kind%%-*}" "$t0" "$t1" >"$run/meta.json"
 }
 
 one() {  # kind, label, measured
@@ -194,24 +180,29 @@ one() {  # kind, label, measured
     cleanup_container "$id" "$merged" "$run/counter.pid"
 }
 
-say "measuring: $WARMUP warm-up round(s), then $RUNS rounds of raw and crplan (interleaved); crplan $crplan"
+say "measuring: $WARMUP warm-up round(s), then $RUNS rounds of raw and crplan (interleaved); crplan $crplan${BASELINE:+, baseline $BASELINE}"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((round = 1; round <= WARMUP + RUNS; round++)); do
     if ((round <= WARMUP)); then label=warmup-$round; measured=0; else label=$(printf 'run-%02d' $((round - WARMUP))); measured=1; fi
-    if ((round % 2)); then one raw "$label" $measured; one crplan "$label" $measured
-    else one crplan "$label" $measured; one raw "$label" $measured; fi
+    kinds=(raw crplan)
+    [ -n "${BASELINE:-}" ] && kinds+=(baseline)
+    for ((k = 0; k < ${#kinds[@]}; k++)); do
+        one "${kinds[(round + k) % ${#kinds[@]}]}" "$label" $measured
+    done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 if ((${#problems[@]})); then printf 'bench/overhead.sh: %s\n' "${problems[@]}" >&2; exit 1; fi
 
 rm -rf bench/out/overhead
 mkdir -p bench/out/overhead
-for run in "$work"/raw-* "$work"/crplan-*; do
+for run in "$work"/raw-* "$work"/crplan-* "$work"/baseline-*; do
+    [ -d "$run" ] || continue
     mkdir -p "bench/out/overhead/${run##*/}"
     cp "$run"/{meta.json,measured} "bench/out/overhead/${run##*/}/"
     [ -f "$run/events.jsonl" ] && cp "$run/events.jsonl" "$run/plan.yaml" "bench/out/overhead/${run##*/}/"
 done
 extra=()
 [ "$write" = 1 ] && extra+=(--write docs/benchmarks.md)
+[ -n "${BASELINE:-}" ] && extra+=(--baseline "$BASELINE")
 "$PYTHON" bench/write_overhead.py --runs bench/out/overhead --crplan "$crplan" --load-start "$load_start" --load-end "$load_end" \
     "${extra[@]}" | tee bench/out/overhead-summary.md

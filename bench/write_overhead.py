@@ -24,7 +24,7 @@ def load(folder):
             if f.read().strip() != "1":
                 continue
         meta["name"] = name
-        if meta["kind"] == "crplan":
+        if meta["kind"] in ("crplan", "baseline"):
             events = []
             with open(os.path.join(path, "events.jsonl")) as f:
                 for line in f:
@@ -66,12 +66,14 @@ def main():
     parser.add_argument("--crplan", required=True)
     parser.add_argument("--load-start", default="")
     parser.add_argument("--load-end", default="")
+    parser.add_argument("--baseline", default="")
     parser.add_argument("--write")
     args = parser.parse_args()
 
     runs = load(args.runs)
     raw = [r for r in runs if r["kind"] == "raw"]
     ours = [crplan_figures(r) for r in runs if r["kind"] == "crplan"]
+    base = [crplan_figures(r) for r in runs if r["kind"] == "baseline"]
     raw_total = statistics.median((r["end_ns"] - r["start_ns"]) / 1e6 for r in raw)
     raw_frozen = statistics.median((r["end_ns"] - r["dump_start_ns"]) / 1e6 for r in raw)
     our_total = statistics.median(o["total"] for o in ours)
@@ -79,20 +81,40 @@ def main():
     commands = statistics.median(o["commands"] for o in ours)
     span = statistics.median(o["events_span"] for o in ours)
     step_names = [s for s in ours[0]["steps"]]
+    base_total = statistics.median(o["total"] for o in base) if base else None
+    base_frozen = statistics.median(o["frozen"] for o in base) if base else None
     kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
 
     lines = [
         BEGIN,
         "",
         f"`bench/overhead.sh`: external overlay2 roundtrip of the busybox counter, {len(raw)} interleaved rounds "
-        f"(raw and crplan alternating which goes first, a fresh container each), crplan binary `{args.crplan}`, "
+        f"({'raw, crplan and the baseline rotating' if base else 'raw and crplan alternating'} which goes first, a fresh container each), "
+        f"crplan binary `{args.crplan}`, "
         f"kernel {kernel}, load {args.load_start} → {args.load_end}.",
         "",
-        "| median | raw wiki script | `crplan apply` | ratio |",
-        "| --- | ---: | ---: | ---: |",
-        f"| total (first command → restore end; crplan: the whole process) | {raw_total:.0f} ms | {our_total:.0f} ms | {our_total / raw_total:.2f}x |",
-        f"| frozen window (criu dump start → criu restore end) | {raw_frozen:.0f} ms | {our_frozen:.0f} ms | {our_frozen / raw_frozen:.2f}x |",
-        "",
+    ]
+    if base:
+        lines += [
+            f"Baseline: a second crplan binary, `{args.baseline}`, measured in the same rounds (the three contenders rotate which goes first).",
+            "",
+            "| median | raw wiki script | `crplan apply` | ratio | baseline `crplan apply` | ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            f"| total (first command → restore end; crplan: the whole process) | {raw_total:.0f} ms | {our_total:.0f} ms | {our_total / raw_total:.2f}x "
+            f"| {base_total:.0f} ms | {base_total / raw_total:.2f}x |",
+            f"| frozen window (criu dump start → criu restore end) | {raw_frozen:.0f} ms | {our_frozen:.0f} ms | {our_frozen / raw_frozen:.2f}x "
+            f"| {base_frozen:.0f} ms | {base_frozen / raw_frozen:.2f}x |",
+            "",
+        ]
+    else:
+        lines += [
+            "| median | raw wiki script | `crplan apply` | ratio |",
+            "| --- | ---: | ---: | ---: |",
+            f"| total (first command → restore end; crplan: the whole process) | {raw_total:.0f} ms | {our_total:.0f} ms | {our_total / raw_total:.2f}x |",
+            f"| frozen window (criu dump start → criu restore end) | {raw_frozen:.0f} ms | {our_frozen:.0f} ms | {our_frozen / raw_frozen:.2f}x |",
+            "",
+        ]
+    lines += [
         f"Where crplan's time goes (medians): {commands:.0f} ms inside the commands it spawns, "
         f"{span - commands:.0f} ms of its own between its first and last event (journal appends with fsync, "
         f"decoding inspect, /proc and mountinfo reads, measuring the images), "
@@ -101,6 +123,16 @@ def main():
         "| step | " + " | ".join(f"`{s}`" for s in step_names) + " |",
         "| --- | " + " | ".join("---:" for _ in step_names) + " |",
         "| median ms | " + " | ".join(f"{statistics.median(o['steps'].get(s, 0) for o in ours):.0f}" for s in step_names) + " |",
+    ]
+    if base:
+        lines += [
+            "| baseline median ms | " + " | ".join(f"{statistics.median(o['steps'].get(s, 0) for o in base):.0f}" for s in step_names) + " |",
+            "",
+            f"Baseline's own time (medians): {statistics.median(o['commands'] for o in base):.0f} ms inside its commands, "
+            f"{statistics.median(o['events_span'] - o['commands'] for o in base):.0f} ms of its own between its first and last event, "
+            f"{base_total - statistics.median(o['events_span'] for o in base):.0f} ms before the first event and after the last.",
+        ]
+    lines += [
         "",
         END,
     ]

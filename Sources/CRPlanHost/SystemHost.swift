@@ -162,6 +162,12 @@ public struct SystemHost: Host {
         do { try DurableFiles.append(contents, to: path) } catch { throw Self.map(error) }
     }
 
+    /// The write without the file's fsync (`DurableFiles.append(sync: false)`):
+    /// the journal's child records (see `JournalWriter`).
+    public func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError) {
+        do { try DurableFiles.append(contents, to: path, sync: false) } catch { throw Self.map(error) }
+    }
+
     public func truncateFile(at path: String, toLength length: Int) async throws(HostError) {
         do { try DurableFiles.truncate(path, toLength: length) } catch { throw Self.map(error) }
     }

@@ -43,7 +43,7 @@ struct StepFactory {
             [inspect(), checkpointCreate(after: .inspect)]
         case (.native, .roundtrip):
             [
-                inspect(), checkpointCreate(after: .inspect), waitContainerExited(after: .checkpointCreate),
+                inspect(), checkpointCreate(after: .inspect, waitFollows: true), waitContainerExited(after: .checkpointCreate),
                 startFromCheckpoint(after: .waitContainerExited), writePidfile(after: .startFromCheckpoint),
             ]
         case (.native, .restore):

@@ -176,11 +176,13 @@ public enum DurableFiles {
 
     /// Appends `bytes` to the file at `path` (created with `permissions` if
     /// missing, and then its directory is fsynced) with one `write` on an
-    /// `O_APPEND` descriptor, then fsyncs the file. A failed or short write,
+    /// `O_APPEND` descriptor, then fsyncs the file (`sync: false` leaves the
+    /// bytes in the page cache: a later reader sees them, a machine crash may
+    /// lose them). A failed or short write,
     /// or a failed fsync, is thrown as is and never retried: the caller must
     /// treat the file's tail as unknown.
     public static func append(
-        _ bytes: [UInt8], to path: String, permissions: FilePermissions = filePermissions
+        _ bytes: [UInt8], to path: String, permissions: FilePermissions = filePermissions, sync: Bool = true
     ) throws(FileError) {
         try TrustedPath.checkParent(of: path)
         var created = false
@@ -202,7 +204,7 @@ public enum DurableFiles {
             guard written == bytes.count else {
                 throw .shortWrite(path: path, written: written, expected: bytes.count, cause: shortWriteCause(descriptor))
             }
-            try sync(descriptor, path: path)
+            if sync { try Self.sync(descriptor, path: path) }
         } catch {
             try? descriptor.close()
             throw error

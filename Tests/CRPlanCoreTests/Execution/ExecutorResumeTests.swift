@@ -267,25 +267,35 @@ import Testing
 
     /// A roundtrip that "crashed" just after journaling `step-started` for `kind`.
     func crashedRun(afterStarting kind: StepKind, adjust: @Sendable (inout FakeWorld) -> Void = { _ in }) async throws -> FakeHost {
-        let host = FakeHost(Scenario.world())
-        _ = try await Scenario.executor(host).apply(Scenario.graph())
-        let records = try await host.journalRecords()
-        guard let index = records.firstIndex(where: { if case .stepStarted(let started) = $0 { started.step == kind } else { false } }) else {
-            throw HostError.notFound(path: "step-started \(kind)")
-        }
-        // Rebuild the world as it was: start again, crash at that append + 1.
-        return try await crash(atAppend: index + 2, adjust: adjust)
+        // Rebuild the world as it was: start again, crash at the side effect after that append.
+        try await crash(afterAppendHolding: { if case .stepStarted(let started) = $0 { started.step == kind } else { false } }, adjust: adjust)
     }
 
-    /// A roundtrip that "crashed" after `kind`'s side effects, before `step-succeeded`.
+    /// A roundtrip that "crashed" after `kind`'s side effects, before its
+    /// `step-succeeded` was written (with the next step's `step-started`).
     func crashedRun(afterRunning kind: StepKind) async throws -> FakeHost {
+        try await crash(atAppendHolding: { if case .stepSucceeded(let done) = $0 { done.step == kind } else { false } })
+    }
+
+    /// The 1-based index of the first journal append (one write, possibly
+    /// several records) holding a record `matches` accepts, in a clean run.
+    func appendIndex(holding matches: (JournalRecord) -> Bool) async throws -> Int {
         let host = FakeHost(Scenario.world())
         _ = try await Scenario.executor(host).apply(Scenario.graph())
-        let records = try await host.journalRecords()
-        guard let index = records.firstIndex(where: { if case .stepSucceeded(let done) = $0 { done.step == kind } else { false } }) else {
-            throw HostError.notFound(path: "step-succeeded \(kind)")
+        let appends = await host.world.appends
+        for (index, append) in appends.enumerated() {
+            let records = append.bytes.split(separator: UInt8(ascii: "\n")).compactMap { try? JournalLine.decode($0).record }
+            if records.contains(where: matches) { return index + 1 }
         }
-        return try await crash(atAppend: index + 1)
+        throw HostError.notFound(path: "no append holds the record")
+    }
+
+    func crash(atAppendHolding matches: (JournalRecord) -> Bool) async throws -> FakeHost {
+        try await crash(atAppend: try await appendIndex(holding: matches))
+    }
+
+    func crash(afterAppendHolding matches: (JournalRecord) -> Bool, adjust: @Sendable (inout FakeWorld) -> Void) async throws -> FakeHost {
+        try await crash(atAppend: try await appendIndex(holding: matches) + 1, adjust: adjust)
     }
 
     /// Runs a roundtrip that dies just before the `append`-th journal append.

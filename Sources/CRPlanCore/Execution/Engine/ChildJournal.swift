@@ -41,9 +41,24 @@ extension StepContext {
     /// `host.run(invocation)`, journaling the child's pid and start time as
     /// step progress as soon as the host reports it, before crplan waits for
     /// the child. The host waits for the child only once the record is
-    /// durable. A journal failure ends the step once the child has ended
+    /// written. A journal failure ends the step once the child has ended
     /// (it is never left unwaited-for).
+    ///
+    /// The record is written without an fsync (`RunSession.appendWithoutSync`):
+    /// it is read only when crplan died and the machine did not — then the
+    /// write is in the page cache, where the resume reads it, and the resume
+    /// waits for the child and settles its group as always. A machine crash
+    /// may lose it, but it kills the child and its whole process group too:
+    /// after the reboot there is nothing to wait for (`waitForJournaledChild`
+    /// and `LeftoverGroup` would find no live process of that pid and start
+    /// time), and the probe decides from what the child left on disk, as it
+    /// must anyway. The next durable record fsyncs it with itself.
+    ///
+    /// A step that changes nothing (`StepBehavior.changesNothing`) journals
+    /// no child: it is not journaled as started either, and a leftover
+    /// read-only command beside a resume harms nothing.
     func runJournalingChild(_ invocation: CommandInvocation, on host: any Host) async throws -> CommandResult {
+        let journalsChild = !step.kind.behavior.changesNothing
         let (starts, startSink) = AsyncStream<StartedChild>.makeStream()
         let (journaled, journaledSink) = AsyncStream<Void>.makeStream()
         async let outcome: Result<CommandResult, HostError> = {
@@ -60,13 +75,14 @@ extension StepContext {
         }()
         var journalError: JournalError?
         for await child in starts {
-            do {
-                try await progress(JournaledChild.progressValues(child, argv: invocation.argv))
+            do throws(JournalError) {
+                if journalsChild {
+                    try await session.appendWithoutSync(.stepProgress(.init(
+                        step: step.kind, values: JournaledChild.progressValues(child, argv: invocation.argv), at: await session.host.now())))
+                }
                 await session.emit(.commandSpawned, step: step.kind, attempt: attempt, message: "pid \(child.pid)")
-            } catch let error as JournalError {
-                journalError = error
             } catch {
-                journalError = .writeFailed(path: session.folder.journal, reason: String(describing: error))
+                journalError = error
             }
             break
         }

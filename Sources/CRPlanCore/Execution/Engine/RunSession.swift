@@ -15,7 +15,12 @@ final class RunSession {
     let folder: RunFolder
     let command: RunReport.Command
     let locks: LockSet
+    /// The records on disk (written; all but possibly the last one synced).
     private(set) var records: [JournalRecord]
+    /// Records already true but not yet written (`appendLater`): they go
+    /// out in the same write, and fsync, as the next `append`.
+    private(set) var pending: [JournalRecord] = []
+    /// The run as `records` and `pending` say.
     private(set) var state: RunState
     private var journal: JournalWriter
     /// Why a resume's probe found a step done; the sequencer reports it in
@@ -47,11 +52,40 @@ final class RunSession {
     var runID: String { state.runID }
     var planName: String { graph.planName }
 
-    /// Journals `record` durably; a failure is fatal for the run.
+    /// Journals `record` durably, after the pending records, all in one
+    /// write and one fsync; a failure is fatal for the run.
     func append(_ record: JournalRecord) async throws(JournalError) {
-        try await journal.append(record)
-        records.append(record)
-        if let rebuilt = RunState(records: records) {
+        let batch = pending + [record]
+        try await journal.append(batch, synced: true)
+        pending = []
+        records += batch
+        rebuildState()
+    }
+
+    /// Journals `record` without an fsync (`JournalWriter.append(_:synced:)`):
+    /// for a record that matters only when crplan dies and the machine stays
+    /// up (a child's pid). With records pending, they and it are synced.
+    func appendWithoutSync(_ record: JournalRecord) async throws(JournalError) {
+        let batch = pending + [record]
+        try await journal.append(batch, synced: false)
+        pending = []
+        records += batch
+        rebuildState()
+    }
+
+    /// Keeps `record` for the next `append`, which writes it first. For a
+    /// record whose loss in a crash the resume's probe makes good: a step's
+    /// success (the probe of an interrupted step finds it done) and the
+    /// start and success of a step that changes nothing (it reruns). It must
+    /// be written before the next side effect that depends on it; the
+    /// sequencer's next `step-started` or `run-finished` does that.
+    func appendLater(_ record: JournalRecord) {
+        pending.append(record)
+        rebuildState()
+    }
+
+    private func rebuildState() {
+        if let rebuilt = RunState(records: records + pending) {
             state = rebuilt
         }
     }

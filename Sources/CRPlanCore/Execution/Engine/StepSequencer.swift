@@ -8,6 +8,29 @@ extension RunSession {
     /// Runs every step not yet succeeded, in graph order, journaling each
     /// transition before and after its side effects. Stops at the first
     /// failure; a journal failure is thrown at once (fatal for the run).
+    ///
+    /// Fsyncs are the journal's cost (inside the frozen window on a busy
+    /// disk, each can take longer than the command it brackets), so records
+    /// whose loss a resume makes good are written together with the next
+    /// durable one (`appendLater`), in one write and one fsync:
+    /// - a step's `step-succeeded` goes out with the next step's
+    ///   `step-started` (or `run-finished`), still before the next step's
+    ///   first side effect. A crash in between leaves the step journaled as
+    ///   started: the resume probes it and finds it done, exactly as after a
+    ///   crash between its side effect and its record, a window that always
+    ///   existed and that every probe covers (`ExecutorResumeTests` crashes at
+    ///   every side effect). Not for `operation: migrate`: its steps' probes
+    ///   (a checkpoint in a staging dir, a target over ssh) are not all able
+    ///   to find a finished step done, so each success is written at once.
+    /// - a step that changes nothing (`StepBehavior.changesNothing`:
+    ///   `verify-dump-log` reads a log, `wait-container-exited` asks Docker
+    ///   and reads mountinfo) is not journaled before it runs: its
+    ///   `step-started` and outcome go out with the next durable record. A
+    ///   crash while it runs leaves it pending (and the step before it
+    ///   started, which the probe settles): the resume runs it again, which
+    ///   is what it would have done with the records on disk (its probe says
+    ///   rerun). Its commands' children are not journaled either: a leftover
+    ///   `docker inspect` beside a resume harms nothing.
     func runRemainingSteps() async throws(JournalError) -> SequenceResult {
         for step in steps {
             if let record = state[step.kind], record.state == .succeeded {
@@ -17,7 +40,12 @@ extension RunSession {
             }
             let attempt = (state[step.kind]?.attempts ?? 0) + 1
             let started = await host.now()
-            try await append(.stepStarted(.init(step: step.kind, attempt: attempt, at: started)))
+            let start = JournalRecord.stepStarted(.init(step: step.kind, attempt: attempt, at: started))
+            if step.kind.behavior.changesNothing {
+                appendLater(start)
+            } else {
+                try await append(start)
+            }
             await emit(.stepStarted, step: step.kind, attempt: attempt, message: step.summary)
             let context = context(for: step, attempt: attempt, started: started)
             do {
@@ -28,9 +56,14 @@ extension RunSession {
                 let (measurements, notes) = await context.measureImages()
                 let finished = await host.now()
                 let duration = finished.milliseconds(since: started)
-                try await append(.stepSucceeded(.init(
+                let success = JournalRecord.stepSucceeded(.init(
                     step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished, measurements: measurements
-                )))
+                ))
+                if graph.operation == .migrate {
+                    try await append(success)
+                } else {
+                    appendLater(success)
+                }
                 await emit(.stepFinished, step: step.kind, attempt: attempt, duration: duration, outputs: outputs, measurements: measurements)
                 for note in notes {
                     await emit(.note, step: step.kind, message: note)

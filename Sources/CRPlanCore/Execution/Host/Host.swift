@@ -79,6 +79,13 @@ public protocol Host: FileSizeReading {
     /// the folder too when the file was created. Partial writes are errors.
     func appendDurably(to path: String, contents: [UInt8]) async throws(HostError)
 
+    /// Appends `contents` to `path` as `appendDurably` does, but without
+    /// the fsync of the file: the bytes are in the page cache when it
+    /// returns, so any later reader (a resume after crplan was killed) sees
+    /// them, while a machine crash may lose them. The default is
+    /// `appendDurably` (a host that cannot tell the two apart syncs).
+    func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError)
+
     /// Cuts `path` to `length` bytes and fsyncs it (drops a torn journal line).
     func truncateFile(at path: String, toLength length: Int) async throws(HostError)
 
@@ -136,6 +143,10 @@ public protocol Host: FileSizeReading {
 extension Host {
     public func commandLine(for argv: [String]) -> [String] {
         argv
+    }
+
+    public func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError) {
+        try await appendDurably(to: path, contents: contents)
     }
 
     public func run(

@@ -13,9 +13,17 @@ protocol StepBehavior: Sendable {
     /// What to tell the operator when a rollback stops at this step, a
     /// point of no return (`Step.pointOfNoReturn`).
     func rollForward(_ context: StepContext, explicit: Bool) -> RollForward
+
+    /// True for a step that changes nothing on any machine (it reads and
+    /// asks, and its probe says rerun): the sequencer journals it only with
+    /// the next durable record, and its children not at all (see
+    /// `RunSession.runRemainingSteps`). Default false.
+    var changesNothing: Bool { get }
 }
 
 extension StepBehavior {
+    var changesNothing: Bool { false }
+
     func probe(_ context: StepContext) async throws -> ProbeDecision {
         .rerun("it changes nothing, so it runs again")
     }

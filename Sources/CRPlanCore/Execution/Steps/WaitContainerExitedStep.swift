@@ -4,6 +4,9 @@
 /// polling `docker inspect` (as printed) and reads the mount table until its
 /// checks hold, within the step's time limit.
 struct WaitContainerExitedStep: StepBehavior {
+    /// It asks Docker (`docker inspect`) and reads mountinfo; a resume asks again.
+    var changesNothing: Bool { true }
+
     func run(_ context: StepContext) async throws -> [String: String] {
         let host = context.host
         let facts = try context.requireFacts()

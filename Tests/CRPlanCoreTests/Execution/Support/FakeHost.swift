@@ -160,6 +160,14 @@ actor FakeHost: CRPlanCore.Host {
     }
 
     func appendDurably(to path: String, contents: [UInt8]) async throws(HostError) {
+        try await append(to: path, contents: contents, synced: true)
+    }
+
+    func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError) {
+        try await append(to: path, contents: contents, synced: false)
+    }
+
+    private func append(to path: String, contents: [UInt8], synced: Bool) async throws(HostError) {
         let wasCrashed = world.crashed
         do {
             try sideEffect(.append(path), .append, path)
@@ -172,6 +180,12 @@ actor FakeHost: CRPlanCore.Host {
         try requireParent(path)
         if world.files[path] == nil { world.fileModes[path] = 0o600 }
         world.files[path, default: []] += contents
+        world.appends.append(FakeAppend(path: path, synced: synced, bytes: contents))
+        if synced {
+            world.syncedLength[path] = world.files[path]?.count ?? 0
+        } else if world.syncedLength[path] == nil {
+            world.syncedLength[path] = 0
+        }
     }
 
     func truncateFile(at path: String, toLength length: Int) async throws(HostError) {

@@ -82,6 +82,20 @@ struct FakeWorld: Sendable {
     var tearCrashingAppend = false
     var sideEffects = 0
     var crashed = false
+    /// Per appended file: how many of its bytes an fsync made durable
+    /// (`appendDurably` syncs all; `appendWithoutSync` none of its own).
+    var syncedLength: [String: Int] = [:]
+    /// Every append in order: the file and whether it was fsynced, and the
+    /// record types it wrote when the file is a journal.
+    var appends: [FakeAppend] = []
+
+    /// The machine crashed: every appended file keeps only what an fsync
+    /// made durable.
+    mutating func loseUnsyncedAppends() {
+        for (path, length) in syncedLength {
+            if let bytes = files[path], bytes.count > length { files[path] = Array(bytes.prefix(length)) }
+        }
+    }
 
     // MARK: Files
 
@@ -213,6 +227,20 @@ struct FakeWorld: Sendable {
 }
 
 /// One call the executor made on the host, for assertions on the sequence.
+/// One append a `FakeHost` made: the file, whether it was fsynced, the bytes.
+struct FakeAppend: Sendable, Hashable {
+    var path: String
+    var synced: Bool
+    var bytes: [UInt8]
+
+    /// The record types on the journal lines it wrote.
+    var recordTypes: [String] {
+        bytes.split(separator: UInt8(ascii: "\n")).map { line in
+            (try? JournalLine.decode(line).record.type) ?? "?"
+        }
+    }
+}
+
 enum HostCall: Sendable, Hashable {
     case run([String])
     case inspect(String)
