@@ -94,6 +94,11 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     /// below `root`, each file the source deleted (`DeletedPaths.findArguments`),
     /// once capture-changes has bound the list.
     case deletedPaths(root: Template)
+    /// Migrate to an overlay2 target: expands to `find`'s starting point and
+    /// expression for one part of the deletions (`OverlayDeletions`) below
+    /// `root`, once capture-changes and create-target have bound the deleted
+    /// files and the target's driver; on another driver it selects nothing.
+    case overlayDeletions(OverlayDeletionPart, root: Template)
 
     public var description: String {
         switch self {
@@ -101,6 +106,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case .sourceConfiguration: "${source.config...}"
         case .sourceCommand: "${source.command...}"
         case .deletedPaths(let root): "\(root) ${source.deleted...}"
+        case .overlayDeletions(let part, let root): "\(root) ${source.deleted.\(part.rawValue)...}"
         case .cgroupExtMounts(.dump): "--ext-mount-map ${cgroup.mount}:${cgroup.mount}..."
         case .cgroupExtMounts(.restore): "--ext-mount-map ${cgroup.mount}:${cgroup.hostPath}..."
         }
@@ -114,6 +120,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case phase
         case mounts
         case root
+        case part
     }
 
     public init(from decoder: any Decoder) throws {
@@ -133,6 +140,10 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         if name == "deletedPaths" {
             self = .deletedPaths(root: try keyed.decode(Template.self, forKey: .root))
+            return
+        }
+        if name == "overlayDeletions" {
+            self = .overlayDeletions(try keyed.decode(OverlayDeletionPart.self, forKey: .part), root: try keyed.decode(Template.self, forKey: .root))
             return
         }
         guard name == "cgroupExtMounts" else {
@@ -161,8 +172,23 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
             var keyed = encoder.container(keyedBy: CodingKeys.self)
             try keyed.encode("deletedPaths", forKey: .expand)
             try keyed.encode(root, forKey: .root)
+        case .overlayDeletions(let part, let root):
+            var keyed = encoder.container(keyedBy: CodingKeys.self)
+            try keyed.encode("overlayDeletions", forKey: .expand)
+            try keyed.encode(part, forKey: .part)
+            try keyed.encode(root, forKey: .root)
         }
     }
+}
+
+/// Which part of the deletions on an overlay2 target an argument expands to.
+public enum OverlayDeletionPart: String, Sendable, Hashable, Codable {
+    /// The whiteouts `find` makes (`-exec mknod … ;` clauses).
+    case whiteouts
+    /// The folders made again, which are set opaque.
+    case opaque
+    /// The whiteouts and opaque folders, counted after.
+    case check
 }
 
 /// Which CRIU action a command belongs to (ext-mount maps differ between them).
@@ -225,6 +251,8 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case fileChanges = "file-changes"
     /// Migrate: `stat --format=%a` of the source's root (octal mode).
     case rootMode = "root-mode"
+    /// Migrate: one `x` per whiteout and opaque folder found on an overlay2 target.
+    case overlayDeletionCount = "overlay-deletion-count"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the
