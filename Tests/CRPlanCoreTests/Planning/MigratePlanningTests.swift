@@ -56,7 +56,7 @@ import Testing
         let commands = try graph.argv(.checkpointCreate, facts: PlanningFixtures.migrationFacts)
         let staging = "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)"
         #expect(commands[0] == ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"])
-        #expect(commands[1] == ["mkdir", "--mode=0700", "--", staging])
+        #expect(commands[1] == ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", staging])
         #expect(commands[2] == ["docker", "-H", "unix:///run/docker.sock", "pause", "--", PlanningFixtures.overlayID])
         #expect(commands[3] == [
             "docker", "-H", "unix:///run/docker.sock", "checkpoint", "create", "--leave-running",

@@ -39,7 +39,7 @@ import Testing
         let received = Self.staging + "-received"
         #expect(try graph.argv(.sendStaging, facts: PlanningFixtures.migrationFacts) == [
             ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"],
-            ["mkdir", "--mode=0700", "--", received],
+            ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", received],
             ["tar", "--create", "--file", "-", "--directory", Self.staging, "--numeric-owner", "--xattrs", "."],
             ["zstd", "--quiet", "--stdout"],
             ["tar", "--extract", "--zstd", "--file", "-", "--directory", received, "--numeric-owner", "--xattrs", "--same-permissions"],

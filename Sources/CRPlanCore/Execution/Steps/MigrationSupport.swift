@@ -39,14 +39,15 @@ extension StepContext {
         try await session.append(.factsBound(.init(facts: facts, source: source, at: await host.now())))
     }
 
-    /// True for the command that makes this run's staging dir: `mkdir`
-    /// without `--parents`, which fails when the folder exists.
+    /// True for the command that makes this run's staging dir: `env
+    /// LC_ALL=C mkdir` without `--parents`, which fails when the folder
+    /// exists (and, in the C locale, says `File exists`).
     static func makesStagingDir(_ command: CommandTemplate) -> Bool {
         let words = command.arguments.compactMap { argument -> String? in
             guard case .value(let template) = argument else { return nil }
             return template.literalValue
         }
-        return words.first == "mkdir" && !words.contains("--parents")
+        return words.starts(with: ["env", "LC_ALL=C", "mkdir"]) && !words.contains("--parents")
     }
 
     /// Runs the `mkdir` of this run's staging dir (on its side's host). The
@@ -58,6 +59,7 @@ extension StepContext {
         let completed = try await runCommand(at: index)
         if completed.result.status.isSuccess { return }
         let folder = try bound().commands[index].literalArgv?.last ?? "the staging dir"
+        // The command runs with LC_ALL=C: strerror(EEXIST) is English whatever the machine's locale.
         if completed.result.standardError.contains("File exists") {
             if attempt > 1 {
                 await note("\(folder) was made by an earlier attempt of this run's step \(step.kind.rawValue); it is used again")

@@ -187,8 +187,9 @@ extension StepFactory {
                     arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
                 ),
                 CommandTemplate(
-                    purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused)",
-                    arguments: ["mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
+                    purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused; "
+                        + "LC_ALL=C so that it says so in English whatever the machine's locale)",
+                    arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
                 ),
                 CommandTemplate(
                     purpose: "write the staging dir as a tar stream",
@@ -303,8 +304,9 @@ extension StepFactory {
                 side: .source
             ),
             CommandTemplate(
-                purpose: "make this run's staging dir (mkdir fails if it exists: a used folder is refused)",
-                arguments: ["mkdir", "--mode=0700", "--", .value(stagingDir)], side: .source
+                purpose: "make this run's staging dir (mkdir fails if it exists: a used folder is refused; LC_ALL=C so that it says so in English "
+                    + "whatever the locale)",
+                arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(stagingDir)], side: .source
             ),
         ]
         if isCopy { commands.append(pauseSource("pause")) }

@@ -158,7 +158,7 @@ enum MigrationFake {
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create") {
                     world.write(invocation.argv[index + 2], "tar")
                 }
-                if invocation.argv.first == "mkdir", let path = invocation.argv.last {
+                if invocation.argv.first == "mkdir" || invocation.argv.starts(with: ["env", "LC_ALL=C", "mkdir"]), let path = invocation.argv.last {
                     // Without --parents, mkdir refuses a folder that exists (the staging dir must be new).
                     if !invocation.argv.contains("--parents"), world.fileType(path) != nil {
                         return CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(path)': File exists\n")
