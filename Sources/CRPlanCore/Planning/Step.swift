@@ -253,6 +253,9 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case rootMode = "root-mode"
     /// Migrate: one `x` per whiteout and opaque folder found on an overlay2 target.
     case overlayDeletionCount = "overlay-deletion-count"
+    /// Migrate: `realpath --canonicalize-missing` of the staging dir, then of
+    /// each Docker data root (a line each), on the side that makes the folder.
+    case stagingRealPath = "staging-real-path"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the

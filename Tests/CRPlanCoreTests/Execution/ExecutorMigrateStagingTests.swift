@@ -53,6 +53,25 @@ import Testing
         #expect(await host.world.containers[Scenario.containerID]?.facts.running == true)
     }
 
+    @Test func aStagingDirWhoseRealPathIsInADockerHomeIsRefusedBeforeAnythingIsFrozen() async throws {
+        let graph = Scenario.compile(ExecutorMigrateTests.plan())
+        var world = ExecutorMigrateTests.world()
+        // /staging -> <target docker home>/staging: only realpath, on the machine, can tell.
+        world.handlers.insert(.init(name: "a link in imageDir's path", matches: { $0.first == "realpath" }) { _, invocation in
+            let paths = invocation.argv.drop { $0 != "--" }.dropFirst()
+            let resolved = paths.map { $0.hasPrefix("/staging/") ? MigrationFake.targetHome + $0 : $0 }
+            return CommandResult(status: .exited(0), standardOutput: resolved.map { $0 + "\n" }.joined())
+        }, at: 0)
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.failedStep == .checkpointCreate)
+        #expect(report.error?.contains("is really \(MigrationFake.targetHome)/staging/") == true, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        #expect(!ran.contains { MigrationFake.onSource($0, "checkpoint", "create") }, "the source was checkpointed")
+        #expect(!ran.contains { Self.makesStaging($0) }, "the staging dir was made")
+        #expect(await host.world.containers[Scenario.containerID]?.facts.running == true)
+    }
+
     @Test func aResumeFindsTheStagingDirItsRunMade() async throws {
         let graph = Scenario.compile(ExecutorMigrateTests.plan())
         var world = ExecutorMigrateTests.world()

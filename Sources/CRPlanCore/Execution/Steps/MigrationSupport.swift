@@ -92,6 +92,29 @@ extension StepContext {
         }
     }
 
+    /// Runs the step's `realpath` of the staging dir and the Docker data
+    /// roots (on the side that makes the folder) and refuses a staging dir
+    /// whose real path is in or below a data root (as written or resolved)
+    /// or a system folder: imageDir's path may hold a link the lint cannot see.
+    func checkStagingRealPath(at index: Int) async throws {
+        let command = try bound().commands[index]
+        let written = command.literalArgv.map { Array($0.drop { $0 != "--" }.dropFirst()) } ?? []
+        let completed = try await runChecked(at: index)
+        let lines = completed.result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let printed = lines.last == "" ? Array(lines.dropLast()) : lines
+        guard !completed.result.standardOutputTruncated, !written.isEmpty, printed.count == written.count,
+              printed.allSatisfy({ $0.hasPrefix("/") && $0.utf8.count <= ContainerFacts.maximumPathLength }) else {
+            throw StepFailure("`\(ShellQuoting.line(completed.invocation.argv))` printed `\(completed.result.standardOutput.prefix(200))`, "
+                + "not one absolute path per argument")
+        }
+        let staging = printed[0]
+        let homes = Array(written.dropFirst()) + Array(printed.dropFirst())
+        if let problem = PathPolicy.stagingProblem(staging, complete: true, dockerHomes: homes) {
+            throw StepFailure("the staging dir \(written[0]) is really \(staging) (a link in its path), which is \(problem): "
+                + "choose an imageDir of its own whose path holds no link into a Docker data root or a system folder")
+        }
+    }
+
     /// True when a failed docker command said the object does not exist.
     static func saysNoSuch(_ result: CommandResult) -> Bool {
         !result.status.isSuccess && (result.standardError.contains("No such container") || result.standardError.contains("No such object")

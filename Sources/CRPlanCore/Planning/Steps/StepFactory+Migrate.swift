@@ -73,6 +73,18 @@ extension StepFactory {
         plan.target.map { [plan.docker.home, $0.docker.home] } ?? [plan.docker.home]
     }
 
+    /// `realpath --canonicalize-missing` of a staging dir and of the Docker
+    /// data roots, on the side that makes the folder: a link in imageDir's
+    /// path (`/srv/stage -> /var/lib/docker`) is followed there, and the step
+    /// refuses a real path in a data root or a system folder.
+    func resolveStaging(_ staging: Template, homes: [Template], side: EngineSide) -> CommandTemplate {
+        CommandTemplate(
+            purpose: "resolve the real path of the staging dir and of the Docker data roots (every link followed), which must not hold it",
+            arguments: ["realpath", "--canonicalize-missing", "--", .value(staging)] + homes.map { .value($0) },
+            output: .stagingRealPath, side: side
+        )
+    }
+
     /// The checkpoint folder `docker checkpoint create --checkpoint-dir` writes in the staging dir.
     var stagedCheckpoint: Template { stagingFile(checkpointName) }
 
@@ -182,6 +194,7 @@ extension StepFactory {
                 + "(`<run id>-received`; `mkdir` refuses one that exists): `tar | zstd` here piped into `tar --zstd --extract` there through ssh",
             dependsOn: [previous],
             commands: [
+                resolveStaging(targetStagingDir, homes: [targetHome], side: .target),
                 CommandTemplate(
                     purpose: "make the folder of staging dirs on the target machine",
                     arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
@@ -299,6 +312,7 @@ extension StepFactory {
         if isCopy { argv.append("--leave-running") }
         argv += ["--checkpoint-dir", .value(stagingDir), .value(.containerID), .value(Template(literal: checkpointName))]
         var commands = [
+            resolveStaging(stagingDir, homes: stagingForbiddenHomes, side: .source),
             CommandTemplate(
                 purpose: "make the folder of staging dirs", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)],
                 side: .source

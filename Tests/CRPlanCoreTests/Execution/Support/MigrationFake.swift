@@ -153,6 +153,10 @@ enum MigrationFake {
                 world.containers[id] = container
                 return ok
             },
+            .init(name: "realpath (no links)", matches: { $0.first == "realpath" }) { _, invocation in
+                let paths = invocation.argv.drop { $0 != "--" }.dropFirst()
+                return CommandResult(status: .exited(0), standardOutput: paths.map { $0 + "\n" }.joined())
+            },
             .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
             .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum", "env"].contains($0.first ?? "") }) { world, invocation in
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create") {
