@@ -71,8 +71,8 @@ extension EndToEnd {
             try await withMigration("mig-ssh-kill") { migration in
                 let ssh = try SSHSpec.provisioned(migration.base.host.environment)
                 let plan = migration.plan("mig-ssh-kill", ssh: ssh)
-                // The third command of send-staging is the tar | zstd | ssh … tar pipeline (after both mkdirs).
-                let killed = try await migration.crplan.apply(plan, failpoint: "command-started:send-staging:3")
+                // The fourth command of send-staging is the tar | zstd | ssh … tar pipeline (after the realpath and both mkdirs).
+                let killed = try await migration.crplan.apply(plan, failpoint: "command-started:send-staging:4")
                 #expect(killed.signal == SIGKILL, "crplan: \(killed)")
                 let runID = try await migration.crplan.status(plan).run.runID
                 let staging = try #require(plan.imageDir) + "/" + runID

@@ -118,6 +118,27 @@ extension EndToEnd {
             }
         }
 
+        @Test("M8. imageDir through a real symlink into the target's Docker data root: the run resolves it, refuses before the checkpoint, the source runs on")
+        func stagingThroughALinkIntoADockerHome() async throws {
+            try await withMigration("mig-link") { migration in
+                // The link's target need not exist: realpath --canonicalize-missing follows the link itself. Nothing is made there.
+                let inside = migration.target.home + "/crplan-e2e-never-made-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+                let link = migration.base.workspace.file("stage-link")
+                try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: inside)
+                var plan = migration.plan("mig-link")
+                plan.imageDir = link
+                let output = try await migration.crplan.apply(plan)
+                #expect(output.exitCode == 1, "crplan: \(output)")
+                let events = try Crplan.events(output)
+                let failure = events.first { $0.kind == .stepFailed }
+                #expect(failure?.step == .checkpointCreate)
+                #expect((failure?.message ?? "").contains("is really \(inside)/"), "\(failure?.message ?? "no step-failed event")")
+                #expect(!FileManager.default.fileExists(atPath: inside), "a folder was made inside the Docker data root")
+                let source = try await migration.base.daemon.inspect(migration.counter.id)
+                #expect(source.state.running && source.state.pid == migration.counter.originalPID, "the source: \(source.state)")
+            }
+        }
+
         @Test("M5. file changes (added, image file modified, image file deleted, directory deleted and re-created) and an image the target lacks")
         func fileChangesAndImageTransfer() async throws {
             try await Self.fileChanges(fromVFS: false)
