@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 extension EndToEnd.Migrate {
-    @Test("M7. move with archive: the target is Up and continues; the kept archive imports with the checkpoint, changes, configuration and facts")
+    @Test("M9. move with archive: the target is Up and continues; the kept archive imports with the checkpoint, changes, configuration and facts")
     func moveKeepsAnArchive() async throws {
         try await withMigration("mig-archive") { migration in
             // an existing file is never replaced: check-target refuses it before anything is frozen
@@ -50,7 +50,7 @@ extension EndToEnd.Migrate {
 
     /// Podman 4.3 leaves an exported `rootfs-diff.tar` in the container's folder after `checkpoint
     /// --leave-running --export` and re-applies it at a later in-place restore, reverting `/foo`.
-    @Test("M8. copy with archive, then an in-place native roundtrip of the source: lines of /foo written since the copy are kept")
+    @Test("M10. copy with archive, then an in-place native roundtrip of the source: lines of /foo written since the copy are kept")
     func noOldDiffReapplied() async throws {
         try await withMigration("mig-podman") { migration in
             var plan = migration.plan("mig-podman", copy: true)

@@ -71,8 +71,8 @@ extension EndToEnd {
             try await withMigration("mig-ssh-kill") { migration in
                 let ssh = try SSHSpec.provisioned(migration.base.host.environment)
                 let plan = migration.plan("mig-ssh-kill", ssh: ssh)
-                // The third command of send-staging is the tar | zstd | ssh … tar pipeline (after both mkdirs).
-                let killed = try await migration.crplan.apply(plan, failpoint: "command-started:send-staging:3")
+                // The fourth command of send-staging is the tar | zstd | ssh … tar pipeline (after the realpath and both mkdirs).
+                let killed = try await migration.crplan.apply(plan, failpoint: "command-started:send-staging:4")
                 #expect(killed.signal == SIGKILL, "crplan: \(killed)")
                 let runID = try await migration.crplan.status(plan).run.runID
                 let staging = try #require(plan.imageDir) + "/" + runID
@@ -91,6 +91,98 @@ extension EndToEnd {
                 try await migration.targetContinues(after: lastOnSource)
                 #expect(migration.counter.workloadCopies().isEmpty)
                 #expect(try await migration.crplan.status(plan).run.phase == .succeeded)
+            }
+        }
+
+        @Test("S5. SIGKILL while the stream flows (the received folder half full): no tar, zstd or ssh of the killed run is left, resume sends again, verifies and completes, one copy only")
+        func killMidStream() async throws {
+            try await withMigration("mig-ssh-midkill") { migration in
+                let ssh = try SSHSpec.provisioned(migration.base.host.environment)
+                // 96 MiB nothing compresses, written in the container's root: the stream takes a while to cross.
+                try await migration.base.daemon.run(["exec", migration.counter.name, "/bin/sh", "-c",
+                    "dd if=/dev/urandom of=/big bs=1048576 count=96 2>/dev/null && wc -c < /big"])
+                let plan = migration.plan("mig-ssh-midkill", ssh: ssh)
+                let imageDir = try #require(plan.imageDir)
+                let crplan = try migration.crplan.launch([
+                    "apply", try migration.base.workspace.write(plan), "--state-dir", migration.crplan.stateDirectory, "--events", "json",
+                ])
+                // Once the target's received folder holds 4 MiB, its tar (run by the private sshd) is stopped: the stream stalls half-way.
+                var receiver: Int32?
+                var receivedFolder: String?
+                _ = await eventually(timeout: .seconds(180), interval: .milliseconds(5)) {
+                    guard crplan.isRunning else { return true }
+                    guard let folder = Self.receivedFolder(in: imageDir), Self.bytes(in: folder) > 4 << 20 else { return false }
+                    receivedFolder = folder
+                    receiver = Self.receivingTar(folder)
+                    return receiver != nil
+                }
+                let receiverPID = try #require(receiver, "the stream ended before it could be stopped: \(crplan.standardOutput())")
+                let received = try #require(receivedFolder)
+                kill(receiverPID, SIGSTOP)
+                let senders = Self.streamStages(of: crplan.pid)
+                #expect(senders.count == 3, "crplan's tar | zstd | ssh: \(senders.map { Proc.commandLine($0) ?? [] })")
+
+                kill(crplan.pid, SIGKILL)
+                let killed = try await crplan.wait(timeout: .seconds(30))
+                #expect(killed.signal == SIGKILL, "crplan: \(killed)")
+                let strays = senders.filter(Proc.isAlive)
+                let allGone = await eventually(timeout: .seconds(20)) { senders.allSatisfy { !Proc.isAlive($0) } }
+                #expect(allGone, "left running after crplan's SIGKILL: \(strays.map { Proc.commandLine($0) ?? [] })")
+                kill(receiverPID, SIGCONT)
+                #expect(await eventually(timeout: .seconds(20)) { !Proc.isAlive(receiverPID) }, "the target's tar outlived its ssh session")
+                let staging = String(received.dropLast("-received".count))
+                #expect(Self.bytes(in: received) < Self.bytes(in: staging), "the received folder was complete before the kill")
+
+                let lastOnSource = try #require(await migration.counter.valuesOnceStill()?.last, "the source's /foo keeps changing")
+                let resumed = try await migration.crplan.resume(plan)
+                #expect(resumed.exitCode == 0, "resume: \(resumed)\n\(migration.crplan.journal(plan))")
+                let events = try Crplan.events(resumed)
+                let ran = events.filter { $0.kind == .stepFinished }.compactMap(\.step)
+                #expect(ran == [.sendStaging, .verifyStaging, .applyChanges, .copyCheckpoint, .startTarget, .verifyMigration], "resume ran \(ran)")
+                #expect(Self.bytes(in: received) == Self.bytes(in: staging), "the received folder differs from the staging dir in size")
+                try await migration.targetIsUp()
+                try await migration.targetContinues(after: lastOnSource)
+                let big = try await migration.target.run(["exec", migration.targetName, "/bin/sh", "-c", "wc -c < /big"])
+                #expect(big.trimmingCharacters(in: .whitespacesAndNewlines) == String(96 << 20))
+                #expect(migration.counter.workloadCopies().isEmpty)
+                #expect(try await migration.crplan.status(plan).run.phase == .succeeded)
+            }
+        }
+
+        /// `<imageDir>/<run id>-received`, once send-staging made it.
+        static func receivedFolder(in imageDir: String) -> String? {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: imageDir)) ?? []
+            return names.first { $0.hasSuffix("-received") }.map { imageDir + "/" + $0 }
+        }
+
+        /// The bytes of the regular files below `folder`.
+        static func bytes(in folder: String) -> Int {
+            guard let walker = FileManager.default.enumerator(atPath: folder) else { return 0 }
+            var total = 0
+            while let name = walker.nextObject() as? String {
+                let attributes = walker.fileAttributes
+                if attributes?[.type] as? FileAttributeType == .typeRegular {
+                    total += (attributes?[.size] as? Int) ?? 0
+                }
+                _ = name
+            }
+            return total
+        }
+
+        /// The `tar --extract` the private sshd runs into `folder`.
+        static func receivingTar(_ folder: String) -> Int32? {
+            Proc.allPIDs().first { pid in
+                guard let argv = Proc.commandLine(pid), let program = argv.first else { return false }
+                return (program == "tar" || program.hasSuffix("/tar")) && argv.contains("--extract") && argv.contains(folder)
+            }
+        }
+
+        /// crplan's children running the stream's stages (`tar`, `zstd`, `ssh`).
+        static func streamStages(of crplan: Int32) -> [Int32] {
+            Proc.allPIDs().filter { pid in
+                guard Proc.parent(pid) == crplan, let program = Proc.commandLine(pid)?.first else { return false }
+                let name = program.split(separator: "/").last.map(String.init) ?? program
+                return ["tar", "zstd", "ssh"].contains(name)
             }
         }
     }

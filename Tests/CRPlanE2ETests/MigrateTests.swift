@@ -118,13 +118,46 @@ extension EndToEnd {
             }
         }
 
+        @Test("M8. imageDir through a real symlink into the target's Docker data root: the run resolves it, refuses before the checkpoint, the source runs on")
+        func stagingThroughALinkIntoADockerHome() async throws {
+            try await withMigration("mig-link") { migration in
+                // The link's target need not exist: realpath --canonicalize-missing follows the link itself. Nothing is made there.
+                let inside = migration.target.home + "/crplan-e2e-never-made-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+                let link = migration.base.workspace.file("stage-link")
+                try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: inside)
+                var plan = migration.plan("mig-link")
+                plan.imageDir = link
+                let output = try await migration.crplan.apply(plan)
+                #expect(output.exitCode == 1, "crplan: \(output)")
+                let events = try Crplan.events(output)
+                let failure = events.first { $0.kind == .stepFailed }
+                #expect(failure?.step == .checkpointCreate)
+                #expect((failure?.message ?? "").contains("is really \(inside)/"), "\(failure?.message ?? "no step-failed event")")
+                #expect(!FileManager.default.fileExists(atPath: inside), "a folder was made inside the Docker data root")
+                let source = try await migration.base.daemon.inspect(migration.counter.id)
+                #expect(source.state.running && source.state.pid == migration.counter.originalPID, "the source: \(source.state)")
+            }
+        }
+
         @Test("M5. file changes (added, image file modified, image file deleted, directory deleted and re-created) and an image the target lacks")
         func fileChangesAndImageTransfer() async throws {
+            try await Self.fileChanges(fromVFS: false)
+        }
+
+        @Test("M7. the same file changes vfs → overlay2: the deleted image file is a whiteout, the re-created directory holds only its new files")
+        func fileChangesOntoOverlay2() async throws {
+            try await Self.fileChanges(fromVFS: true)
+        }
+
+        /// M5/M7: a file added, an image file modified, an image file deleted,
+        /// a directory deleted and re-created; all as the source left them on the target.
+        static func fileChanges(fromVFS: Bool) async throws {
             let host = try E2EHost.require()
-            let source = host.overlay
-            let target = try host.requireVFS()
+            let source = fromVFS ? try host.requireVFS() : host.overlay
+            let target = fromVFS ? host.overlay : try host.requireVFS()
+            let suffix = fromVFS ? "mig-files-ov" : "mig-files"
             // A fresh image on the source only (never a shared one): busybox plus files to change.
-            let tag = "crplan-e2e-mig-files:\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let tag = "crplan-e2e-\(suffix):\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             let builder = try await source.run(["create", "--network", "none", host.image, "/bin/sh", "-c",
                 "mkdir -p /data /dir && echo keep > /data/keep.txt && echo old > /data/old.txt && echo a > /dir/a.txt && echo v1 > /etc/config.txt"])
             try await source.run(["start", "--attach", builder])
@@ -132,10 +165,10 @@ extension EndToEnd {
             try await source.run(["rm", "-f", builder])
             var failure: (any Error)?
             do {
-                try await withMigration("mig-files", image: tag) { migration in
+                try await withMigration(suffix, image: tag, fromVFS: fromVFS) { migration in
                     try await migration.base.daemon.run(["exec", migration.counter.name, "/bin/sh", "-c",
                         "echo added > /added.txt && echo v2 >> /etc/config.txt && rm /data/old.txt && rm -rf /dir && mkdir /dir && echo b > /dir/b.txt"])
-                    let plan = migration.plan("mig-files")
+                    let plan = migration.plan(suffix)
                     let output = try await migration.crplan.apply(plan)
                     let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
                     #expect(Expect.outputs(of: .transferImage, in: events)["transferred"] == "true")

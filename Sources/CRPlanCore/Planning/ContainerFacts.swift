@@ -35,6 +35,9 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     public var target: TargetContainer?
     /// Migrate: the files the source deleted from its image (bound after capture-changes).
     public var deletedPaths: [String]?
+    /// Migrate: those of `deletedPaths` the source made again as folders
+    /// (opaque folders on an overlay2 target; bound after capture-changes).
+    public var recreatedPaths: [String]?
     /// Migrate: the mode of the source's root as `stat` printed it (octal, bound after capture-changes).
     public var rootMode: String?
     /// Migrate: the run that inspected the container (bound by inspect); its

@@ -98,6 +98,11 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
     /// below `root`, each file the source deleted (`DeletedPaths.findArguments`),
     /// once capture-changes has bound the list.
     case deletedPaths(root: Template)
+    /// Migrate to an overlay2 target: expands to `find`'s starting point and
+    /// expression for one part of the deletions (`OverlayDeletions`) below
+    /// `root`, once capture-changes and create-target have bound the deleted
+    /// files and the target's driver; on another driver it selects nothing.
+    case overlayDeletions(OverlayDeletionPart, root: Template)
 
     public var description: String {
         switch self {
@@ -105,6 +110,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case .sourceConfiguration: "${source.config...}"
         case .sourceCommand: "${source.command...}"
         case .deletedPaths(let root): "\(root) ${source.deleted...}"
+        case .overlayDeletions(let part, let root): "\(root) ${source.deleted.\(part.rawValue)...}"
         case .cgroupExtMounts(.dump): "--ext-mount-map ${cgroup.mount}:${cgroup.mount}..."
         case .cgroupExtMounts(.restore): "--ext-mount-map ${cgroup.mount}:${cgroup.hostPath}..."
         }
@@ -118,6 +124,7 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         case phase
         case mounts
         case root
+        case part
     }
 
     public init(from decoder: any Decoder) throws {
@@ -137,6 +144,10 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         if name == "deletedPaths" {
             self = .deletedPaths(root: try keyed.decode(Template.self, forKey: .root))
+            return
+        }
+        if name == "overlayDeletions" {
+            self = .overlayDeletions(try keyed.decode(OverlayDeletionPart.self, forKey: .part), root: try keyed.decode(Template.self, forKey: .root))
             return
         }
         guard name == "cgroupExtMounts" else {
@@ -165,8 +176,23 @@ public enum Argument: Sendable, Hashable, Codable, CustomStringConvertible {
             var keyed = encoder.container(keyedBy: CodingKeys.self)
             try keyed.encode("deletedPaths", forKey: .expand)
             try keyed.encode(root, forKey: .root)
+        case .overlayDeletions(let part, let root):
+            var keyed = encoder.container(keyedBy: CodingKeys.self)
+            try keyed.encode("overlayDeletions", forKey: .expand)
+            try keyed.encode(part, forKey: .part)
+            try keyed.encode(root, forKey: .root)
         }
     }
+}
+
+/// Which part of the deletions on an overlay2 target an argument expands to.
+public enum OverlayDeletionPart: String, Sendable, Hashable, Codable {
+    /// The whiteouts `find` makes (`-exec mknod … ;` clauses).
+    case whiteouts
+    /// The folders made again, which are set opaque.
+    case opaque
+    /// The whiteouts and opaque folders, counted after.
+    case check
 }
 
 /// Which CRIU action a command belongs to (ext-mount maps differ between them).
@@ -231,6 +257,11 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case rootMode = "root-mode"
     /// Migrate with `archive`: `sha256sum` lines (digest, two spaces, path) of the archive's members.
     case fileDigests = "file-digests"
+    /// Migrate: one `x` per whiteout and opaque folder found on an overlay2 target.
+    case overlayDeletionCount = "overlay-deletion-count"
+    /// Migrate: `realpath --canonicalize-missing` of the staging dir, then of
+    /// each Docker data root (a line each), on the side that makes the folder.
+    case stagingRealPath = "staging-real-path"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the

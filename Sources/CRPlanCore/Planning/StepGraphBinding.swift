@@ -83,6 +83,25 @@ extension CommandTemplate {
                     continue
                 }
                 result.arguments += DeletedPaths.findArguments(root: rootText, paths: paths).map { .value(Template(literal: $0)) }
+            case .overlayDeletions(let part, let root):
+                let boundRoot = try bind(root)
+                guard let paths = facts?.deletedPaths, let driver = facts?.target?.driver, let rootText = boundRoot.literalValue else {
+                    result.arguments.append(.overlayDeletions(part, root: boundRoot))
+                    continue
+                }
+                let recreated = facts?.recreatedPaths ?? []
+                let expanded: [String]
+                do {
+                    switch (driver == "overlay2", part) {
+                    case (false, _): expanded = OverlayDeletions.nothing(rootText)
+                    case (true, .whiteouts): expanded = try OverlayDeletions.whiteoutArguments(root: rootText, deleted: paths, recreated: recreated)
+                    case (true, .opaque): expanded = try OverlayDeletions.opaqueArguments(root: rootText, recreated: recreated)
+                    case (true, .check): expanded = try OverlayDeletions.checkArguments(root: rootText, deleted: paths, recreated: recreated)
+                    }
+                } catch {
+                    throw .cannotMigrate(error.description, purpose: purpose)
+                }
+                result.arguments += expanded.map { .value(Template(literal: $0)) }
             case .cgroupExtMounts(let phase):
                 guard let facts else {
                     result.arguments.append(argument)

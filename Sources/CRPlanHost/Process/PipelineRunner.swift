@@ -11,12 +11,17 @@ import Synchronization
 /// gets SIGTERM, then SIGKILL after the grace period. Each stage's exit
 /// status is reported; a stage that fails usually makes the ones before it
 /// die of SIGPIPE, so `failure` names the first stage that failed for a
-/// reason of its own.
+/// reason of its own. Like `CommandRunner`'s children, each stage is started
+/// through `setpriv --pdeathsig KILL` when it is installed (from
+/// `SpawnThread`, which lives as long as crplan), so a crplan killed even by
+/// SIGKILL leaves no `tar`, `zstd` or `ssh` of a stream running.
 public struct PipelineRunner: Sendable {
     public var temporaryDirectory: String
     public var terminationGrace: Duration
     /// How much of each stage's standard error is kept (its end).
     public var standardErrorLimit: Int
+    /// The argv prefix that makes a stage die with crplan (see `CommandRunner.deathSignalWrapper`); nil runs stages directly.
+    public var deathSignalWrapper: [String]? = CommandRunner.defaultDeathSignalWrapper
 
     public init(temporaryDirectory: String? = nil, terminationGrace: Duration = .seconds(2), standardErrorLimit: Int = 16 << 10) {
         self.temporaryDirectory = temporaryDirectory ?? CommandRunner().temporaryDirectory
@@ -63,10 +68,23 @@ public struct PipelineRunner: Sendable {
         let group = StageGroup()
         for (index, stage) in pipeline.stages.enumerated() {
             do {
-                let pid = try Self.spawn(
-                    executable: executables[index], argv: stage.argv,
-                    standardInput: stdins[index], standardOutput: stdouts[index], standardError: errorFiles[index],
-                    processGroup: group.processGroup)
+                var executable = executables[index]
+                var argv = stage.argv
+                let spawner = SpawnThread.shared
+                if let wrapper = deathSignalWrapper, let program = wrapper.first, spawner.isRunning {
+                    // The wrapper execs the stage in the same process (same pid); its argv[0] becomes the resolved path.
+                    argv = wrapper + [executable] + Array(stage.argv.dropFirst())
+                    executable = program
+                }
+                let (input, output, error, processGroup) = (stdins[index], stdouts[index], errorFiles[index], group.processGroup)
+                let spawn = { @Sendable [executable, argv] () -> Result<pid_t, SpawnFailure> in
+                    Result { () throws(SpawnFailure) -> pid_t in
+                        try Self.spawn(
+                            executable: executable, argv: argv, standardInput: input, standardOutput: output, standardError: error,
+                            processGroup: processGroup)
+                    }
+                }
+                let pid = try (spawner.isRunning && deathSignalWrapper != nil ? spawner.perform(spawn) : spawn()).get()
                 group.started(pid)
             } catch {
                 group.signalAll(SIGKILL)
@@ -192,14 +210,14 @@ public struct PipelineRunner: Sendable {
 
     // MARK: Spawning
 
-    struct SpawnFailure: Error, CustomStringConvertible {
+    struct SpawnFailure: Error, CustomStringConvertible, Sendable {
         var description: String
     }
 
     static func spawn(
         executable: String, argv: [String], standardInput: Int32, standardOutput: Int32,
         standardError: Int32, processGroup: pid_t
-    ) throws -> pid_t {
+    ) throws(SpawnFailure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

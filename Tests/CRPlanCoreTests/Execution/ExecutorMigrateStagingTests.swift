@@ -10,7 +10,17 @@ import Testing
 @Suite struct ExecutorMigrateStagingTests {
     /// The `mkdir` of a staging dir (no `--parents`) on the source.
     static func makesStaging(_ argv: [String]) -> Bool {
-        argv.first == "mkdir" && !argv.contains("--parents") && argv.last?.hasPrefix("/staging/") == true
+        argv.contains("mkdir") && !argv.contains("--parents") && argv.last?.hasPrefix("/staging/") == true
+    }
+
+    /// What `mkdir` says about an existing folder: in English only in the C
+    /// locale (as `env LC_ALL=C` runs it), else as a French machine would.
+    static func exists(_ invocation: CommandInvocation) -> CommandResult {
+        let path = invocation.argv.last ?? ""
+        let english = invocation.argv.starts(with: ["env", "LC_ALL=C", "mkdir"])
+        return CommandResult(status: .exited(1), standardError: english
+            ? "mkdir: cannot create directory '\(path)': File exists\n"
+            : "mkdir: impossible de créer le répertoire « \(path) »: Le fichier existe\n")
     }
 
     @Test func eachRunStagesInANewFolderNamedByItsRunID() async throws {
@@ -21,7 +31,7 @@ import Testing
         let staging = "/staging/" + report.runID
         let ran = await host.world.commandsRun
         #expect(ran.contains(["mkdir", "--parents", "--mode=0700", "--", "/staging"]))
-        #expect(ran.contains(["mkdir", "--mode=0700", "--", staging]))
+        #expect(ran.contains(["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", staging]))
         let checkpoint = try #require(ran.first { MigrationFake.onSource($0, "checkpoint", "create") })
         #expect(checkpoint.contains(staging), "\(checkpoint)")
         #expect(!ran.contains { $0.contains("/staging") && !$0.contains { $0 == "/staging" || $0.hasPrefix(staging) } },
@@ -32,7 +42,7 @@ import Testing
         let graph = Scenario.compile(ExecutorMigrateTests.plan())
         var world = ExecutorMigrateTests.world()
         world.handlers.insert(.init(name: "a staging dir planted earlier", matches: Self.makesStaging) { _, invocation in
-            CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(invocation.argv.last ?? "")': File exists\n")
+            Self.exists(invocation)
         }, at: 0)
         let host = FakeHost(world)
         let report = try await Scenario.executor(host).apply(graph)
@@ -43,6 +53,25 @@ import Testing
         #expect(await host.world.containers[Scenario.containerID]?.facts.running == true)
     }
 
+    @Test func aStagingDirWhoseRealPathIsInADockerHomeIsRefusedBeforeAnythingIsFrozen() async throws {
+        let graph = Scenario.compile(ExecutorMigrateTests.plan())
+        var world = ExecutorMigrateTests.world()
+        // /staging -> <target docker home>/staging: only realpath, on the machine, can tell.
+        world.handlers.insert(.init(name: "a link in imageDir's path", matches: { $0.first == "realpath" }) { _, invocation in
+            let paths = invocation.argv.drop { $0 != "--" }.dropFirst()
+            let resolved = paths.map { $0.hasPrefix("/staging/") ? MigrationFake.targetHome + $0 : $0 }
+            return CommandResult(status: .exited(0), standardOutput: resolved.map { $0 + "\n" }.joined())
+        }, at: 0)
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.failedStep == .checkpointCreate)
+        #expect(report.error?.contains("is really \(MigrationFake.targetHome)/staging/") == true, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        #expect(!ran.contains { MigrationFake.onSource($0, "checkpoint", "create") }, "the source was checkpointed")
+        #expect(!ran.contains { Self.makesStaging($0) }, "the staging dir was made")
+        #expect(await host.world.containers[Scenario.containerID]?.facts.running == true)
+    }
+
     @Test func aResumeFindsTheStagingDirItsRunMade() async throws {
         let graph = Scenario.compile(ExecutorMigrateTests.plan())
         var world = ExecutorMigrateTests.world()
@@ -50,7 +79,7 @@ import Testing
         world.handlers.insert(.init(name: "staging dir, then a crash", matches: Self.makesStaging) { world, invocation in
             let path = invocation.argv.last ?? ""
             if world.fileType(path) != nil {
-                return CommandResult(status: .exited(1), standardError: "mkdir: cannot create directory '\(path)': File exists\n")
+                return Self.exists(invocation)
             }
             world.makeParent(of: path + "/x")
             world.crashAtSideEffect = world.sideEffects + 2
@@ -64,7 +93,7 @@ import Testing
         #expect(report.outcome == .succeeded, "\(report.error ?? "")")
         let staging = "/staging/" + report.runID
         let ran = await host.world.commandsRun
-        #expect(ran.filter { $0 == ["mkdir", "--mode=0700", "--", staging] }.count == 2, "the resumed step made another folder")
+        #expect(ran.filter { $0 == ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", staging] }.count == 2, "the resumed step made another folder")
         let checkpoints = ran.filter { MigrationFake.onSource($0, "checkpoint", "create") }
         #expect(checkpoints.count == 1 && checkpoints[0].contains(staging), "\(checkpoints)")
         #expect(ran.contains { $0.first == "cp" && $0.contains(staging + "/mig-1") })

@@ -90,10 +90,11 @@ import Testing
         let checkpoint = try #require(graph.step(.checkpointCreate))
         let commands = try graph.argv(.checkpointCreate, facts: PlanningFixtures.migrationFacts)
         let staging = "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)"
-        #expect(commands[0] == ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"])
-        #expect(commands[1] == ["mkdir", "--mode=0700", "--", staging])
-        #expect(commands[2] == ["docker", "-H", "unix:///run/docker.sock", "pause", "--", PlanningFixtures.overlayID])
-        #expect(commands[3] == [
+        #expect(commands[0] == ["realpath", "--canonicalize-missing", "--", staging, "/var/lib/docker", "/var/lib/other"])
+        #expect(commands[1] == ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"])
+        #expect(commands[2] == ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", staging])
+        #expect(commands[3] == ["docker", "-H", "unix:///run/docker.sock", "pause", "--", PlanningFixtures.overlayID])
+        #expect(commands[4] == [
             "docker", "-H", "unix:///run/docker.sock", "checkpoint", "create", "--leave-running",
             "--checkpoint-dir", "/var/lib/crplan/staging/\(PlanningFixtures.migrationRunID)", PlanningFixtures.overlayID, "migrate-1",
         ])

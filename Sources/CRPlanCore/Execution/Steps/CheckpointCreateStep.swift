@@ -23,7 +23,9 @@ struct CheckpointCreateStep: StepBehavior {
         }
         try context.checkStagingDir(bound)
         for index in 0..<(stateIndex - 1) {
-            if StepContext.makesStagingDir(bound.commands[index]) {
+            if bound.commands[index].output == .stagingRealPath {
+                try await context.checkStagingRealPath(at: index)
+            } else if StepContext.makesStagingDir(bound.commands[index]) {
                 try await context.makeStagingDir(at: index)
             } else {
                 try await context.runChecked(at: index)

@@ -39,14 +39,15 @@ extension StepContext {
         try await session.append(.factsBound(.init(facts: facts, source: source, at: await host.now())))
     }
 
-    /// True for the command that makes this run's staging dir: `mkdir`
-    /// without `--parents`, which fails when the folder exists.
+    /// True for the command that makes this run's staging dir: `env
+    /// LC_ALL=C mkdir` without `--parents`, which fails when the folder
+    /// exists (and, in the C locale, says `File exists`).
     static func makesStagingDir(_ command: CommandTemplate) -> Bool {
         let words = command.arguments.compactMap { argument -> String? in
             guard case .value(let template) = argument else { return nil }
             return template.literalValue
         }
-        return words.first == "mkdir" && !words.contains("--parents")
+        return words.starts(with: ["env", "LC_ALL=C", "mkdir"]) && !words.contains("--parents")
     }
 
     /// Runs the `mkdir` of this run's staging dir (on its side's host). The
@@ -58,6 +59,7 @@ extension StepContext {
         let completed = try await runCommand(at: index)
         if completed.result.status.isSuccess { return }
         let folder = try bound().commands[index].literalArgv?.last ?? "the staging dir"
+        // The command runs with LC_ALL=C: strerror(EEXIST) is English whatever the machine's locale.
         if completed.result.standardError.contains("File exists") {
             if attempt > 1 {
                 await note("\(folder) was made by an earlier attempt of this run's step \(step.kind.rawValue); it is used again")
@@ -87,6 +89,29 @@ extension StepContext {
             if let problem = PathPolicy.stagingProblem(staging, complete: true, dockerHomes: homeTexts) {
                 throw StepFailure("the staging dir \(staging) is \(problem): choose an imageDir of its own, e.g. /var/lib/crplan/staging")
             }
+        }
+    }
+
+    /// Runs the step's `realpath` of the staging dir and the Docker data
+    /// roots (on the side that makes the folder) and refuses a staging dir
+    /// whose real path is in or below a data root (as written or resolved)
+    /// or a system folder: imageDir's path may hold a link the lint cannot see.
+    func checkStagingRealPath(at index: Int) async throws {
+        let command = try bound().commands[index]
+        let written = command.literalArgv.map { Array($0.drop { $0 != "--" }.dropFirst()) } ?? []
+        let completed = try await runChecked(at: index)
+        let lines = completed.result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let printed = lines.last == "" ? Array(lines.dropLast()) : lines
+        guard !completed.result.standardOutputTruncated, !written.isEmpty, printed.count == written.count,
+              printed.allSatisfy({ $0.hasPrefix("/") && $0.utf8.count <= ContainerFacts.maximumPathLength }) else {
+            throw StepFailure("`\(ShellQuoting.line(completed.invocation.argv))` printed `\(completed.result.standardOutput.prefix(200))`, "
+                + "not one absolute path per argument")
+        }
+        let staging = printed[0]
+        let homes = Array(written.dropFirst()) + Array(printed.dropFirst())
+        if let problem = PathPolicy.stagingProblem(staging, complete: true, dockerHomes: homes) {
+            throw StepFailure("the staging dir \(written[0]) is really \(staging) (a link in its path), which is \(problem): "
+                + "choose an imageDir of its own whose path holds no link into a Docker data root or a system folder")
         }
     }
 

@@ -9,7 +9,9 @@ struct SendStagingStep: StepBehavior {
         let commands = try context.bound().commands
         var index = 0
         while index < commands.count, commands[index].output != .pipedToNext {
-            if StepContext.makesStagingDir(commands[index]) {
+            if commands[index].output == .stagingRealPath {
+                try await context.checkStagingRealPath(at: index)
+            } else if StepContext.makesStagingDir(commands[index]) {
                 try await context.makeStagingDir(at: index)
             } else {
                 try await context.runChecked(at: index)

@@ -20,7 +20,7 @@ public enum ShellQuoting {
     /// `${...}` variables print bare: they are placeholders, not shell syntax.
     static func word(_ argument: Argument) -> String {
         switch argument {
-        case .cgroupExtMounts, .sourceConfiguration, .sourceCommand, .deletedPaths:
+        case .cgroupExtMounts, .sourceConfiguration, .sourceCommand, .deletedPaths, .overlayDeletions:
             return argument.description
         case .value(let template):
             let texts = template.segments.compactMap { segment -> String? in

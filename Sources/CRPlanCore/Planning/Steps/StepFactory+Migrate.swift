@@ -73,6 +73,18 @@ extension StepFactory {
         plan.target.map { [plan.docker.home, $0.docker.home] } ?? [plan.docker.home]
     }
 
+    /// `realpath --canonicalize-missing` of a staging dir and of the Docker
+    /// data roots, on the side that makes the folder: a link in imageDir's
+    /// path (`/srv/stage -> /var/lib/docker`) is followed there, and the step
+    /// refuses a real path in a data root or a system folder.
+    func resolveStaging(_ staging: Template, homes: [Template], side: EngineSide) -> CommandTemplate {
+        CommandTemplate(
+            purpose: "resolve the real path of the staging dir and of the Docker data roots (every link followed), which must not hold it",
+            arguments: ["realpath", "--canonicalize-missing", "--", .value(staging)] + homes.map { .value($0) },
+            output: .stagingRealPath, side: side
+        )
+    }
+
     /// The checkpoint folder `docker checkpoint create --checkpoint-dir` writes in the staging dir.
     var stagedCheckpoint: Template { stagingFile(checkpointName) }
 
@@ -186,13 +198,15 @@ extension StepFactory {
                 + "(`<run id>-received`; `mkdir` refuses one that exists): `tar | zstd` here piped into `tar --zstd --extract` there through ssh",
             dependsOn: [previous],
             commands: [
+                resolveStaging(targetStagingDir, homes: [targetHome], side: .target),
                 CommandTemplate(
                     purpose: "make the folder of staging dirs on the target machine",
                     arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
                 ),
                 CommandTemplate(
-                    purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused)",
-                    arguments: ["mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
+                    purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused; "
+                        + "LC_ALL=C so that it says so in English whatever the machine's locale)",
+                    arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
                 ),
                 CommandTemplate(
                     purpose: "write the staging dir as a tar stream",
@@ -302,13 +316,15 @@ extension StepFactory {
         if isCopy { argv.append("--leave-running") }
         argv += ["--checkpoint-dir", .value(stagingDir), .value(.containerID), .value(Template(literal: checkpointName))]
         var commands = [
+            resolveStaging(stagingDir, homes: stagingForbiddenHomes, side: .source),
             CommandTemplate(
                 purpose: "make the folder of staging dirs", arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)],
                 side: .source
             ),
             CommandTemplate(
-                purpose: "make this run's staging dir (mkdir fails if it exists: a used folder is refused)",
-                arguments: ["mkdir", "--mode=0700", "--", .value(stagingDir)], side: .source
+                purpose: "make this run's staging dir (mkdir fails if it exists: a used folder is refused; LC_ALL=C so that it says so in English "
+                    + "whatever the locale)",
+                arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(stagingDir)], side: .source
             ),
         ]
         if isCopy { commands.append(pauseSource("pause")) }
@@ -361,9 +377,10 @@ extension StepFactory {
         return Step(
             kind: .captureChanges,
             summary: "Capture the source container's file changes as its engine's `docker diff` reports them: the added and "
-                + "changed paths (`A`/`C`; crplan writes them one a line, `./path`, to the list tar reads) archived from where "
+                + "changed paths (`A`/`C`; crplan writes them one a line, `./path`, to the list tar reads, after the folders that "
+                + "hold a deleted path and the deleted folders made again, so the target gets their owner and mode) archived from where "
                 + "the container's writes are (overlay upper dir, vfs root), without recursion; the deleted ones (`D`; a "
-                + "directory deleted and re-created lists the files it hid) journaled for apply-changes; and the mode of "
+                + "directory deleted and re-created lists the files it hid, or itself when made again) journaled for apply-changes; and the mode of "
                 + "the source's root, which CRIU checks on the target"
                 + (isCopy ? "; then the paused source runs on" : ""),
             dependsOn: [previous],
@@ -394,16 +411,20 @@ extension StepFactory {
     }
 
     func applyChanges(after previous: StepKind) -> Step {
+        let root = Template(segments: [.variable(.targetRootfs)])
         return Step(
             kind: .applyChanges,
-            summary: "Apply the changes to the target container's root: remove each file the source deleted (`find` walks the root "
-                + "itself and never enters a link, so nothing outside the root is touched), unpack the tar, and give the root the source root's "
-                + "mode (CRIU checks it; the vfs engine creates roots 0700)",
+            summary: "Apply the changes to the target container's root (vfs: the root; overlay2: its upper dir, the container never ran): "
+                + "remove each file the source deleted (`find` walks the root itself and never enters a link, so nothing outside the root "
+                + "is touched), unpack the tar; on overlay2 also make a whiteout (`mknod … c 0 0`) for each deleted file, inside a folder "
+                + "`find` found to be a real directory, and set each deleted folder the source made again opaque (`setfattr -h -n "
+                + "trusted.overlay.opaque -v y`), then count them; and give the root the source root's mode (CRIU checks it; the vfs "
+                + "engine creates roots 0700)",
             dependsOn: [previous],
             commands: [
                 CommandTemplate(
                     purpose: "remove the files the source deleted from the target's root",
-                    arguments: ["find", "-P", .deletedPaths(root: Template(segments: [.variable(.targetRootfs)])), "-prune", "-exec", "rm", "-rf", "--", "{}", "+"],
+                    arguments: ["find", "-P", .deletedPaths(root: root), "-prune", "-exec", "rm", "-rf", "--", "{}", "+"],
                     side: .target
                 ),
                 CommandTemplate(
@@ -413,6 +434,24 @@ extension StepFactory {
                         "--numeric-owner", "--xattrs", "--same-permissions",
                     ],
                     side: .target
+                ),
+                CommandTemplate(
+                    purpose: "overlay2 target: set the deleted folders the source made again opaque (they hide the image's contents)",
+                    arguments: [
+                        "find", "-P", .overlayDeletions(.opaque, root: root),
+                        "-exec", "setfattr", "-h", "-n", "trusted.overlay.opaque", "-v", "y", "--", "{}", "+",
+                    ],
+                    side: .target
+                ),
+                CommandTemplate(
+                    purpose: "overlay2 target: make a whiteout for each file the source deleted (hides the image's copy)",
+                    arguments: ["find", "-P", .overlayDeletions(.whiteouts, root: root)],
+                    side: .target
+                ),
+                CommandTemplate(
+                    purpose: "overlay2 target: count the whiteouts and opaque folders made",
+                    arguments: ["find", "-P", .overlayDeletions(.check, root: root), "-printf", "x"],
+                    output: .overlayDeletionCount, side: .target
                 ),
                 CommandTemplate(
                     purpose: "give the target's root the source root's mode (CRIU checks it)",

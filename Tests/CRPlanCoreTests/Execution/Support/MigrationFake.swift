@@ -158,6 +158,10 @@ enum MigrationFake {
             .init(name: "versions", matches: { $0.contains("version") && $0.contains("--format") || $0.last == "--version" }) { _, invocation in
                 CommandResult(status: .exited(0), standardOutput: invocation.argv.last == "--version" ? "Version: 4.1.1\n" : "20.10.24\n")
             },
+            .init(name: "realpath (no links)", matches: { $0.first == "realpath" }) { _, invocation in
+                let paths = invocation.argv.drop { $0 != "--" }.dropFirst()
+                return CommandResult(status: .exited(0), standardOutput: paths.map { $0 + "\n" }.joined())
+            },
             .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
             .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum", "env"].contains($0.first ?? "") }) { world, invocation in
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create"), invocation.argv[index + 1] == "--file" {
@@ -174,7 +178,7 @@ enum MigrationFake {
                     }
                     return CommandResult(status: .exited(0), standardOutput: lines.joined())
                 }
-                if invocation.argv.first == "mkdir" {
+                if invocation.argv.first == "mkdir" || invocation.argv.starts(with: ["env", "LC_ALL=C", "mkdir"]) {
                     let paths = invocation.argv.firstIndex(of: "--").map { Array(invocation.argv[($0 + 1)...]) } ?? invocation.argv.last.map { [$0] } ?? []
                     // Without --parents, mkdir refuses a folder that exists (the staging dir must be new).
                     if !invocation.argv.contains("--parents"), let path = paths.first(where: { world.fileType($0) != nil }) {
