@@ -22,7 +22,7 @@
 # writes (the last before the freeze → the first after the start), seen from
 # the host's clock. Per phase: Podman's three commands (wall time) and CRIU's
 # frozen time (`--print-stats`); crplan's steps (its `--events json`). The
-# archive size: Podman's export file; crplan's staging dir as the
+# archive size: Podman's export file; crplan's staging dir (<imageDir>/<run id>) as the
 # `tar | zstd` stream send-staging sends. crplan's own time: its wall time
 # minus the union of its printed commands (docker, criu, tar, ssh …), over
 # the whole run and inside the downtime window. Afterwards /foo and
@@ -248,7 +248,10 @@ run_crplan() {  # run dir, contender, unique name
     "$DOCKER_BINARY" -H "$CRPLAN_VFS_DOCKER_HOST" exec "$target" cat /foo >"$run/foo" 2>/dev/null || true
     local running archive=0
     running=$("$DOCKER_BINARY" -H "$CRPLAN_VFS_DOCKER_HOST" inspect --type container -f '{{.State.Running}}' "$target" 2>/dev/null || echo false)
-    if [ -d "$run/staging" ]; then archive=$(tar -C "$run/staging" -c . 2>/dev/null | zstd -q -c | wc -c); fi
+    # The run's own staging dir, <imageDir>/<run id> (not the -received copy an ssh run makes on this same machine).
+    local staged
+    staged=$(find "$run/staging" -mindepth 1 -maxdepth 1 -type d ! -name '*-received' ! -name '*-archive' 2>/dev/null | head -n 1)
+    if [ -n "$staged" ]; then archive=$(tar -C "$staged" -c . 2>/dev/null | zstd -q -c | wc -c); fi
     cat >"$run/meta.json" <<EOF
 {"contender": "$contender", "exit_status": $status, "target_running": "$running",
  "apply_start_ns": $t0, "apply_end_ns": $t1, "total_ns": $((t1 - t0)), "archive_bytes": $archive}
