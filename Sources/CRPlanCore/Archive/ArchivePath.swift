@@ -13,8 +13,8 @@ public enum ArchivePath {
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
             throw refuse("control characters are not allowed")
         }
-        guard !path.contains("\\") else { throw refuse("backslashes are not allowed") }
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
+        guard !path.utf8.contains(UInt8(ascii: "\\")) else { throw refuse("backslashes are not allowed") }
+        for component in PathBytes.components(path) {
             switch component {
             case "": throw refuse("empty components (// or a trailing /) are not allowed")
             case ".", "..": throw refuse("'.' and '..' components are not allowed")
@@ -28,8 +28,8 @@ public enum ArchivePath {
     /// the manifest): well-formed and placed as `ArchiveLayout` allows.
     public static func validateFile(_ path: String, limits: ArchiveLimits = .standard) throws(ArchiveError) {
         try validateSyntax(path, limits: limits)
-        let top = String(path.prefix(while: { $0 != "/" }))
-        if ArchiveLayout.openDirectories.contains(top), path.count > top.count + 1 { return }
+        let top = String(PathBytes.components(path).first ?? "")
+        if ArchiveLayout.openDirectories.contains(top), path.utf8.count > top.utf8.count + 1 { return }
         if let names = ArchiveLayout.fixedFiles[top], names.contains(path) { return }
         throw .invalidMemberPath(
             RemoteShellQuoting.display(path),
@@ -40,7 +40,7 @@ public enum ArchivePath {
     public static func ancestors(of path: String) -> [String] {
         var result: [String] = []
         var current = ""
-        let components = path.split(separator: "/")
+        let components = PathBytes.components(path, omittingEmpty: true)
         for component in components.dropLast() {
             current = current.isEmpty ? String(component) : current + "/" + component
             result.append(current)

@@ -21,8 +21,8 @@ public enum OverlayDeletions {
         var prefixes = Set<String>()
         for path in changes.addedOrChanged {
             var parent = path
-            while let slash = parent.lastIndex(of: "/") {
-                parent = String(parent[..<slash])
+            while let up = PathBytes.parentAndName(parent).parent {
+                parent = String(up)
                 prefixes.insert(parent)
             }
         }
@@ -35,8 +35,8 @@ public enum OverlayDeletions {
         var result = Set<String>()
         for path in deleted {
             var parent = path
-            while let slash = parent.lastIndex(of: "/") {
-                parent = String(parent[..<slash])
+            while let up = PathBytes.parentAndName(parent).parent {
+                parent = String(up)
                 result.insert(parent)
             }
         }
@@ -72,11 +72,12 @@ public enum OverlayDeletions {
         var arguments = [root]
         for (index, path) in paths.enumerated() {
             try DeletedPaths.validate(path)
-            guard !path.contains("{}") else {
+            guard !PathBytes.contains(path, bytes: "{}") else {
                 throw .malformed("the deleted file `\(path.prefix(80))` has `{}` in its name, which crplan cannot make a whiteout for")
             }
-            let parent = path.lastIndex(of: "/").map { root + "/" + path[..<$0] } ?? root
-            let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+            let split = PathBytes.parentAndName(path)
+            let parent = split.parent.map { root + "/" + $0 } ?? root
+            let name = String(split.name)
             if index > 0 { arguments.append(",") }
             arguments += [
                 "(", "-path", DeletedPaths.escapePattern(parent), "-type", "d",

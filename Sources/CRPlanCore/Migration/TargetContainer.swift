@@ -143,7 +143,7 @@ public enum DeletedPaths {
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
             throw .malformed("the deleted file `\(path.prefix(80))` has a control character in its name")
         }
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) where component.isEmpty || component == "." || component == ".." {
+        for component in PathBytes.components(path) where component.isEmpty || component == "." || component == ".." {
             throw .malformed("the deleted file `\(path.prefix(80))` has an empty, `.` or `..` component")
         }
     }
@@ -167,9 +167,9 @@ public enum DeletedPaths {
     /// A literal name as a `find -path` pattern (`*`, `?`, `[`, `]`, `\` escaped).
     static func escapePattern(_ text: String) -> String {
         var result = ""
-        for character in text {
-            if "*?[]\\".contains(character) { result.append("\\") }
-            result.append(character)
+        for scalar in text.unicodeScalars {
+            if "*?[]\\".unicodeScalars.contains(scalar) { result.append("\\") }
+            result.unicodeScalars.append(scalar)
         }
         return result
     }

@@ -80,7 +80,7 @@ struct CompileTimeSubstitution {
         let shape = path.segments.map { segment -> String in
             if case .text(let text) = segment { text } else { "v" }
         }.joined()
-        if shape.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+        if PathBytes.components(shape).contains("..") {
             throw .parentSegment(field: field, value: path.description)
         }
     }

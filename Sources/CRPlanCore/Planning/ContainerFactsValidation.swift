@@ -129,7 +129,7 @@ extension ContainerFacts {
         }
         guard path.hasPrefix("/") else { throw .notAbsolute(field: field, value: shown) }
         if path != "/" {
-            let components = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+            let components = PathBytes.components(String(path.dropFirst()))
             for component in components where component.isEmpty || component == "." || component == ".." {
                 throw .notNormalized(field: field, value: shown, component: String(component))
             }

@@ -102,7 +102,7 @@ public struct SSHTarget: Sendable, Hashable, Codable {
         guard path.unicodeScalars.allSatisfy({ isLetter($0) || isDigit($0) || "/._-+@,=:".unicodeScalars.contains($0) }) else {
             throw .invalidPath(field: field, path: RemoteShellQuoting.display(path), reason: "only letters, digits and / . _ - + @ , = : are allowed (no spaces, quotes, % or ~)")
         }
-        let components = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let components = PathBytes.components(path).dropFirst()
         guard !components.contains(where: { $0 == ".." || $0 == "." }) else {
             throw .invalidPath(field: field, path: path, reason: "it must not contain '.' or '..' components")
         }

@@ -90,7 +90,7 @@ enum CommandValueChecks {
                 hint: "write the program's absolute path, e.g. `/usr/bin/\(expected)`"
             )]
         }
-        let basename = value.split(separator: "/").last.map(String.init) ?? value
+        let basename = PathBytes.components(value, omittingEmpty: true).last.map(String.init) ?? value
         if !basename.hasPrefix(expected) {
             return [Problem(
                 rule: .unusualBinary, message: "\(subject) runs `\(shown(value))`, whose name does not start with `\(expected)`; crplan runs it as root with \(expected)'s arguments",

@@ -34,7 +34,7 @@ enum PathPolicy {
     /// The known components of `path`'s literal start; `complete` is true
     /// when the path has no variable, so its last component is known too.
     static func components(_ literal: String, complete: Bool) -> [Substring] {
-        var parts = literal.split(separator: "/", omittingEmptySubsequences: true)
+        var parts = PathBytes.components(literal, omittingEmpty: true)
         if !complete, !literal.hasSuffix("/"), !parts.isEmpty { parts.removeLast() }
         return parts
     }
@@ -60,7 +60,7 @@ enum PathPolicy {
         if let problem = writtenPathProblem(literal, complete: complete) { return problem.description }
         let parts = components(literal, complete: complete)
         for home in dockerHomes {
-            let homeParts = canonical(home).split(separator: "/", omittingEmptySubsequences: true)
+            let homeParts = PathBytes.components(canonical(home), omittingEmpty: true)
             guard !homeParts.isEmpty, parts.count >= homeParts.count, Array(parts.prefix(homeParts.count)) == homeParts else { continue }
             return "inside the Docker data root `\(canonical(home))`, whose files must never be staged, sent or unpacked over"
         }
@@ -118,7 +118,7 @@ enum PathPolicy {
     /// `path` without `//`, `.` segments and a trailing `/` (`..` stays:
     /// resolving it needs the file system).
     static func canonical(_ path: String) -> String {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        let parts = PathBytes.components(path, omittingEmpty: true).filter { $0 != "." }
         return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 

@@ -119,14 +119,13 @@ enum ArchiveFiles {
 
     /// The folder holding `path`.
     static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
+        guard let parent = PathBytes.parentAndName(path).parent else { return "." }
+        return parent.isEmpty ? "/" : String(parent)
     }
 
     /// The last component of `path`.
     static func baseName(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        String(PathBytes.parentAndName(path).name)
     }
 
     /// lstat size of a regular file, nil when `path` is anything else.

@@ -69,3 +69,26 @@ import Testing
         #expect(try command.bound(to: nil).literalArgv == nil, "symbolic until the facts are bound")
     }
 }
+
+/// Deleted paths are split and escaped on bytes, not on grapheme clusters
+/// (`"/\u{301}"` and `"*\u{301}"` are one Character each).
+@Suite struct OverlayDeletionsBytesTests {
+    static let root = "/var/lib/t/overlay2/m2/diff"
+
+    @Test func aCombiningMarkAfterASlashDoesNotHideTheParent() throws {
+        let root = Self.root
+        let arguments = try OverlayDeletions.whiteoutArguments(root: root, deleted: ["d/l/\u{301}x"], recreated: [])
+        #expect(arguments[3].utf8.elementsEqual((root + "/d/l").utf8))
+        #expect(arguments[10].utf8.elementsEqual("{}/\u{301}x".utf8))
+        #expect(OverlayDeletions.parents(of: ["d/l/\u{301}x"]) == ["d", "d/l"])
+    }
+
+    @Test func aWildcardFollowedByACombiningMarkIsEscaped() {
+        #expect(DeletedPaths.escapePattern("a*\u{301}?\u{301}").utf8.elementsEqual("a\\*\u{301}\\?\u{301}".utf8))
+    }
+
+    @Test(arguments: ["x{}\u{301}", "d/../\u{301}x", "d/.\u{301}/../\u{301}x"])
+    func hiddenBracesAndDotsAreRefused(_ path: String) {
+        #expect(throws: MigrationRefusal.self) { try OverlayDeletions.whiteoutArguments(root: Self.root, deleted: [path], recreated: []) }
+    }
+}

@@ -83,7 +83,7 @@ extension StepContext {
             let staging = try literal(path, "the staging dir")
             let homeTexts = try homes.map { try literal($0, "a Docker data root") }
             guard staging.hasPrefix("/"), PathPolicy.nonCanonicalOffset(staging, isStart: true, isEnd: true) == nil,
-                  !staging.split(separator: "/").contains("..") else {
+                  !PathBytes.components(staging).contains("..") else {
                 throw StepFailure("the staging dir \(staging) is not a normalised absolute path; crplan stages only in one it can judge")
             }
             if let problem = PathPolicy.stagingProblem(staging, complete: true, dockerHomes: homeTexts) {
