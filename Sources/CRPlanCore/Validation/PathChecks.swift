@@ -25,18 +25,19 @@ enum PathChecks {
     }
 
     /// A plain path (no variables): absolute and without `..`.
-    static func checkLiteralAbsolute(_ scalar: YAMLScalar, path: FieldPath, context: inout ValidationContext) -> Bool {
+    /// `isHostPath`: the value names a file on the host (migrate's `archive`), not in the container.
+    static func checkLiteralAbsolute(_ scalar: YAMLScalar, path: FieldPath, isHostPath: Bool = false, context: inout ValidationContext) -> Bool {
         if let offset = withBytes(of: scalar.value, { firstVariableOffset($0) }) {
             context.error(
                 .variableNotAllowed, at: TemplateReader.location(of: offset, in: scalar),
-                "`\(path)` is a path inside the container and cannot use `${...}` variables",
+                "`\(path)` is \(isHostPath ? "a host path crplan writes as root" : "a path inside the container") and cannot use `${...}` variables",
                 hint: "write the path literally"
             )
             return false
         }
         var valid = true
         if scalar.value.utf8.first != UInt8(ascii: "/") {
-            reportRelative(scalar, path: path, context: &context, hint: "write it from the container's root, e.g. `/etc/hosts`")
+            reportRelative(scalar, path: path, context: &context, hint: isHostPath ? "write it from the host's root, e.g. `/var/lib/crplan/archives/counter.tar.zst`" : "write it from the container's root, e.g. `/etc/hosts`")
             valid = false
         }
         if !checkParentSegments(scalar, path: path, context: &context) { valid = false }

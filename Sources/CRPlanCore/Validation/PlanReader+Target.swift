@@ -117,7 +117,7 @@ extension PlanReader {
             report(problem, in: scalar)
             return nil
         }
-        guard PathChecks.checkLiteralAbsolute(scalar, path: path, context: &context), checkCanonical(scalar, path: path) else { return nil }
+        guard PathChecks.checkLiteralAbsolute(scalar, path: path, isHostPath: true, context: &context), checkCanonical(scalar, path: path) else { return nil }
         return scalar.value
     }
 

@@ -189,6 +189,19 @@ extension PlanReader {
         )
     }
 
+    /// Migrate: `archive` is written by crplan as root, so it gets the
+    /// same rules as `imageDir`: no system folder, no `.ssh`, nothing in or
+    /// below the source's or the target's Docker data root.
+    mutating func checkArchivePlace(_ archive: String, at location: SourceLocation, resolved: [String: Template]) {
+        let homes = ["docker.home", "target.docker.home"].compactMap { resolved[$0]?.literalValue }
+        guard let problem = PathPolicy.stagingProblem(archive, complete: true, dockerHomes: homes) else { return }
+        context.error(
+            .systemPath, at: location,
+            "`archive` is written by crplan as root, and `\(shown(archive))` is \(problem)",
+            hint: "write it to a folder of its own, e.g. `/var/lib/crplan/archives/counter.tar.zst`"
+        )
+    }
+
     private mutating func reportResolution(_ error: PlanningError, field: ResolvableField, root: SourceLocation) {
         let (location, name) = describe(field, root: root)
         switch error {

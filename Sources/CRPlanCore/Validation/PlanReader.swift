@@ -66,6 +66,9 @@ struct PlanReader {
             let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
             if operation == .migrate, !context.hasErrors {
                 checkStagingRoot(resolved, root: root.location)
+                if let archive, let node = fields.value(TopLevelKey.archive) {
+                    checkArchivePlace(archive, at: node.location, resolved: resolved)
+                }
             }
         }
 
