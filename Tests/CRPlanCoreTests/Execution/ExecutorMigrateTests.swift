@@ -27,7 +27,10 @@ import Testing
     }
 
     static func world(targetHasImage: Bool = false, failStart: Bool = false) -> FakeWorld {
-        MigrationFake.world(Scenario.world(), containerID: Scenario.containerID, targetHasImage: targetHasImage, failStart: failStart)
+        var world = MigrationFake.world(Scenario.world(), containerID: Scenario.containerID, targetHasImage: targetHasImage, failStart: failStart)
+        // The folder the archive plans keep their archive in (crplan writes its partial there).
+        world.directories["/kept"] = 0o755
+        return world
     }
 
     @Test func theTargetHostOnlyRunsCommands() async throws {

@@ -79,7 +79,13 @@ struct WriteArchiveStep: StepBehavior {
             throw StepFailure("the archive's manifest: \(error.description)")
         }
 
-        if try await context.host.fileType(at: partial) != nil { try await context.host.removeFile(at: partial) }
+        // zstd opens `-o` following a link, so nobody but root may be able to
+        // plant one at the partial's name: crplan writes the partial itself
+        // first, which refuses a folder (or a link on its way) that another
+        // user can write (the host's trusted-path check) and replaces any
+        // link already there, then removes it so zstd makes it anew.
+        try await context.host.writeFileAtomically(at: partial, contents: [], mode: 0o600)
+        try await context.host.removeFile(at: partial)
         let packed = try await context.runPipeline(Array(commands[8...9]), index: 8)
         guard packed.result.status.isSuccess else { throw StepFailure(packed.failureDescription) }
         try await context.progress(["renaming": archive])
