@@ -40,6 +40,24 @@ enum ArchiveFiles {
         try sync(fd, path: path)
     }
 
+    /// Makes this run's own staging folder `.NAME.PURPOSE-PID-RANDOM` in
+    /// `parent` with one exclusive `mkdir` (0700): a path that is already
+    /// there is refused, never removed (crplan did not make it). `parent`
+    /// must be a folder no other user can change (root-owned, not group or
+    /// world writable unless sticky: `TrustedPath`), so nobody can swap
+    /// the staging folder or what is in it while crplan works and cleans up.
+    static func makeStagingDirectory(in parent: String, for path: String, purpose: String) throws(ArchiveError) -> String {
+        do { try TrustedPath.checkDirectory(parent, allowSticky: true) } catch {
+            throw .writeFailed("\(parent) cannot hold crplan's staging folder: \(error)")
+        }
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let staging = parent + "/." + baseName(of: path) + ".\(purpose)-\(getpid())-\(suffix)"
+        guard mkdir(staging, 0o700) == 0 else {
+            throw .writeFailed("mkdir \(staging): \(String(cString: strerror(errno))); crplan never removes a path it did not make")
+        }
+        return staging
+    }
+
     static func makeDirectory(_ path: String) throws(ArchiveError) {
         guard mkdir(path, 0o700) == 0 else { throw .writeFailed("mkdir \(path): \(String(cString: strerror(errno)))") }
     }

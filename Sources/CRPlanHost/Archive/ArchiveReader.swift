@@ -75,10 +75,8 @@ public struct ArchiveReader: Sendable {
         guard archiveSize <= limits.maximumArchiveSize else {
             throw .limitExceeded("\(archive) is \(archiveSize) bytes, more than \(limits.maximumArchiveSize)")
         }
-        let staging = parent + "/." + ArchiveFiles.baseName(of: trimmed) + ".import-\(getpid())"
-        ArchiveFiles.removeTree(staging)
+        let staging = try ArchiveFiles.makeStagingDirectory(in: parent, for: trimmed, purpose: "import")
         defer { ArchiveFiles.removeTree(staging) }
-        try ArchiveFiles.makeDirectory(staging)
         let tarFile = try await decompressedTar(archive, staging: staging)
 
         let listing = staging + "/listing"

@@ -69,10 +69,8 @@ public struct ArchiveWriter: Sendable {
             try ArchivePath.validateFile(file.archivePath, limits: limits)
             guard seen.insert(file.archivePath).inserted else { throw .duplicateMember(file.archivePath) }
         }
-        let staging = parent + "/." + ArchiveFiles.baseName(of: archive) + ".export-\(getpid())"
-        ArchiveFiles.removeTree(staging)
+        let staging = try ArchiveFiles.makeStagingDirectory(in: parent, for: archive, purpose: "export")
         defer { ArchiveFiles.removeTree(staging) }
-        try ArchiveFiles.makeDirectory(staging)
         let tree = staging + "/tree"
         try ArchiveFiles.makeDirectory(tree)
 
