@@ -26,9 +26,10 @@ public struct ArchiveManifest: Sendable, Hashable, Codable {
         self.files = files.sorted { $0.path < $1.path }
     }
 
-    /// The record of `path`, if listed.
+    /// The record of `path`, if listed: names compared as bytes (`e\u{301}`
+    /// and `\u{e9}` are equal Swift Strings but different file names).
     public func record(for path: String) -> ArchiveFileRecord? {
-        files.first { $0.path == path }
+        files.first { $0.path.utf8.elementsEqual(path.utf8) }
     }
 
     /// Pretty, sorted-key JSON (stable bytes for the same manifest).

@@ -30,30 +30,34 @@ public enum ArchiveVerifier {
     public static func verify(
         _ entries: [ArchiveListingEntry], against manifest: ArchiveManifest, limits: ArchiveLimits = .standard
     ) throws(ArchiveError) {
-        var byPath: [String: ArchiveListingEntry] = [:]
+        // Names are compared as bytes (keys are their UTF-8): Swift's String
+        // equality is canonical equivalence, so `e\u{301}` would match `\u{e9}`.
+        func key(_ path: String) -> [UInt8] { Array(path.utf8) }
+        var byPath: [[UInt8]: ArchiveListingEntry] = [:]
         for entry in entries.sorted(by: { $0.path < $1.path }) {
             try ArchivePath.validateSyntax(entry.path, limits: limits)
-            guard byPath.updateValue(entry, forKey: entry.path) == nil else { throw .duplicateMember(entry.path) }
+            guard byPath.updateValue(entry, forKey: key(entry.path)) == nil else { throw .duplicateMember(entry.path) }
             if case .other(let type) = entry.kind { throw .forbiddenMemberType(entry.path, type: type) }
         }
-        var folders: Set<String> = []
-        for file in manifest.files { folders.formUnion(ArchivePath.ancestors(of: file.path)) }
-        for (path, entry) in byPath.sorted(by: { $0.key < $1.key }) {
+        var folders: Set<[UInt8]> = []
+        for file in manifest.files { folders.formUnion(ArchivePath.ancestors(of: file.path).map(key)) }
+        folders.formUnion(ArchiveLayout.topLevelDirectories.map(key))
+        let listed = Set(manifest.files.map { key($0.path) })
+        for entry in entries.sorted(by: { $0.path < $1.path }) {
+            let path = entry.path
             switch entry.kind {
             case .directory:
-                guard folders.contains(path) || ArchiveLayout.topLevelDirectories.contains(path) else {
-                    throw .unlistedMember(path + "/")
-                }
+                guard folders.contains(key(path)) else { throw .unlistedMember(path + "/") }
             case .file:
-                if path == ArchiveLayout.manifest { continue }
-                guard manifest.record(for: path) != nil else { throw .unlistedMember(path) }
+                if key(path) == key(ArchiveLayout.manifest) { continue }
+                guard listed.contains(key(path)) else { throw .unlistedMember(path) }
             case .other(let type):
                 throw .forbiddenMemberType(path, type: type)
             }
         }
-        guard byPath[ArchiveLayout.manifest]?.kind == .file else { throw .missingManifest }
+        guard byPath[key(ArchiveLayout.manifest)]?.kind == .file else { throw .missingManifest }
         for record in manifest.files {
-            guard let entry = byPath[record.path] else { throw .missingMember(record.path) }
+            guard let entry = byPath[key(record.path)] else { throw .missingMember(record.path) }
             guard entry.kind == .file else { throw .forbiddenMemberType(record.path, type: "folder") }
             guard entry.size == record.size else { throw .sizeMismatch(record.path, expected: record.size, actual: entry.size) }
             guard let actual = entry.sha256 else { throw .checksumMismatch(record.path, expected: record.sha256, actual: "(not computed)") }

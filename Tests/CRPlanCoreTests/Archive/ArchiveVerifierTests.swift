@@ -23,6 +23,19 @@ import Testing
         try ArchiveVerifier.verify(folders + [Self.manifestEntry, Self.inventory, Self.facts], against: Self.manifest)
     }
 
+    /// `e\u{301}` and `\u{e9}` are equal Strings but different file names: a
+    /// member whose bytes are not listed is refused.
+    @Test func namesAreComparedAsBytes() throws {
+        let listed = ArchiveManifest(
+            crplanVersion: "test", createdAt: "2026-11-30T12:00:00Z", source: Self.manifest.source,
+            files: Self.manifest.files + [ArchiveFileRecord(path: "checkpoint/\u{e9}", size: 1, sha256: ArchiveDigest.hex([7] as [UInt8]))])
+        try ArchiveVerifier.verify([Self.manifestEntry, Self.inventory, Self.facts, Self.file("checkpoint/\u{e9}", [7])], against: listed)
+        #expect(throws: ArchiveError.self) {
+            try ArchiveVerifier.verify([Self.manifestEntry, Self.inventory, Self.facts, Self.file("checkpoint/e\u{301}", [7])], against: listed)
+        }
+        #expect(listed.record(for: "checkpoint/e\u{301}") == nil)
+    }
+
     @Test func refusesATamperedMemberByName() throws {
         #expect(throws: ArchiveError.checksumMismatch(
             "checkpoint/inventory.img", expected: ArchiveDigest.hex([1, 2, 3] as [UInt8]), actual: ArchiveDigest.hex([0xfe, 2, 3] as [UInt8]))
