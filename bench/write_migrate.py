@@ -41,8 +41,8 @@ CONTENDERS = [
     ("crplan-ssh", "crplan migrate over ssh (vfs engine behind the private sshd)"),
     ("crplan-archive", "crplan migrate, overlay2 → vfs, with `archive:` (write-archive before the target start)"),
 ]
-ARCHIVE_KIND = {"podman": "export file", "crplan-local": "staging as tar | zstd",
-                "crplan-ssh": "staging as tar | zstd", "crplan-archive": "archive file"}
+ARCHIVE_KIND = {"podman": "export file", "crplan-local": "staging dir, tar + zstd",
+                "crplan-ssh": "staging dir, tar + zstd", "crplan-archive": "archive file"}
 
 
 class RunError(Exception):
