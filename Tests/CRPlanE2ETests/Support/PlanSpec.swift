@@ -86,8 +86,14 @@ struct PlanSpec: Sendable {
                 ]
             }
             if let archive { lines.append("archive: \(quoted(archive))") }
+        } else if let archive {
+            // checkpoint with `archive` (native): staged like a migrate's source half.
+            lines.append("  home: \(quoted(daemon.home))")
+            if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
+            if leaveRunning { lines += ["criu:", "  leaveRunning: true"] }
+            lines.append("archive: \(quoted(archive))")
         }
-        if operation != "checkpoint", pidfile != nil || checkpointName != nil {
+        if operation != "checkpoint" || archive != nil, pidfile != nil || checkpointName != nil {
             lines.append("restore:")
             if let pidfile { lines.append("  pidfile: \(quoted(pidfile))") }
             if let checkpointName { lines.append("  checkpoint: \(quoted(checkpointName))") }
