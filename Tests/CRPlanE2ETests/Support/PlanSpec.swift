@@ -16,6 +16,8 @@ struct PlanSpec: Sendable {
     /// `storage.driver` (external mode only).
     var driver: String? = "overlay2"
     var daemon: DockerDaemon
+    /// A wrapper run instead of `daemon.binary` (the fault cells); nil: the daemon's own binary.
+    var dockerBinary: String?
     var criuBinary: String
     /// External mode only.
     var imageDir: String?
@@ -53,7 +55,7 @@ struct PlanSpec: Sendable {
             "operation: \(operation)",
             "mode: \(mode)",
             "docker:",
-            "  binary: \(quoted(daemon.binary))",
+            "  binary: \(quoted(dockerBinary ?? daemon.binary))",
             "  host: \(quoted(daemon.host))",
         ]
         if mode == "external" {
