@@ -33,8 +33,8 @@ extension PlanReader {
                 hint: "set `restore.checkpoint`, or give the plan a longer name"
             )
         }
-        // A migrate stages its checkpoint in `imageDir`.
-        if operation != .migrate, let entry = fields.entry(TopLevelKey.imageDir) {
+        // A migrate, and a checkpoint with `archive`, stage their checkpoint in `imageDir`.
+        if !stages, let entry = fields.entry(TopLevelKey.imageDir) {
             context.warning(
                 .nativeImageDir, at: entry.key.location,
                 "native mode ignores `imageDir`: Docker keeps native checkpoints in its own directory, because the daemon refuses a custom `--checkpoint-dir` on start",

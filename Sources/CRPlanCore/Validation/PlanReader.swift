@@ -22,6 +22,9 @@ struct PlanReader {
     var reads: [String: ReadTemplate] = [:]
     /// `extMounts[].restore` as written, in order.
     var mountSources: [ReadTemplate] = []
+    /// The run stages its checkpoint in `<imageDir>/<run id>`: a migrate, or
+    /// a checkpoint that keeps an `archive`.
+    var stages = false
 
     init(context: ValidationContext) {
         self.context = context
@@ -46,8 +49,8 @@ struct PlanReader {
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
             mode = choice.value
             modeWritten = choice.scalar
-        } else if operation == .migrate, fields.value(TopLevelKey.mode) == nil {
-            // Docker must start the target from its own checkpoint.
+        } else if operation == .migrate || fields.value(TopLevelKey.archive) != nil, fields.value(TopLevelKey.mode) == nil {
+            // Docker must start the target (or the archive's restore) from its own checkpoint.
             mode = .native
         }
         // Sections read `mode` (and `operation`) for their own checks.
@@ -59,12 +62,13 @@ struct PlanReader {
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         let target = fields.value(TopLevelKey.target).flatMap { readTarget($0) }
-        let archive = operation == .migrate ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
+        let archive = Plan.keepsArchive(operation) ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
+        stages = operation == .migrate || archive != nil
         checkMode(fields)
         checkMigration(fields, modeWritten: modeWritten)
         if !context.hasErrors, let name {
             let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
-            if operation == .migrate, !context.hasErrors {
+            if stages, !context.hasErrors {
                 checkStagingRoot(resolved, root: root.location)
                 if let archive, let node = fields.value(TopLevelKey.archive) {
                     checkArchivePlace(archive, at: node.location, resolved: resolved)
@@ -83,7 +87,7 @@ struct PlanReader {
             storage: storage ?? Storage(),
             docker: docker ?? DockerSettings(),
             criu: criu ?? CRIUSettings(),
-            imageDir: imageDir ?? Plan.defaultImageDir(for: operation),
+            imageDir: imageDir ?? Plan.defaultImageDir(stages: stages),
             extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
             restore: restore ?? RestoreSettings(),
             timeouts: timeouts ?? Timeouts(),
@@ -101,7 +105,7 @@ struct PlanReader {
         }
         var fields = [
             field("docker.home", .dockerHome, default: DockerSettings.defaultHome),
-            field("imageDir", .writtenPath, default: Plan.defaultImageDir(for: operation)),
+            field("imageDir", .writtenPath, default: Plan.defaultImageDir(stages: stages)),
             field("docker.binary", .binary("docker"), default: DockerSettings.defaultBinary),
             field("docker.host", .dockerHost, default: nil),
             field("criu.binary", .binary("criu"), default: CRIUSettings.defaultBinary),
