@@ -135,6 +135,28 @@ enum ArchiveFiles {
         return (digest.finalize(), digest.byteCount)
     }
 
+    /// Copies the regular file `source` (not through a link) to the new file
+    /// `destination` (0600); refuses it when it holds more than `limit`
+    /// bytes (it grew since it was measured), having copied at most `limit + 1 MiB`.
+    static func copyBounded(from source: String, to destination: String, limit: Int64) throws(ArchiveError) {
+        let input = try openForReading(source)
+        defer { close(input) }
+        let output = try createExclusive(destination)
+        defer { close(output) }
+        var copied: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw .readFailed("\(source): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            copied += Int64(n)
+            guard copied <= limit else { throw .readFailed("\(source) grew past \(limit) bytes while crplan copied it") }
+            try writeAll(output, Array(buffer.prefix(n)), path: destination)
+        }
+        try sync(output, path: destination)
+    }
+
     /// The folder holding `path`.
     static func parent(of path: String) -> String {
         guard let parent = PathBytes.parentAndName(path).parent else { return "." }

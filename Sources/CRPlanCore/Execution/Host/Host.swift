@@ -103,6 +103,11 @@ public protocol Host: FileSizeReading {
     /// The names in a directory (no `.`/`..`), in any order.
     func listDirectory(at path: String) async throws(HostError) -> [String]
 
+    /// Bytes an unprivileged writer may still use on the file system holding
+    /// `path` (statvfs `f_bavail × f_frsize`), or nil when this host cannot
+    /// tell (the default). Bounds what crplan unpacks before it checks it.
+    func availableBytes(at path: String) async throws(HostError) -> Int64?
+
     // MARK: Mounts
 
     /// The mount table of crplan's mount namespace (`/proc/self/mountinfo`).
@@ -147,6 +152,10 @@ extension Host {
 
     public func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError) {
         try await appendDurably(to: path, contents: contents)
+    }
+
+    public func availableBytes(at path: String) async throws(HostError) -> Int64? {
+        nil
     }
 
     public func run(
