@@ -29,11 +29,22 @@ extension ArchiveReader {
         return budget
     }
 
-    /// The tar to list and extract: the archive itself when it is a plain
-    /// tar, else its decompression into `staging`, bounded.
+    /// The tar to list and extract, always a file of `staging` that nobody
+    /// else can change between the two: a plain tar is copied there once
+    /// (the caller's path is never read twice), a zstd archive decompressed
+    /// there, bounded.
     func stagedTar(_ archive: String, size: Int64, staging: String, budget: Int64?) async throws(ArchiveError) -> String {
         let head = try Self.readSmallFile(archive, limit: 4, refuseLonger: false)
-        guard head == Self.zstdMagic else { return archive }
+        let staged = staging + "/archive.tar"
+        guard head == Self.zstdMagic else {
+            if let budget, size > budget {
+                throw .writeFailed(
+                    "\(archive) is \(size) bytes; importing it needs twice that beside the destination (a private copy and its "
+                        + "extraction) plus \(limits.stagingReserve) bytes kept free: free space, or import into a folder on another file system")
+            }
+            try ArchiveFiles.copyBounded(from: archive, to: staged, limit: size)
+            return staged
+        }
         try await requireManifestFirst(archive, staging: staging)
         var bound = limits.maximumTarSize
         var because = "the limits allow \(limits.maximumTarSize) bytes"
@@ -48,7 +59,7 @@ extension ArchiveReader {
             because = "more than half of the space free beside the destination (less \(limits.stagingReserve) bytes kept free); "
                 + "free space, or import into a folder on another file system"
         }
-        let decompressed = staging + "/archive.tar"
+        let decompressed = staged
         do {
             try await runChecked(
                 [PipelineStage(decompressArgv(archive)), PipelineStage(["head", "-c", String(bound + 1)])],

@@ -6,7 +6,8 @@ import Glibc
 /// destination before every member has been checked:
 ///
 /// 1. the archive must be a regular file within `maximumArchiveSize`;
-/// 2. a private folder (0700) is made beside the destination; a zstd
+/// 2. a private folder (0700) is made beside the destination; a plain tar
+///    is copied into it once (so what is listed is what is extracted); a zstd
 ///    archive must start with `manifest.json` and is decompressed into it
 ///    through `head -c`, so a decompression bomb stops one byte past the
 ///    smallest of `maximumTarSize`, its size × `maximumExpansionRatio` and
@@ -104,7 +105,7 @@ public struct ArchiveReader: Sendable {
         try await runChecked(
             [PipelineStage(extractArgv(tarFile, into: tree))], output: nil,
             failure: { "tar cannot extract it (corrupt, truncated or hostile): \($0)" })
-        if tarFile != archive { unlink(tarFile) }
+        unlink(tarFile)
 
         guard let manifestSize = ArchiveFiles.regularFileSize(tree + "/" + ArchiveLayout.manifest),
             manifestSize == manifestEntry.size

@@ -40,4 +40,29 @@ struct ArchiveStagingTests {
         await #expect(throws: ArchiveError.self) { _ = try await ArchiveRoundTripTests.export(imageDir, to: open + "/c.tar.zst") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
     }
+
+    @Test("a plain tar is copied into the staging folder once: tar lists and extracts the copy, never the caller's path")
+    func aPlainTarIsReadOnce() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let imageDir = try ArchiveRoundTripTests.makeImageDirectory(in: temp)
+        let archive = temp.appending("c.crplan.tar")
+        _ = try await ArchiveRoundTripTests.export(imageDir, to: archive, compression: .none)
+        let host = FreeSpaceHost()
+        _ = try await ArchiveReader(host: host).unpack(archive, into: temp.appending("imported"))
+        let tars = host.log.argvs.filter { $0.first == "tar" }
+        #expect(tars.count == 2, "\(tars)")
+        for argv in tars {
+            #expect(!argv.contains("--file=" + archive), "\(argv)")
+            #expect(argv.contains { $0.hasPrefix("--file=" + temp.path + "/.imported.import-") && $0.hasSuffix("/archive.tar") }, "\(argv)")
+        }
+        let tight = ArchiveReader(host: FreeSpaceHost(available: ArchiveLimits.standard.stagingReserve + 1000))
+        do {
+            _ = try await tight.unpack(archive, into: temp.appending("again"))
+            Issue.record("accepted without room for its copy")
+        } catch {
+            #expect("\(error)".contains("needs twice that"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: temp.appending("again")))
+    }
 }

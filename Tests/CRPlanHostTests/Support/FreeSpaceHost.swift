@@ -1,18 +1,33 @@
 import CRPlanCore
 import CRPlanHost
 
-/// `SystemHost` that reports `available` free bytes everywhere: what a
-/// nearly full disk looks like to code that asks the host before writing.
-struct FreeSpaceHost: Host {
+import Foundation
+
+/// `SystemHost` that reports `available` free bytes everywhere (what a
+/// nearly full disk looks like to code that asks the host before writing;
+/// nil: the real figure) and records every pipeline it runs.
+struct FreeSpaceHost: CRPlanCore.Host {
+    /// The argv of every stage run, in order.
+    final class Log: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stages: [[String]] = []
+        func append(_ argv: [[String]]) { lock.withLock { stages += argv } }
+        var argvs: [[String]] { lock.withLock { stages } }
+    }
+
     let base = SystemHost()
-    let available: Int64
+    var available: Int64?
+    let log = Log()
 
     var environment: [String: String] { base.environment }
     func run(_ invocation: CommandInvocation) async throws(HostError) -> CommandResult { try await base.run(invocation) }
     func containerFacts(fromInspect result: CommandResult, reference: String, dockerHome: String) async throws(HostError) -> ContainerFacts {
         try await base.containerFacts(fromInspect: result, reference: reference, dockerHome: dockerHome)
     }
-    func runPipeline(_ pipeline: CommandPipeline) async throws(HostError) -> CommandResult { try await base.runPipeline(pipeline) }
+    func runPipeline(_ pipeline: CommandPipeline) async throws(HostError) -> CommandResult {
+        log.append(pipeline.stages.map(\.argv))
+        return try await base.runPipeline(pipeline)
+    }
     func fileType(at path: String) async throws(HostError) -> FileType? { try await base.fileType(at: path) }
     func readFile(at path: String) async throws(HostError) -> [UInt8] { try await base.readFile(at: path) }
     func makeDirectory(at path: String, mode: UInt16) async throws(HostError) { try await base.makeDirectory(at: path, mode: mode) }
@@ -25,7 +40,10 @@ struct FreeSpaceHost: Host {
     func removeFile(at path: String) async throws(HostError) { try await base.removeFile(at: path) }
     func removeEmptyDirectory(at path: String) async throws(HostError) { try await base.removeEmptyDirectory(at: path) }
     func listDirectory(at path: String) async throws(HostError) -> [String] { try await base.listDirectory(at: path) }
-    func availableBytes(at path: String) async throws(HostError) -> Int64? { available }
+    func availableBytes(at path: String) async throws(HostError) -> Int64? {
+        if let available { return available }
+        return try await base.availableBytes(at: path)
+    }
     func mountTable() async throws(HostError) -> [MountEntry] { try await base.mountTable() }
     func unmount(_ path: String) async throws(HostError) { try await base.unmount(path) }
     func process(_ pid: Int) async -> RunningProcess? { await base.process(pid) }
