@@ -45,9 +45,11 @@ enum ArchiveFiles {
     /// there is refused, never removed (crplan did not make it). `parent`
     /// must be a folder no other user can change (root-owned, not group or
     /// world writable unless sticky: `TrustedPath`), so nobody can swap
-    /// the staging folder or what is in it while crplan works and cleans up.
+    /// the staging folder or what is in it while crplan works and cleans up;
+    /// and its real path, with no symbolic link on the way (not even root's),
+    /// so what the operator named is where the result lands.
     static func makeStagingDirectory(in parent: String, for path: String, purpose: String) throws(ArchiveError) -> String {
-        do { try TrustedPath.checkDirectory(parent, allowSticky: true) } catch {
+        do { try TrustedPath.checkDirectory(parent, allowSticky: true, refusingLinks: true) } catch {
             throw .writeFailed("\(parent) cannot hold crplan's staging folder: \(error)")
         }
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)

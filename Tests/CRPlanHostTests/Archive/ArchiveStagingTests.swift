@@ -65,4 +65,26 @@ struct ArchiveStagingTests {
         }
         #expect(!FileManager.default.fileExists(atPath: temp.appending("again")))
     }
+
+    @Test("a symbolic link anywhere above DIR (even root's) is refused, naming it; so are `..` components")
+    func aLinkAboveTheDestinationIsRefused() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let imageDir = try ArchiveRoundTripTests.makeImageDirectory(in: temp)
+        let archive = temp.appending("c.crplan.tar.zst")
+        _ = try await ArchiveRoundTripTests.export(imageDir, to: archive)
+        try FileManager.default.createDirectory(atPath: temp.appending("real/sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: temp.appending("plink"), withDestinationPath: temp.appending("real"))
+        for destination in [temp.appending("plink/sub/y"), temp.appending("real/sub/../sub/y")] {
+            do {
+                _ = try await ArchiveReader().unpack(archive, into: destination)
+                Issue.record("\(destination) accepted")
+            } catch {
+                let named = destination.contains("plink") ? temp.appending("plink") + ": it is a symbolic link" : "not a plain path"
+                #expect(error.description.contains(named), "\(error)")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.appending("real/sub")).isEmpty)
+        _ = try await ArchiveReader().unpack(archive, into: temp.appending("real/sub/y"))
+    }
 }
