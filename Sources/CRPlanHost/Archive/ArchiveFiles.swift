@@ -84,14 +84,19 @@ enum ArchiveFiles {
         }
     }
 
-    /// Names in a directory (no `.`/`..`), sorted.
+    /// Names in a directory (no `.`/`..`), sorted. A name that is not
+    /// UTF-8 is refused, shown escaped: an archive records names as UTF-8,
+    /// and skipping it would leave a file silently out.
     static func list(_ path: String) throws(ArchiveError) -> [String] {
         guard let directory = opendir(path) else { throw .readFailed("\(path): \(String(cString: strerror(errno)))") }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
-                String(decoding: buffer.prefix(while: { $0 != 0 }), as: UTF8.self)
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw .readFailed(
+                    "\(path) holds \"\(PathBytes.escaped(bytes))\", a name that is not UTF-8; archives hold UTF-8 names only: "
+                        + "rename or remove it")
             }
             if name != "." && name != ".." { names.append(name) }
         }

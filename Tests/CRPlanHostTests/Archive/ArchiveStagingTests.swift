@@ -87,4 +87,23 @@ struct ArchiveStagingTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: temp.appending("real/sub")).isEmpty)
         _ = try await ArchiveReader().unpack(archive, into: temp.appending("real/sub/y"))
     }
+
+    @Test("export refuses a file whose name is not UTF-8, naming it escaped, instead of leaving it out")
+    func aNonUTF8NameIsRefused() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let imageDir = try ArchiveRoundTripTests.makeImageDirectory(in: temp)
+        let name: [UInt8] = Array((imageDir + "/pages-").utf8) + [0xff, 0x41] + Array(".img".utf8) + [0]
+        let fd = name.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY | O_EXCL, 0o600) }
+        }
+        #expect(fd >= 0)
+        close(fd)
+        #expect(throws: ArchiveError.readFailed(
+            "\(imageDir) holds \"pages-\\xffA.img\", a name that is not UTF-8; archives hold UTF-8 names only: rename or remove it")
+        ) {
+            _ = try ImageDirectoryArchive.inputFiles(imageDirectory: imageDir)
+        }
+        #expect(PathBytes.escaped([0x61, 0x5c, 0x0a, 0xc3]) == #"a\\\x0a\xc3"#)
+    }
 }
