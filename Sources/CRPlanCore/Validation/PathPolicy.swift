@@ -90,6 +90,19 @@ enum PathPolicy {
         return nil
     }
 
+    /// Folders any user may create files in: an archive written straight
+    /// into one can be raced (a planted link, a file at its name). crplan's
+    /// write-archive refuses them; the lint says so before the run.
+    static let worldWritableFolders: Set<String> = ["/tmp", "/var/tmp", "/dev/shm", "/run/shm", "/run/lock", "/var/lock", "/var/crash"]
+
+    /// The world-writable folder a complete `path` is written straight into, or nil.
+    static func worldWritableParent(of path: String) -> String? {
+        let parts = PathBytes.components(canonical(path), omittingEmpty: true)
+        guard parts.count >= 2 else { return nil }
+        let parent = "/" + parts.dropLast().joined(separator: "/")
+        return worldWritableFolders.contains(parent) ? parent : nil
+    }
+
     /// Migrate: why `literal` (the literal start of `imageDir`, or a run's
     /// whole staging dir) is no place to stage a checkpoint, or nil: the
     /// places `writtenPathProblem` refuses, and anything at or below one of

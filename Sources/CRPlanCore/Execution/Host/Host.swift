@@ -108,6 +108,13 @@ public protocol Host: FileSizeReading {
     /// tell (the default). Bounds what crplan unpacks before it checks it.
     func availableBytes(at path: String) async throws(HostError) -> Int64?
 
+    /// Throws unless only root could change what is at or above the folder
+    /// `path` (the check every write of crplan's applies: root-owned, not
+    /// group or world writable, links only root's). Lets a step refuse a
+    /// folder before anything irreversible, not only when it writes there.
+    /// The default (a host that cannot tell) accepts.
+    func checkTrustedDirectory(at path: String) async throws(HostError)
+
     // MARK: Mounts
 
     /// The mount table of crplan's mount namespace (`/proc/self/mountinfo`).
@@ -157,6 +164,8 @@ extension Host {
     public func availableBytes(at path: String) async throws(HostError) -> Int64? {
         nil
     }
+
+    public func checkTrustedDirectory(at path: String) async throws(HostError) {}
 
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void
