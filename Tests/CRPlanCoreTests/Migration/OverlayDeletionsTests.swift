@@ -56,7 +56,7 @@ import Testing
             root, "-mindepth", "1", "(", "-path", root + "/dir", ")", "-type", "d",
         ])
         #expect(try OverlayDeletions.checkArguments(root: root, deleted: ["a", "dir"], recreated: ["dir"]) == [
-            root, "-mindepth", "1", "(", "(", "-path", root + "/a", ")", "-type", "c", "-o", "(", "-path", root + "/dir", ")", "-type", "d", ")",
+            root, "-mindepth", "1", "(", "(", "-path", root + "/a", "-type", "c", ")", "-o", "(", "-path", root + "/dir", "-type", "d", ")", ")",
         ])
         #expect(try OverlayDeletions.checkArguments(root: root, deleted: [], recreated: []) == [root, "-maxdepth", "0", "-false"])
     }
