@@ -154,6 +154,48 @@ extension EndToEnd {
             try await Self.fileChanges(.overlayToOverlay)
         }
 
+        @Test("M12. 3,000 image files deleted: the removal, whiteouts and count run as several commands; only the kept file is left on the target",
+              arguments: [false, true])
+        func manyDeletions(ontoVFS: Bool) async throws {
+            let host = try E2EHost.require()
+            let source = host.overlay
+            let target = ontoVFS ? try host.requireVFS() : host.overlay
+            let suffix = ontoVFS ? "mig-many" : "mig-many-ov"
+            let tag = "crplan-e2e-\(suffix):\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            // Names long enough that 3,000 of them overrun one remote command line (100,000 bytes).
+            let builder = try await source.run(["create", "--network", "none", host.image, "/bin/sh", "-c",
+                "mkdir /many && echo kept > /many/kept.txt && i=0; while [ $i -lt 3000 ]; do "
+                + ": > /many/an-image-file-with-a-long-name-that-the-source-deleted-$i.txt; i=$((i+1)); done"])
+            try await source.run(["start", "--attach", builder])
+            let imageID = try await source.run(["commit", builder, tag])
+            try await source.run(["rm", "-f", builder])
+            var failure: (any Error)?
+            do {
+                try await withMigration(suffix, image: tag, sameEngine: !ontoVFS) { migration in
+                    try await source.run(["exec", migration.counter.name, "/bin/sh", "-c", "rm /many/an-image-file-*"])
+                    let plan = migration.plan(suffix)
+                    let output = try await migration.crplan.apply(plan)
+                    let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
+                    #expect(Expect.outputs(of: .captureChanges, in: events)["deletedFiles"] == "3000")
+                    let commands = events.filter { $0.kind == .commandStarted && $0.step == .applyChanges }.compactMap(\.message)
+                    #expect(commands.filter { $0.contains(" rm -rf ") }.count > 1, "the removal ran as one command: \(commands.count) commands")
+                    if !ontoVFS {
+                        #expect(commands.filter { $0.contains(" mknod ") }.count > 1, "the whiteouts ran as one command")
+                        #expect(commands.filter { $0.hasSuffix(" -printf x") }.count > 1, "the count ran as one command")
+                    }
+                    let onTarget = try await target.run(["exec", migration.targetName, "ls", "-A", "/many"])
+                    #expect(onTarget == "kept.txt", "on the target /many holds: \(onTarget.prefix(300))")
+                    try await migration.targetIsUp()
+                    try await migration.targetContinues(after: nil)
+                }
+            } catch {
+                failure = error
+            }
+            _ = try? await target.run(["rmi", imageID])
+            _ = try? await source.run(["rmi", tag])
+            if let failure { throw failure }
+        }
+
         /// Which engines a file-changes cell migrates between.
         enum Engines: String {
             case overlayToVFS = "mig-files"
