@@ -149,12 +149,12 @@ extension EndToEnd {
             try await Self.fileChanges(.vfsToOverlay)
         }
 
-        @Test("M11. the same file changes overlay2 → overlay2 (the engine itself, another target.name): Up, docker exec works, /foo continues")
+        @Test("M13. the same file changes overlay2 → overlay2 (the engine itself, another target.name): Up, docker exec works, /foo continues")
         func fileChangesOverlay2ToOverlay2() async throws {
             try await Self.fileChanges(.overlayToOverlay)
         }
 
-        @Test("M12. 3,000 image files deleted: the removal, whiteouts and count run as several commands; only the kept file is left on the target",
+        @Test("M14. 3,000 image files deleted: the removal, whiteouts and count run as several commands; only the kept file is left on the target",
               arguments: [false, true])
         func manyDeletions(ontoVFS: Bool) async throws {
             let host = try E2EHost.require()
@@ -217,7 +217,7 @@ extension EndToEnd {
             + "echo again $(ls -A /again | wc -l) $(stat -c %a /again); echo again2 $(ls -A /again2 | wc -l) $(stat -c %a /again2)"
         static let expectedChanges = ["added", "v1", "v2", "keep", "b", "keep.txt", "b.txt", "again 0 755", "again2 0 750"]
 
-        /// M5/M7/M11: a file added, an image file modified, an image file deleted,
+        /// M5/M7/M13: a file added, an image file modified, an image file deleted,
         /// folders deleted and re-created (with new contents, empty); all as the source left them on the target.
         static func fileChanges(_ engines: Engines) async throws {
             let host = try E2EHost.require()
