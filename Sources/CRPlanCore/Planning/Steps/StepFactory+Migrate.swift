@@ -145,27 +145,53 @@ extension StepFactory {
             kind: .checkTarget,
             summary: "Check the target engine: it answers and runs with --experimental (its `docker info` prints `true`), no container "
                 + "is named `\(targetName)` there (the inspect must find none), and it holds the source's image by id"
-                + (require ? " (required: `target.image: require`)" : ", else the image is transferred"),
+                + (require ? " (required: `target.image: require`)" : ", else the image is transferred")
+                + (plan.archive == nil ? "" : "; ask the source's engine, kernel and CRIU versions for the archive's manifest (before the freeze)"),
             dependsOn: [previous],
-            commands: [
-                CommandTemplate(
-                    purpose: "ask the target engine whether it runs with --experimental",
-                    arguments: docker(["info", "--format", "{{.ExperimentalBuild}}"], on: .target), side: .target
-                ),
-                CommandTemplate(
-                    purpose: "check that the name is free on the target",
-                    arguments: docker(["inspect", "--type", "container", "--", .value(Template(literal: targetName))], on: .target),
-                    side: .target
-                ),
-                CommandTemplate(
-                    purpose: "look for the source's image on the target by id",
-                    arguments: docker(["image", "inspect", "--format", "{{.Id}}", "--", .value(.variable(.sourceImage))], on: .target),
-                    side: .target
-                ),
-            ],
+            commands: checkTargetCommands + (plan.archive == nil ? [] : sourceVersionProbes),
             undo: .nothing,
             paths: StepPaths(imageDir: stagingDir, archive: plan.archive)
         )
+    }
+
+    /// The source's engine, kernel and CRIU versions for an archive's
+    /// manifest: asked by check-target (migrate) or check-archive
+    /// (checkpoint), before anything is frozen, and
+    /// journaled with the facts for write-archive.
+    var sourceVersionProbes: [CommandTemplate] {
+        [
+            CommandTemplate(
+                purpose: "ask the source engine's version for the archive's manifest",
+                arguments: docker(["version", "--format", "{{.Server.Version}}"], on: .source), output: .engineVersion, side: .source
+            ),
+            CommandTemplate(
+                purpose: "ask the kernel release for the archive's manifest", arguments: ["uname", "--kernel-release"],
+                output: .kernelRelease, side: .source
+            ),
+            CommandTemplate(
+                purpose: "ask CRIU's version for the archive's manifest", arguments: [.value(plan.criu.binary), "--version"],
+                output: .criuVersion, side: .source
+            ),
+        ]
+    }
+
+    private var checkTargetCommands: [CommandTemplate] {
+        [
+            CommandTemplate(
+                purpose: "ask the target engine whether it runs with --experimental",
+                arguments: docker(["info", "--format", "{{.ExperimentalBuild}}"], on: .target), side: .target
+            ),
+            CommandTemplate(
+                purpose: "check that the name is free on the target",
+                arguments: docker(["inspect", "--type", "container", "--", .value(Template(literal: targetName))], on: .target),
+                side: .target
+            ),
+            CommandTemplate(
+                purpose: "look for the source's image on the target by id",
+                arguments: docker(["image", "inspect", "--format", "{{.Id}}", "--", .value(.variable(.sourceImage))], on: .target),
+                side: .target
+            ),
+        ]
     }
 
     func transferImage(after previous: StepKind) -> Step {
