@@ -66,13 +66,14 @@ extension EndToEnd {
             }
         }
 
-        @Test("S4. SIGKILL as send-staging starts the stream (the target's folder made): resume sends again into it and completes, one copy only")
+        @Test("S4. SIGKILL as send-staging starts the stream (the target's folder made by create-target): resume sends again into it and completes, one copy only")
         func killAtTheTransfer() async throws {
             try await withMigration("mig-ssh-kill") { migration in
                 let ssh = try SSHSpec.provisioned(migration.base.host.environment)
                 let plan = migration.plan("mig-ssh-kill", ssh: ssh)
-                // The fourth command of send-staging is the tar | zstd | ssh … tar pipeline (after the realpath and both mkdirs).
-                let killed = try await migration.crplan.apply(plan, failpoint: "command-started:send-staging:4")
+                // send-staging's second command is the tar | zstd | ssh … tar pipeline (after the stat of the received folder,
+                // which create-target made before the freeze).
+                let killed = try await migration.crplan.apply(plan, failpoint: "command-started:send-staging:2")
                 #expect(killed.signal == SIGKILL, "crplan: \(killed)")
                 let runID = try await migration.crplan.status(plan).run.runID
                 let staging = try #require(plan.imageDir) + "/" + runID
@@ -86,7 +87,7 @@ extension EndToEnd {
                 #expect(events.first?.kind == .runResumed)
                 let ran = events.filter { $0.kind == .stepFinished }.compactMap(\.step)
                 #expect(ran == [.sendStaging, .verifyStaging, .applyChanges, .copyCheckpoint, .startTarget, .verifyMigration], "resume ran \(ran)")
-                #expect(events.contains { $0.kind == .note && ($0.message ?? "").contains("earlier attempt of this run's step send-staging") })
+                #expect(!events.contains { $0.kind == .note && ($0.message ?? "").contains("earlier attempt") }, "the folder was made again")
                 try await migration.targetIsUp()
                 try await migration.targetContinues(after: lastOnSource)
                 #expect(migration.counter.workloadCopies().isEmpty)

@@ -43,6 +43,9 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
     /// Migrate: the run that inspected the container (bound by inspect); its
     /// staging folder is `<imageDir>/<run id>`, so a resume finds its own.
     public var runID: String?
+    /// Migrate with `archive`: the source's engine, kernel and CRIU versions
+    /// for the manifest (bound by check-target, before the freeze).
+    public var sourceVersions: SourceVersions?
 
     public init(
         id: String, name: String, pid: Int, running: Bool, status: String, driver: String,

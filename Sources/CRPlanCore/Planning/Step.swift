@@ -265,6 +265,12 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     /// Migrate: `realpath --canonicalize-missing` of the staging dir, then of
     /// each Docker data root (a line each), on the side that makes the folder.
     case stagingRealPath = "staging-real-path"
+    /// Migrate with `archive`: the source engine's version (`docker version`), one line, for the manifest.
+    case engineVersion = "engine-version"
+    /// Migrate with `archive`: `uname --kernel-release` of the source machine, for the manifest.
+    case kernelRelease = "kernel-release"
+    /// Migrate with `archive`: `criu --version` (its `Version:` line), for the manifest.
+    case criuVersion = "criu-version"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the

@@ -33,14 +33,22 @@ import Testing
         #expect(try graph.executionOrder().map(\.id) == graph.steps.map(\.id))
         #expect(graph.steps.filter(\.pointOfNoReturn).map(\.id) == ["start-target"])
 
+        // The received folder is made by create-target, before the freeze; send-staging checks it (stat) and streams into it.
         let send = try #require(graph.step(.sendStaging))
-        #expect(send.commands.map(\.side) == [.target, .target, .target, .target, .source, .source, .target])
-        #expect(send.commands.map(\.output) == [.stagingRealPath, .ignored, .ignored, .ignored, .pipedToNext, .pipedToNext, .ignored])
+        #expect(send.commands.map(\.side) == [.target, .source, .source, .target])
+        #expect(send.commands.map(\.output) == [.ignored, .pipedToNext, .pipedToNext, .ignored])
         let received = Self.staging + "-received"
-        #expect(try graph.argv(.sendStaging, facts: PlanningFixtures.migrationFacts) == [
+        let create = try #require(graph.step(.createTarget))
+        #expect(create.commands.map(\.side) == [.target, .target, .target, .target, .target, .target])
+        #expect(create.commands.prefix(3).map(\.output) == [.stagingRealPath, .ignored, .ignored])
+        #expect(try create.commands.prefix(3).map { try $0.bind(PlanningFixtures.migrationFacts) } == [
             ["realpath", "--canonicalize-missing", "--", received, "/var/lib/other"],
             ["mkdir", "--parents", "--mode=0700", "--", "/var/lib/crplan/staging"],
             ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", received],
+        ])
+        let order = try graph.executionOrder().map(\.kind)
+        #expect((order.firstIndex(of: .createTarget) ?? .max) < (order.firstIndex(of: .checkpointCreate) ?? -1))
+        #expect(try graph.argv(.sendStaging, facts: PlanningFixtures.migrationFacts) == [
             ["env", "LC_ALL=C", "stat", "--format=%u %a %F", "--", received],
             ["tar", "--create", "--file", "-", "--directory", Self.staging, "--numeric-owner", "--xattrs", "."],
             ["zstd", "--quiet", "--stdout"],

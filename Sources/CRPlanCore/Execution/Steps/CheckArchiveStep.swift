@@ -2,6 +2,8 @@
 /// frozen, refuses an archive path that exists, an archive folder another
 /// user can write, and a staging dir holding a checkpoint of this name.
 /// Writes and removes only `<archive>.partial`, which write-archive makes anew.
+/// Then asks the source's engine, kernel and CRIU versions (printed
+/// commands) and journals them with the facts for write-archive's manifest.
 struct CheckArchiveStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         _ = try context.requireFacts()
@@ -14,6 +16,8 @@ struct CheckArchiveStep: StepBehavior {
             throw StepFailure("crplan cannot write the archive beside \(archive): \(error.description); the folder must exist, "
                 + "be root's and writable by nobody else, with no link on its way")
         }
-        return ["archive": archive]
+        var outputs = ["archive": archive]
+        outputs.merge(try await context.journalSourceVersions(source: "check-archive")) { _, new in new }
+        return outputs
     }
 }

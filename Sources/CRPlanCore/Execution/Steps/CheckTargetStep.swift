@@ -4,7 +4,11 @@
 /// with `target.image: require`, the migration stops here. Also refuses a
 /// staging dir that already holds a checkpoint of this name, an `archive`
 /// path that already exists (crplan never overwrites either), and an
-/// archive folder another user could change. Read-only.
+/// archive folder another user could change. With `archive`, asks the
+/// source's engine, kernel and CRIU versions (printed commands; a failed or
+/// unreadable answer is left out of the manifest) and journals them with
+/// the facts, so write-archive, inside the frozen window, runs no probe.
+/// Changes nothing on either machine.
 struct CheckTargetStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let facts = try context.requireFacts()
@@ -36,6 +40,8 @@ struct CheckTargetStep: StepBehavior {
         }
         try await context.refuseStagedCheckpoint()
         try await context.refuseExistingArchive()
-        return ["imagePresent": present ? "true" : "false"]
+        var outputs = ["imagePresent": present ? "true" : "false"]
+        outputs.merge(try await context.journalSourceVersions(source: "check-target")) { _, new in new }
+        return outputs
     }
 }

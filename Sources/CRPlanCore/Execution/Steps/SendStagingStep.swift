@@ -1,9 +1,9 @@
-/// `send-staging` (migrate over ssh): the staging dir made on the target
-/// machine, then streamed there (`tar | zstd` here into `tar --zstd
-/// --extract` there through ssh: one pipeline, each stage on its side's
-/// host). The target's staging dir must be new (`mkdir` without
-/// `--parents`); a rerun of this run's step finds it made by the attempt
-/// before, and extracting the same files again is harmless, so it reruns.
+/// `send-staging` (migrate over ssh): the folder create-target made new on
+/// the target machine before the freeze is checked (`stat`: root's, 700, a
+/// directory), then the staging dir streamed into it (`tar | zstd` here
+/// into `tar --zstd --extract` there through ssh: one pipeline, each stage
+/// on its side's host). Extracting the same files
+/// again is harmless, so it reruns.
 struct SendStagingStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let commands = try context.bound().commands

@@ -3,8 +3,10 @@ import Foundation
 /// `write-archive` (migrate with `archive`): lays the archive's members out
 /// (printed `rm`, `mkdir`, `cp --link`), writes `container/config.json`,
 /// `container/facts.json` and `rootfs/deleted.json` from the journaled
-/// facts, reads the engine, kernel and CRIU versions and every member's
-/// sha256 from printed commands (sizes by lstat), writes `manifest.json`,
+/// facts, takes the engine, kernel and CRIU versions from the facts
+/// (check-target asked them before the freeze: no probe runs in the frozen
+/// window) and every member's sha256 from a printed command (sizes by
+/// lstat), writes `manifest.json`,
 /// runs the printed `tar | zstd` into `<archive>.partial` and renames that
 /// to the archive, which must not exist (never replaced). Reruns safely:
 /// `renaming` is journaled before the rename, so a rerun that finds the
@@ -23,8 +25,8 @@ struct WriteArchiveStep: StepBehavior {
             throw StepFailure("\(archive) already exists; crplan never replaces a file: move it away or set `archive` to a new path")
         }
         let commands = try context.bound().commands
-        guard commands.count == 10, commands[7].output == .fileDigests, commands[8].output == .pipedToNext else {
-            throw StepFailure("step write-archive does not have its ten commands (a crplan bug: please report it)")
+        guard commands.count == 7, commands[4].output == .fileDigests, commands[5].output == .pipedToNext else {
+            throw StepFailure("step write-archive does not have its seven commands (a crplan bug: please report it)")
         }
         for index in 0...3 { try await context.runChecked(at: index) }
 
@@ -39,17 +41,10 @@ struct WriteArchiveStep: StepBehavior {
         try await write(facts, ArchiveLayout.containerFacts)
         try await write(facts.deletedPaths ?? [], ArchiveLayout.rootfsDeleted)
 
-        func firstLine(_ index: Int) async -> String? {
-            guard let completed = try? await context.runCommand(at: index), completed.result.status.isSuccess else { return nil }
-            let line = completed.result.standardOutput.split(separator: "\n").first.map { String($0) }?.trimmingWhitespace ?? ""
-            let printable = line.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7f }
-            return line.isEmpty || line.utf8.count > 200 || !printable ? nil : line
-        }
-        let engineVersion = await firstLine(4)
-        let kernel = await firstLine(5)
-        let criu = await criuVersionLine(context)
+        // Asked by check-target before the freeze; a facts record read back from the journal has had each value checked.
+        let versions = facts.sourceVersions ?? SourceVersions()
 
-        let digests = try await context.runChecked(at: 7)
+        let digests = try await context.runChecked(at: 4)
         guard !digests.result.standardOutputTruncated else {
             throw StepFailure("sha256sum printed more than crplan reads: too many files in the checkpoint to archive")
         }
@@ -69,8 +64,8 @@ struct WriteArchiveStep: StepBehavior {
         let manifest = ArchiveManifest(
             crplanVersion: context.options.crplanVersion, createdAt: Self.iso8601(await context.host.now()),
             source: ArchiveSource(
-                engine: "docker", engineVersion: engineVersion, storageDriver: facts.driver.isEmpty ? nil : facts.driver, kernel: kernel,
-                criuVersion: criu, containerID: facts.id, containerName: facts.name.isEmpty ? nil : facts.name, checkpointMode: "native"),
+                engine: "docker", engineVersion: versions.engine, storageDriver: facts.driver.isEmpty ? nil : facts.driver,
+                kernel: versions.kernel, criuVersion: versions.criu, containerID: facts.id, containerName: facts.name.isEmpty ? nil : facts.name, checkpointMode: "native"),
             files: records)
         do {
             try manifest.validate()
@@ -80,7 +75,7 @@ struct WriteArchiveStep: StepBehavior {
         }
 
         try await context.checkArchiveFolder(partial: partial)
-        let packed = try await context.runPipeline(Array(commands[8...9]), index: 8)
+        let packed = try await context.runPipeline(Array(commands[5...6]), index: 5)
         guard packed.result.status.isSuccess else { throw StepFailure(packed.failureDescription) }
         try await context.progress(["renaming": archive])
         try await context.host.move(from: partial, to: archive)
@@ -101,14 +96,6 @@ struct WriteArchiveStep: StepBehavior {
         }
         let bytes = try await context.host.fileSize(at: archive) ?? 0
         return .done(["archive": archive, "archiveBytes": String(bytes)], reason: "the interrupted attempt renamed its archive into place at \(archive)")
-    }
-
-    /// "4.1.1" from `criu --version` ("Version: 4.1.1").
-    private func criuVersionLine(_ context: StepContext) async -> String? {
-        guard let completed = try? await context.runCommand(at: 6), completed.result.status.isSuccess else { return nil }
-        let line = completed.result.standardOutput.split(separator: "\n").first { $0.hasPrefix("Version:") }
-        let version = line.map { String($0.dropFirst("Version:".count)).trimmingWhitespace } ?? ""
-        return version.isEmpty || version.utf8.count > 64 ? nil : version
     }
 
     static func iso8601(_ time: Timestamp) -> String {

@@ -17,15 +17,17 @@ extension StepFactory {
     /// `check-archive`: refuses, before the container is frozen, an archive
     /// path that exists, an archive folder another user could write (or a
     /// link on its way), and a staging dir already holding a checkpoint of
-    /// this name. No command: crplan reads the paths itself.
+    /// this name (crplan reads the paths itself); asks the source's engine,
+    /// kernel and CRIU versions for the manifest, so write-archive, inside
+    /// the frozen window, runs no probe.
     func checkArchive(after previous: StepKind) -> Step {
         Step(
             kind: .checkArchive,
             summary: "Check, before anything is frozen, that the archive \(plan.archive?.description ?? "?") does not exist (it is never "
                 + "replaced), that its folder is root's and nobody else can write it (no link on its way), and that the staging dir "
-                + "holds no checkpoint named `\(checkpointName)`",
+                + "holds no checkpoint named `\(checkpointName)`; ask the source's engine, kernel and CRIU versions for the archive's manifest",
             dependsOn: [previous],
-            commands: [],
+            commands: sourceVersionProbes,
             undo: .nothing,
             paths: StepPaths(imageDir: stagingDir, archive: plan.archive)
         )

@@ -44,7 +44,7 @@ extension StepFactory {
     var targetHome: Template { plan.target?.docker.home ?? plan.docker.home }
 
     /// This run's staging dir, `<imageDir>/<run id>`: made by checkpoint-create
-    /// (and, over ssh, by send-staging on the target) with `mkdir` without
+    /// (and, over ssh, its `-received` copy by create-target on the target) with `mkdir` without
     /// `--parents`, so a folder that exists already is refused; the run id is
     /// journaled with the facts, so a resume of the run finds its own folder.
     var stagingDir: Template {
@@ -63,10 +63,10 @@ extension StepFactory {
     }
 
     /// Where the target engine reads the staging dir: this run's staging dir
-    /// when the target engine is on this machine; over ssh, the folder
-    /// send-staging makes and fills there, `<imageDir>/<run id>-received`
-    /// (never the source's own folder: the machine reached over ssh may be
-    /// this one, and a received folder must be new).
+    /// when the target engine is on this machine; over ssh,
+    /// `<imageDir>/<run id>-received` there, which create-target makes before
+    /// the freeze and send-staging fills (never the source's own folder: the
+    /// machine reached over ssh may be this one, and a received folder must be new).
     var targetStagingDir: Template {
         targetSSH == nil ? stagingDir : Template(segments: stagingDir.segments + [.text("-received")])
     }
@@ -145,27 +145,53 @@ extension StepFactory {
             kind: .checkTarget,
             summary: "Check the target engine: it answers and runs with --experimental (its `docker info` prints `true`), no container "
                 + "is named `\(targetName)` there (the inspect must find none), and it holds the source's image by id"
-                + (require ? " (required: `target.image: require`)" : ", else the image is transferred"),
+                + (require ? " (required: `target.image: require`)" : ", else the image is transferred")
+                + (plan.archive == nil ? "" : "; ask the source's engine, kernel and CRIU versions for the archive's manifest (before the freeze)"),
             dependsOn: [previous],
-            commands: [
-                CommandTemplate(
-                    purpose: "ask the target engine whether it runs with --experimental",
-                    arguments: docker(["info", "--format", "{{.ExperimentalBuild}}"], on: .target), side: .target
-                ),
-                CommandTemplate(
-                    purpose: "check that the name is free on the target",
-                    arguments: docker(["inspect", "--type", "container", "--", .value(Template(literal: targetName))], on: .target),
-                    side: .target
-                ),
-                CommandTemplate(
-                    purpose: "look for the source's image on the target by id",
-                    arguments: docker(["image", "inspect", "--format", "{{.Id}}", "--", .value(.variable(.sourceImage))], on: .target),
-                    side: .target
-                ),
-            ],
+            commands: checkTargetCommands + (plan.archive == nil ? [] : sourceVersionProbes),
             undo: .nothing,
             paths: StepPaths(imageDir: stagingDir, archive: plan.archive)
         )
+    }
+
+    /// The source's engine, kernel and CRIU versions for an archive's
+    /// manifest: asked by check-target (migrate) or check-archive
+    /// (checkpoint), before anything is frozen, and
+    /// journaled with the facts for write-archive.
+    var sourceVersionProbes: [CommandTemplate] {
+        [
+            CommandTemplate(
+                purpose: "ask the source engine's version for the archive's manifest",
+                arguments: docker(["version", "--format", "{{.Server.Version}}"], on: .source), output: .engineVersion, side: .source
+            ),
+            CommandTemplate(
+                purpose: "ask the kernel release for the archive's manifest", arguments: ["uname", "--kernel-release"],
+                output: .kernelRelease, side: .source
+            ),
+            CommandTemplate(
+                purpose: "ask CRIU's version for the archive's manifest", arguments: [.value(plan.criu.binary), "--version"],
+                output: .criuVersion, side: .source
+            ),
+        ]
+    }
+
+    private var checkTargetCommands: [CommandTemplate] {
+        [
+            CommandTemplate(
+                purpose: "ask the target engine whether it runs with --experimental",
+                arguments: docker(["info", "--format", "{{.ExperimentalBuild}}"], on: .target), side: .target
+            ),
+            CommandTemplate(
+                purpose: "check that the name is free on the target",
+                arguments: docker(["inspect", "--type", "container", "--", .value(Template(literal: targetName))], on: .target),
+                side: .target
+            ),
+            CommandTemplate(
+                purpose: "look for the source's image on the target by id",
+                arguments: docker(["image", "inspect", "--format", "{{.Id}}", "--", .value(.variable(.sourceImage))], on: .target),
+                side: .target
+            ),
+        ]
     }
 
     func transferImage(after previous: StepKind) -> Step {
@@ -196,26 +222,18 @@ extension StepFactory {
     }
 
     /// Migrate over ssh: the staging dir (the checkpoint, the captured
-    /// changes) streamed to the same path on the target machine. Processes
+    /// changes) streamed into `<imageDir>/<run id>-received` on the target
+    /// machine (made by create-target, before the freeze). Processes
     /// connected by pipes, no shell on either side: `tar` and `zstd` here,
     /// one `tar --zstd --extract` there (tar runs `zstd -d` itself).
     func sendStaging(after previous: StepKind) -> Step {
         Step(
             kind: .sendStaging,
-            summary: "Send the staging dir (checkpoint and captured changes) to a new folder beside it on the target machine "
-                + "(`<run id>-received`; `mkdir` refuses one that exists): `tar | zstd` here piped into `tar --zstd --extract` there through ssh",
+            summary: "Send the staging dir (checkpoint and captured changes) into the new folder beside it on the target machine "
+                + "(`<run id>-received`, made by create-target before the freeze): `tar | zstd` here piped into `tar --zstd --extract` "
+                + "there through ssh",
             dependsOn: [previous],
             commands: [
-                resolveStaging(targetStagingDir, homes: [targetHome], side: .target),
-                CommandTemplate(
-                    purpose: "make the folder of staging dirs on the target machine",
-                    arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
-                ),
-                CommandTemplate(
-                    purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused; "
-                        + "LC_ALL=C so that it says so in English whatever the machine's locale)",
-                    arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
-                ),
                 CommandTemplate(
                     purpose: "check the receiving folder on the target machine before anything is unpacked into it: a folder (not a link) "
                         + "of root's with mode 700, as mkdir made it here or, on a resume, in the attempt before (LC_ALL=C: its type in English)",
@@ -290,14 +308,37 @@ extension StepFactory {
         )
     }
 
+    /// Over ssh: the folder that receives this run's staging dir on the
+    /// target machine, resolved (not in the target's data root or a system
+    /// folder) and made new (`mkdir` without `--parents`) before the freeze,
+    /// so send-staging, inside the frozen window, only checks it (`stat`) and streams into it.
+    var makeReceivedFolder: [CommandTemplate] {
+        guard targetSSH != nil else { return [] }
+        return [
+            resolveStaging(targetStagingDir, homes: [targetHome], side: .target),
+            CommandTemplate(
+                purpose: "make the folder of staging dirs on the target machine",
+                arguments: ["mkdir", "--parents", "--mode=0700", "--", .value(plan.imageDir)], side: .target
+            ),
+            CommandTemplate(
+                purpose: "make the folder that receives this run's staging dir on the target machine (mkdir fails if it exists: a used folder is refused; "
+                    + "LC_ALL=C so that it says so in English whatever the machine's locale)",
+                arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
+            ),
+        ]
+    }
+
     func createTarget(after previous: StepKind) -> Step {
         Step(
             kind: .createTarget,
-            summary: "Create the container `\(targetName)` on the target from the source's configuration (image by id, cmd, entrypoint, "
+            summary: (targetSSH == nil ? "" : "On the target machine, make the new folder `<imageDir>/<run id>-received` that send-staging "
+                + "fills, before the freeze (`mkdir` refuses one that exists; its real path must not be in the target's data root or a "
+                + "system folder). ")
+                + "Create the container `\(targetName)` on the target from the source's configuration (image by id, cmd, entrypoint, "
                 + "env, workdir, user, labels, hostname, restart policy, capabilities, security options, ulimits, tmpfs, `--network none`); "
                 + "anything else the source has (volumes and bind mounts not in `target.mounts`, other networks, devices) is refused by name",
             dependsOn: [previous],
-            commands: [
+            commands: makeReceivedFolder + [
                 CommandTemplate(
                     purpose: "create the target container",
                     arguments: docker([

@@ -9,8 +9,9 @@ extension StepFactory {
     /// links, the configuration, facts and deleted list written by crplan —
     /// hashed by `sha256sum`, listed in `manifest.json`, packed by `tar |
     /// zstd` into `<archive>.partial`, which is renamed to the archive
-    /// (never replacing a file). Never undone: the archive is the
-    /// operator's copy of the checkpoint.
+    /// (never replacing a file). The versions in the manifest come from the
+    /// facts (check-target asked them before the freeze). Never undone: the
+    /// archive is the operator's copy of the checkpoint.
     func writeArchive(_ archive: Template, after previous: StepKind) -> Step {
         let tree = archiveTree
         func inTree(_ name: String) -> Template { Template(segments: tree.segments + [.text("/" + name)]) }
@@ -40,14 +41,6 @@ extension StepFactory {
                     purpose: "link the file changes into the archive layout",
                     arguments: ["cp", "--link", "--no-dereference", "--", .value(stagingFile("rootfs-diff.tar")), .value(inTree("rootfs/changes.tar"))],
                     side: .source
-                ),
-                CommandTemplate(
-                    purpose: "ask the source engine's version for the manifest",
-                    arguments: docker(["version", "--format", "{{.Server.Version}}"], on: .source), side: .source
-                ),
-                CommandTemplate(purpose: "ask the kernel release for the manifest", arguments: ["uname", "--kernel-release"], side: .source),
-                CommandTemplate(
-                    purpose: "ask CRIU's version for the manifest", arguments: [.value(plan.criu.binary), "--version"], side: .source
                 ),
                 CommandTemplate(
                     purpose: "hash every member of the archive",
