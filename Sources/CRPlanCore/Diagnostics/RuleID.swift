@@ -93,6 +93,11 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case notSupportedYet = "not-supported-yet"
     /// `criu.preDump` in a native-mode plan: Docker has no pre-dump.
     case nativePreDump = "native-pre-dump"
+    /// `archive` with `mode: external`: a portable archive holds Docker's own checkpoint, which only native mode starts.
+    case archiveExternal = "archive-external"
+    /// A field that `operation: restore` with `archive` cannot honour
+    /// (`extMounts`, `restore.pidfile`, `${container.*}` in `imageDir`).
+    case restoreArchiveField = "restore-archive-field"
 }
 
 extension RuleID {

@@ -67,9 +67,14 @@ public struct Plan: Sendable, Hashable, Codable {
     /// root, which a migrate's `imageDir` must never be in.
     public static let defaultMigrateImageDir: Template = "/var/lib/crplan/staging"
 
+    /// `operation: restore` with `archive`: the container is created and
+    /// started from a portable archive (the two-job form's second job).
+    public var restoresArchive: Bool { operation == .restore && archive != nil }
+
     /// The `imageDir` a plan of `operation` gets when it writes none.
-    public static func defaultImageDir(for operation: Operation) -> Template {
-        operation == .migrate ? defaultMigrateImageDir : defaultImageDir
+    /// (A restore from an archive stages like a migrate: in `<imageDir>/<run id>`.)
+    public static func defaultImageDir(for operation: Operation, archive: Bool = false) -> Template {
+        operation == .migrate || (operation == .restore && archive) ? defaultMigrateImageDir : defaultImageDir
     }
 
     /// What a run does.

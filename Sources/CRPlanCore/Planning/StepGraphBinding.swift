@@ -19,18 +19,21 @@ extension StepGraph {
 
 extension Step {
     /// The step with its driver alternative chosen and every template bound.
-    public func bound(to facts: ContainerFacts?) throws(BindingError) -> Step {
+    ///
+    /// `run` gives the run's own values (its id, open-archive's bound) where
+    /// the facts do not give them yet; the dry run passes none.
+    public func bound(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> Step {
         let purpose = "run step \(kind.rawValue)"
-        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose) }
+        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose, run: run) }
         var result = self
         if let facts {
             result.commands = []
             for command in try commands(for: facts) {
-                result.commands.append(try command.bound(to: facts))
+                result.commands.append(try command.bound(to: facts, run: run))
             }
             result.alternatives = []
         } else {
-            result.commands = try commands.map { command throws(BindingError) in try command.bound(to: nil) }
+            result.commands = try commands.map { command throws(BindingError) in try command.bound(to: nil, run: run) }
         }
         result.inputs = try inputs.map(bind)
         result.produces = try produces.map(bind)
@@ -40,7 +43,7 @@ extension Step {
         case .unmount(let path): result.undo = .unmount(try bind(path))
         case .removeFile(let path): result.undo = .removeFile(try bind(path))
         case .commands(let commands):
-            result.undo = .commands(try commands.map { command throws(BindingError) in try command.bound(to: facts) })
+            result.undo = .commands(try commands.map { command throws(BindingError) in try command.bound(to: facts, run: run) })
         case .nothing, .irreversible: break
         }
         return result
@@ -50,9 +53,9 @@ extension Step {
 extension CommandTemplate {
     /// The command with its argv, guards and working directory bound; with
     /// facts, every argument is one literal.
-    public func bound(to facts: ContainerFacts?) throws(BindingError) -> CommandTemplate {
+    public func bound(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> CommandTemplate {
         let purpose = self.purpose
-        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose) }
+        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose, run: run) }
         var result = self
         result.arguments = []
         for argument in arguments {

@@ -34,6 +34,8 @@ extension PlanReader {
             )
         }
         // A migrate stages its checkpoint in `imageDir`.
+        // So does a restore from an archive (it unpacks it there); it refuses extMounts and names its engine's driver in `storage`.
+        if restoresArchive { return }
         if operation != .migrate, let entry = fields.entry(TopLevelKey.imageDir) {
             context.warning(
                 .nativeImageDir, at: entry.key.location,

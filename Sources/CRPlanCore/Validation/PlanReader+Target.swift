@@ -136,10 +136,11 @@ extension PlanReader {
 
     /// The checks between `operation`, `mode`, `target` and `archive`.
     mutating func checkMigration(_ fields: SectionFields, modeWritten: YAMLScalar?) {
-        if operation != .migrate, let entry = fields.entry(TopLevelKey.archive) {
+        if ![.migrate, .restore].contains(operation), let entry = fields.entry(TopLevelKey.archive) {
             context.error(
                 .notSupportedYet, at: entry.key.location,
-                "`archive` with `operation: \(operation.rawValue)` is not supported yet: only `operation: migrate` keeps a portable archive",
+                "`archive` with `operation: \(operation.rawValue)` is not supported yet: `operation: migrate` keeps a portable archive "
+                    + "and `operation: restore` starts a container from one",
                 hint: "remove `archive`; `crplan export` / `crplan import` move a checkpoint as an archive"
             )
         }

@@ -7,6 +7,8 @@ struct PlanReader {
     /// The values read so far; the cross-field checks use them.
     var operation = Plan.Operation.roundtrip
     var mode = Plan.Mode.external
+    /// `operation: restore` with `archive` (set once `operation` is read).
+    var restoresArchive = false
     /// `criu.leaveRunning` when it is `true`, for the check against `operation`.
     var leaveRunning: YAMLScalar?
     /// False when only the diagnostics are wanted (`crplan lint`).
@@ -41,12 +43,13 @@ struct PlanReader {
            let choice = ScalarReaders.choice(node, path: FieldPath("operation"), as: Plan.Operation.self, context: &context) {
             operation = choice.value
         }
+        restoresArchive = operation == .restore && fields.value(TopLevelKey.archive) != nil
         var modeWritten: YAMLScalar?
         if let node = fields.value(TopLevelKey.mode),
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
             mode = choice.value
             modeWritten = choice.scalar
-        } else if operation == .migrate, fields.value(TopLevelKey.mode) == nil {
+        } else if operation == .migrate || restoresArchive, fields.value(TopLevelKey.mode) == nil {
             // Docker must start the target from its own checkpoint.
             mode = .native
         }
@@ -59,14 +62,15 @@ struct PlanReader {
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         let target = fields.value(TopLevelKey.target).flatMap { readTarget($0) }
-        let archive = operation == .migrate ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
+        let archive = [.migrate, .restore].contains(operation) ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
         checkMode(fields)
         checkMigration(fields, modeWritten: modeWritten)
+        checkRestoreArchive(fields, modeWritten: modeWritten)
         if !context.hasErrors, let name {
             let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
-            if operation == .migrate, !context.hasErrors {
+            if operation == .migrate || restoresArchive, !context.hasErrors {
                 checkStagingRoot(resolved, root: root.location)
-                if let archive, let node = fields.value(TopLevelKey.archive) {
+                if operation == .migrate, let archive, let node = fields.value(TopLevelKey.archive) {
                     checkArchivePlace(archive, at: node.location, resolved: resolved)
                 }
             }
@@ -83,7 +87,7 @@ struct PlanReader {
             storage: storage ?? Storage(),
             docker: docker ?? DockerSettings(),
             criu: criu ?? CRIUSettings(),
-            imageDir: imageDir ?? Plan.defaultImageDir(for: operation),
+            imageDir: imageDir ?? Plan.defaultImageDir(for: operation, archive: archive != nil),
             extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
             restore: restore ?? RestoreSettings(),
             timeouts: timeouts ?? Timeouts(),
@@ -101,7 +105,7 @@ struct PlanReader {
         }
         var fields = [
             field("docker.home", .dockerHome, default: DockerSettings.defaultHome),
-            field("imageDir", .writtenPath, default: Plan.defaultImageDir(for: operation)),
+            field("imageDir", .writtenPath, default: Plan.defaultImageDir(for: operation, archive: restoresArchive)),
             field("docker.binary", .binary("docker"), default: DockerSettings.defaultBinary),
             field("docker.host", .dockerHost, default: nil),
             field("criu.binary", .binary("criu"), default: CRIUSettings.defaultBinary),
