@@ -87,6 +87,13 @@ struct PlanSpec: Sendable {
             }
             if let archive { lines.append("archive: \(quoted(archive))") }
         }
+        if migrateTarget == nil, operation == "restore", let archive {
+            // the two-job form's restore: this engine's data root and driver, the staging root, the archive
+            lines += ["  home: \(quoted(daemon.home))"]
+            if let driver { lines += ["storage:", "  driver: \(driver)"] }
+            if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
+            lines.append("archive: \(quoted(archive))")
+        }
         if operation != "checkpoint", pidfile != nil || checkpointName != nil {
             lines.append("restore:")
             if let pidfile { lines.append("  pidfile: \(quoted(pidfile))") }
