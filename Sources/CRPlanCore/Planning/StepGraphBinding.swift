@@ -8,10 +8,10 @@
 /// per-driver alternatives stay open; the executor refuses to run a command
 /// that is still symbolic.
 extension StepGraph {
-    public func bound(to facts: ContainerFacts?) throws(BindingError) -> StepGraph {
+    public func bound(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> StepGraph {
         var result = self
         for index in result.steps.indices {
-            result.steps[index] = try steps[index].bound(to: facts)
+            result.steps[index] = try steps[index].bound(to: facts, run: run)
         }
         return result
     }

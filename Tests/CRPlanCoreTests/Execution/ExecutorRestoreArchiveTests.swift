@@ -60,9 +60,11 @@ import Testing
 
     /// The restore's world: the target engine of `MigrationFake` (with the image), the archive in a root-owned
     /// folder, and the programs open-archive runs (`stat`, `df`, `zstd | head | tar`).
-    static func world(members: [String: [UInt8]], archiveOwner: Int = 0, freeBytes: Int64 = 1 << 40, failStart: Bool = false) -> FakeWorld {
+    static func world(
+        members: [String: [UInt8]], archive: String = Self.archive, archiveOwner: Int = 0, freeBytes: Int64 = 1 << 40, failStart: Bool = false
+    ) -> FakeWorld {
         var world = MigrationFake.world(Scenario.world(), containerID: Scenario.containerID, targetHasImage: true, failStart: failStart)
-        world.directories["/kept"] = 0o755
+        world.makeParent(of: archive)
         world.files[archive] = Array("zstd".utf8)
         let handlers: [FakeWorld.CommandHandler] = [
             .init(name: "stat of the archive's path", matches: { $0.first == "stat" && $0.contains("--format=%F:%u:%a:%s") }) { world, invocation in
