@@ -2,14 +2,16 @@
 # bench/migrate.sh — migrating one busybox counter, side by side: Podman's
 # `checkpoint --export` + `rm` + `restore --import`, `crplan apply` of a
 # migrate plan between this machine's two Docker engines (overlay2 → vfs),
-# and the same over ssh (the vfs engine behind the private sshd).
+# the same over ssh (the vfs engine behind the private sshd), and the local
+# plan with `archive:` (write-archive runs inside the downtime, before the
+# target starts).
 #
 #   bench/migrate.sh               measure and update docs/benchmarks.md
 #   bench/migrate.sh --no-write    measure and print only
 #
 # Environment: RUNS (measured migrations per contender, default 7), WARMUP
 # (unmeasured rounds first, default 1), CONTENDERS (default
-# "podman crplan-local crplan-ssh"), CRPLAN (crplan binary; default: build
+# "podman crplan-local crplan-ssh crplan-archive"), CRPLAN (crplan binary; default: build
 # release), PROBE_MS (probe poll interval, default 2), KEEP=1 (keep the
 # temp dir). Needs root, python3, podman, zstd, a provisioned host
 # (scripts/provision: both engines, CRIU, the private sshd).
@@ -22,8 +24,11 @@
 # writes (the last before the freeze → the first after the start), seen from
 # the host's clock. Per phase: Podman's three commands (wall time) and CRIU's
 # frozen time (`--print-stats`); crplan's steps (its `--events json`). The
-# archive size: Podman's export file; crplan's staging dir (<imageDir>/<run id>) as the
-# `tar | zstd` stream send-staging sends. crplan's own time: its wall time
+# archive size: Podman's export file; crplan-archive's archive file; for the
+# other crplan contenders the staging dir (<imageDir>/<run id>) as the
+# `tar | zstd` stream send-staging sends. crplan-archive's archive must also
+# pass `crplan import` (every checksum) afterwards, outside the timing, or
+# the run is not counted. crplan's own time: its wall time
 # minus the union of its printed commands (docker, criu, tar, ssh …), over
 # the whole run and inside the downtime window. Afterwards /foo and
 # /probe/foo must be unbroken sequences and the target must run; a run that
@@ -40,13 +45,13 @@ cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
 . bench/lib.sh
-bench_options migrate.sh 37 " (CRIU, podman and dockerd need it)" "$@"
+bench_options migrate.sh 42 " (CRIU, podman and dockerd need it)" "$@"
 
 RUNS=${RUNS:-7}
 WARMUP=${WARMUP:-1}
 PROBE_MS=${PROBE_MS:-2}
 PYTHON=${PYTHON:-python3}
-read -r -a contenders <<<"${CONTENDERS:-podman crplan-local crplan-ssh}"
+read -r -a contenders <<<"${CONTENDERS:-podman crplan-local crplan-ssh crplan-archive}"
 WORKLOAD='i=0; while true; do echo $i >> /foo; echo $i >> /probe/foo; i=$(expr $i + 1); usleep 20000; done'
 
 
@@ -62,7 +67,7 @@ needs_crplan=0
 for contender in "${contenders[@]}"; do
     case $contender in
         podman) ;;
-        crplan-local|crplan-ssh) needs_crplan=1 ;;
+        crplan-local|crplan-ssh|crplan-archive) needs_crplan=1 ;;
         *) echo "bench/migrate.sh: unknown contender $contender" >&2; exit 2 ;;
     esac
 done
@@ -185,8 +190,8 @@ EOF
 
 # --- crplan -----------------------------------------------------------------
 
-write_plan() {  # run dir, plan name, source id, target name, over ssh (0/1)
-    local run=$1 name=$2 source=$3 target=$4 ssh=$5
+write_plan() {  # run dir, plan name, source id, target name, over ssh (0/1), archive path or ""
+    local run=$1 name=$2 source=$3 target=$4 ssh=$5 archive=$6
     cat >"$run/plan.yaml" <<EOF
 version: 1
 name: $name
@@ -221,16 +226,20 @@ EOF
 restore:
   checkpoint: bench-migrate
 EOF
+    if [ -n "$archive" ]; then
+        echo "archive: $archive" >>"$run/plan.yaml"
+    fi
 }
 
 run_crplan() {  # run dir, contender, unique name
-    local run=$1 contender=$2 name=$3 source target="$3-target" ssh=0 t0 t1 status=0
+    local run=$1 contender=$2 name=$3 source target="$3-target" ssh=0 archive_file="" t0 t1 status=0
     [ "$contender" = crplan-ssh ] && ssh=1
+    [ "$contender" = crplan-archive ] && archive_file=$run/archive.tar.zst
     source=$("$DOCKER_BINARY" -H "$DOCKER_HOST" run -d --name "$name" --network none -v "$run/probe:/probe" "$image" sh -c "$WORKLOAD")
     echo "docker $DOCKER_HOST $source" >>"$started"
     echo "docker $CRPLAN_VFS_DOCKER_HOST $target" >>"$started"
     wait_lines "$run/probe/foo" 10 500 || { echo "the counter did not start" >"$run/error"; return 0; }
-    write_plan "$run" "$name" "$source" "$target" "$ssh"
+    write_plan "$run" "$name" "$source" "$target" "$ssh" "$archive_file"
     start_probe "$run"
     t0=$(ms_now)
     "$crplan" apply "$run/plan.yaml" --state-dir "$run/state" --events json >"$run/events.jsonl" 2>"$run/stderr" || status=$?
@@ -246,15 +255,25 @@ run_crplan() {  # run dir, contender, unique name
     wait_lines "$run/probe/foo" $((before + 10)) 500 || true
     stop_probe
     "$DOCKER_BINARY" -H "$CRPLAN_VFS_DOCKER_HOST" exec "$target" cat /foo >"$run/foo" 2>/dev/null || true
-    local running archive=0
+    local running archive=0 staging_bytes=0 archive_kind="staging stream" import_status=null
     running=$("$DOCKER_BINARY" -H "$CRPLAN_VFS_DOCKER_HOST" inspect --type container -f '{{.State.Running}}' "$target" 2>/dev/null || echo false)
-    # The run's own staging dir, <imageDir>/<run id> (not the -received copy an ssh run makes on this same machine).
+    # The run's own staging dir, <imageDir>/<run id> (not the -received copy an ssh run makes on this same machine,
+    # nor the -archive folder write-archive lays the archive's members out in).
     local staged
     staged=$(find "$run/staging" -mindepth 1 -maxdepth 1 -type d ! -name '*-received' ! -name '*-archive' 2>/dev/null | head -n 1)
-    if [ -n "$staged" ]; then archive=$(tar -C "$staged" -c . 2>/dev/null | zstd -q -c | wc -c); fi
+    if [ -n "$staged" ]; then staging_bytes=$(tar -C "$staged" -c . 2>/dev/null | zstd -q -c | wc -c); fi
+    archive=$staging_bytes
+    if [ -n "$archive_file" ]; then
+        # The real archive file, and crplan's own check of it (every member's sha256), outside the timing.
+        archive_kind=file
+        archive=$(stat -c %s "$archive_file" 2>/dev/null || echo 0)
+        import_status=0
+        "$crplan" import "$archive_file" "$run/imported" >"$run/import.out" 2>"$run/import.err" || import_status=$?
+    fi
     cat >"$run/meta.json" <<EOF
 {"contender": "$contender", "exit_status": $status, "target_running": "$running",
- "apply_start_ns": $t0, "apply_end_ns": $t1, "total_ns": $((t1 - t0)), "archive_bytes": $archive}
+ "apply_start_ns": $t0, "apply_end_ns": $t1, "total_ns": $((t1 - t0)), "archive_bytes": $archive,
+ "archive_kind": "$archive_kind", "staging_stream_bytes": $staging_bytes, "import_status": $import_status}
 EOF
     "$DOCKER_BINARY" -H "$CRPLAN_VFS_DOCKER_HOST" rm -f "$target" >/dev/null 2>&1 || true
     "$DOCKER_BINARY" -H "$DOCKER_HOST" rm -f "$source" >/dev/null 2>&1 || true

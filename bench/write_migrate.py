@@ -16,7 +16,12 @@ Numbers per contender are medians over the measured runs that succeeded:
 - downtime: the longest pause between two writes the probe saw (host clock);
 - phases: Podman's three commands (wall), crplan's steps (events);
 - CRIU frozen time: Podman's `--print-stats` (Docker removes CRIU's stats);
-- archive: Podman's export file; crplan's staging dir as a `tar | zstd` stream;
+- archive: Podman's export file; crplan-archive's archive file (which must
+  also have passed `crplan import`, meta.json's import_status); for the other
+  crplan contenders the staging dir as a `tar | zstd` stream;
+- ratios: each contender's median downtime and total over Podman's;
+- write-archive's cost: its step's median, and crplan-archive's median
+  downtime minus crplan-local's (the same plan without `archive:`);
 - crplan's own time: its wall time minus the union of the commands it
   printed and ran (docker, criu, tar, zstd, ssh, …), for the whole run and
   inside the window checkpoint-create started → start-target finished.
@@ -34,7 +39,10 @@ CONTENDERS = [
     ("podman", "Podman 4.3 `checkpoint --export` + `rm` + `restore --import`"),
     ("crplan-local", "crplan migrate, overlay2 engine → vfs engine (this machine)"),
     ("crplan-ssh", "crplan migrate over ssh (vfs engine behind the private sshd)"),
+    ("crplan-archive", "crplan migrate, overlay2 → vfs, with `archive:` (write-archive before the target start)"),
 ]
+ARCHIVE_KIND = {"podman": "export file", "crplan-local": "staging dir, tar + zstd",
+                "crplan-ssh": "staging dir, tar + zstd", "crplan-archive": "archive file"}
 
 
 class RunError(Exception):
@@ -109,6 +117,8 @@ def analyse(folder):
         raise RunError(f"exited {meta['exit_status']}")
     if meta["target_running"] != "true":
         raise RunError("the target was not running afterwards")
+    if meta.get("import_status") not in (None, 0):
+        raise RunError(f"`crplan import` of the archive exited {meta['import_status']}")
     ok, values = unbroken(os.path.join(folder, "probe", "foo"))
     if not ok:
         raise RunError("/probe/foo is not one unbroken 0, 1, 2, ... sequence")
@@ -152,6 +162,12 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def ratio(value, reference):
+    if value is None or not reference:
+        return "–"
+    return f"{value / reference:.2f}×"
+
+
 def fmt(value, unit="ms"):
     if value is None:
         return "–"
@@ -170,12 +186,15 @@ def render(results, failures, not_run, options):
         f"{options.warmup} warm-up round(s), interleaved; probe poll {options.probe_ms} ms; medians. "
         "Downtime = the longest pause of the counter seen from the host (last write before the freeze → first write after the start).",
         "",
-        "| contender | runs | downtime | total | CRIU frozen | archive | crplan's own time (whole run / in the downtime window) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| contender | runs | downtime | ÷ Podman's | total | ÷ Podman's | CRIU frozen | archive | crplan's own time (whole run / in the downtime window) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    podman = [r for r in results if r["contender"] == "podman"]
+    podman_down = median([r["downtime"] for r in podman])
+    podman_total = median([r["total"] for r in podman])
     for key, title in CONTENDERS:
         if key in not_run:
-            lines.append(f"| {title} | not run: {not_run[key]} | | | | | |")
+            lines.append(f"| {title} | not run: {not_run[key]} | | | | | | | |")
             continue
         mine = [r for r in results if r["contender"] == key]
         failed = failures.get(key, [])
@@ -186,11 +205,14 @@ def render(results, failures, not_run, options):
         down = median([r["downtime"] for r in mine])
         own_text = "–" if own is None else f"{own:.0f} ms / {own_window:.0f} ms" + (
             f" ({100 * own_window / down:.1f}% of the downtime)" if own_window is not None and down else "")
+        total = median([r['total'] for r in mine])
+        archive = median([r['archive'] for r in mine])
         lines.append(
             f"| {title} | {len(mine)}" + (f" ({len(failed)} failed)" if failed else "")
-            + f" | {fmt(down)} | {fmt(median([r['total'] for r in mine]))}"
+            + f" | {fmt(down)} | {ratio(down, podman_down)} | {fmt(total)} | {ratio(total, podman_total)}"
             + f" | {fmt(median([r['frozen'] for r in mine if 'frozen' in r]))}"
-            + f" | {fmt(median([r['archive'] for r in mine]), 'kb')} | {own_text} |")
+            + f" | {fmt(archive, 'kb')}" + (f" ({ARCHIVE_KIND[key]})" if archive is not None else "")
+            + f" | {own_text} |")
     lines.append("")
     for key, title in CONTENDERS:
         mine = [r for r in results if r["contender"] == key]
@@ -203,6 +225,13 @@ def render(results, failures, not_run, options):
                     names.append(name)
         phases = ", ".join(f"{name} {median([r['phases'][name] for r in mine if name in r['phases']]):.0f} ms" for name in names)
         lines.append(f"- {title}, median per phase: {phases}.")
+    archived = [r for r in results if r["contender"] == "crplan-archive"]
+    local = [r for r in results if r["contender"] == "crplan-local"]
+    if archived and local:
+        step = median([r["phases"]["write-archive"] for r in archived if "write-archive" in r["phases"]])
+        added = median([r["downtime"] for r in archived]) - median([r["downtime"] for r in local])
+        lines.append(f"- write-archive's cost: the step's median {fmt(step)}; crplan-archive's median downtime minus "
+                     f"crplan-local's: {added:+.0f} ms.")
     for key, reasons in failures.items():
         lines.append(f"- {key}: {len(reasons)} run(s) not counted: " + "; ".join(sorted(set(reasons))) + ".")
     lines += ["", END]
@@ -238,7 +267,7 @@ def main():
         try:
             results.append(analyse(folder))
         except (RunError, OSError, KeyError, ValueError) as error:
-            failures.setdefault(contender, []).append(str(error))
+            failures.setdefault(contender, []).append(f"{name}: {error}")
     options.runs_count = max((sum(1 for r in results if r["contender"] == k) + len(failures.get(k, [])) for k, _ in CONTENDERS),
                              default=0)
     section = render(results, failures, not_run, options)

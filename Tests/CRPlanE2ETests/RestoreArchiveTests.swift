@@ -7,20 +7,27 @@ extension EndToEnd.Migrate {
         .openArchive, .checkTarget, .createTarget, .applyChanges, .copyCheckpoint, .startTarget, .verifyMigration,
     ]
 
-    /// Job 1 of the two-job form: until `operation: checkpoint` with `archive` exists, a migrate with
-    /// `archive` to the vfs engine writes it; its target container and staging dir are then removed, so
-    /// the vfs engine has the image (transferred by id) but no container of the name, and no image dir is left.
+    /// Job 1 of the two-job form: `operation: checkpoint` with `archive` on the overlay2 engine (the source
+    /// stays stopped); then its staging dir (the image dir) is removed. The vfs engine gets the image by id
+    /// (`docker save <id> | docker load`), as the operator carries it in this form.
     private func writeArchive(_ migration: MigrationScenario, _ label: String) async throws -> (archive: String, lastOnSource: Int) {
-        var plan = migration.plan(label)
+        var plan = migration.base.plan(label, operation: "checkpoint", mode: "native")
+        plan.pidfile = nil
+        plan.imageDir = migration.base.workspace.file("staging")
+        plan.checkpointName = "e2e-job1"
         let archive = migration.base.workspace.file(label + ".crplan.tar.zst")
         plan.archive = archive
+        migration.base.track(plan)
         let output = try await migration.crplan.apply(plan)
-        var steps = Self.moveSteps
-        steps.insert(.writeArchive, at: try #require(steps.firstIndex(of: .captureChanges)) + 1)
-        _ = try Expect.succeeded(output, steps: steps, journal: migration.crplan.journal(plan))
+        _ = try Expect.succeeded(
+            output, steps: [.inspect, .checkArchive, .checkpointCreate, .captureChanges, .writeArchive], journal: migration.crplan.journal(plan))
         let lastOnSource = try #require(migration.counter.values().last, "no values left on the source")
-        try await migration.target.run(["rm", "--force", migration.targetName])
         try FileManager.default.removeItem(atPath: try #require(plan.imageDir))
+        let image = try await migration.base.daemon.run(["inspect", "--format", "{{.Image}}", migration.counter.id])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let saved = migration.base.workspace.file("image.tar")
+        _ = try await migration.base.daemon.run(["save", "--output", saved, image])
+        _ = try await migration.target.run(["load", "--input", saved])
         #expect(await !migration.targetExists())
         return (archive, lastOnSource)
     }

@@ -81,6 +81,10 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     /// `operation: migrate` with `mode: external`: Docker cannot start the
     /// target container from a dump it did not make.
     case migrateExternal = "migrate-external"
+    /// `archive` with `mode: external` (checkpoint, restore): the archive's
+    /// restore starts the container with `docker start --checkpoint`, which
+    /// needs Docker's own checkpoint.
+    case archiveExternal = "archive-external"
     /// `target` in a plan whose operation is not `migrate`.
     case targetWithoutMigrate = "target-without-migrate"
     /// A `target.ssh` value ssh cannot be given safely: a destination that is
@@ -89,12 +93,10 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     /// A `target.ssh.options` key that is not on crplan's allow-list (it runs
     /// a command, forwards, or weakens host-key checking or cryptography).
     case unsafeSSHOption = "unsafe-ssh-option"
-    /// A field this crplan parses but cannot run yet (`archive`).
+    /// A field this crplan parses but cannot run yet (`archive` with restore or roundtrip).
     case notSupportedYet = "not-supported-yet"
     /// `criu.preDump` in a native-mode plan: Docker has no pre-dump.
     case nativePreDump = "native-pre-dump"
-    /// `archive` with `mode: external`: a portable archive holds Docker's own checkpoint, which only native mode starts.
-    case archiveExternal = "archive-external"
     /// A field that `operation: restore` with `archive` cannot honour
     /// (`extMounts`, `restore.pidfile`, `${container.*}` in `imageDir`).
     case restoreArchiveField = "restore-archive-field"

@@ -20,9 +20,9 @@ public struct Plan: Sendable, Hashable, Codable {
     public var timeouts: Timeouts
     /// `operation: migrate` only: the engine the container moves to.
     public var target: MigrationTarget?
-    /// `operation: migrate` only: where the portable archive of the
-    /// migration is also kept (an absolute path; never overwritten, never
-    /// removed by a rollback).
+    /// `operation: migrate` or `checkpoint`: where the portable archive of
+    /// the migration or checkpoint is kept (an absolute path; never
+    /// overwritten, never removed by a rollback).
     public var archive: Template?
 
     public init(
@@ -71,10 +71,24 @@ public struct Plan: Sendable, Hashable, Codable {
     /// started from a portable archive (the two-job form's second job).
     public var restoresArchive: Bool { operation == .restore && archive != nil }
 
-    /// The `imageDir` a plan of `operation` gets when it writes none.
-    /// (A restore from an archive stages like a migrate: in `<imageDir>/<run id>`.)
-    public static func defaultImageDir(for operation: Operation, archive: Bool = false) -> Template {
-        operation == .migrate || (operation == .restore && archive) ? defaultMigrateImageDir : defaultImageDir
+    /// The `imageDir` a plan gets when it writes none: a plan that stages
+    /// its checkpoint in `<imageDir>/<run id>` (a migrate, a checkpoint with
+    /// `archive`) gets the folder of staging dirs, outside every data root.
+    public static func defaultImageDir(stages: Bool) -> Template {
+        stages ? defaultMigrateImageDir : defaultImageDir
+    }
+
+    /// The operations that keep a portable archive when `archive` is set
+    /// (`migrate` beside the move, `checkpoint` as the first job of the two-job form).
+    public static func keepsArchive(_ operation: Operation) -> Bool {
+        operation == .migrate || operation == .checkpoint
+    }
+
+    /// True when the run stages its checkpoint in `<imageDir>/<run id>`
+    /// and captures the container's file changes: a migrate, or a
+    /// checkpoint that keeps an `archive`.
+    public var stagesCheckpoint: Bool {
+        operation == .migrate || (operation == .checkpoint && archive != nil)
     }
 
     /// What a run does.

@@ -44,13 +44,16 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case openArchive = "open-archive"
     /// Migrate: the target engine answers, runs `--experimental`, the name is free, the image is there or transferable.
     case checkTarget = "check-target"
+    /// Checkpoint with `archive`: the archive path is new and its folder
+    /// trusted, the staging dir holds no checkpoint of this name.
+    case checkArchive = "check-archive"
     /// Migrate: `docker save <image id> | docker load` from the source engine to the target.
     case transferImage = "transfer-image"
     /// Migrate: `docker create` on the target from the source's configuration.
     case createTarget = "create-target"
     /// Migrate: the source's file changes (overlay upper dir) as a tar and a list of deleted files.
     case captureChanges = "capture-changes"
-    /// Migrate with `archive`: the portable archive (checkpoint, file
+    /// Migrate or checkpoint with `archive`: the portable archive (checkpoint, file
     /// changes, the source's configuration and facts, manifest) written by
     /// `tar | zstd` to a new file at that path.
     case writeArchive = "write-archive"
@@ -296,11 +299,12 @@ public struct StepPaths: Sendable, Hashable, Codable {
     /// The folder holding the checkpoint's images, measured after the step
     /// succeeds (CRIU's statistics and the size, journaled with the step):
     /// the image dir (external mode), or Docker's checkpoint folder
-    /// `<docker home>/containers/<id>/checkpoints/<name>` (native mode).
+    /// `<docker home>/containers/<id>/checkpoints/<name>` (native mode), or
+    /// the staged `<staging dir>/<name>` (migrate, checkpoint with `archive`).
     public var measuredImages: Template?
     /// Migrate: the list of added and changed paths crplan writes for tar (capture-changes).
     public var changeList: Template?
-    /// Migrate with `archive`: the archive to keep (check-target refuses an existing one; write-archive makes it).
+    /// Migrate or checkpoint with `archive`: the archive to keep (check-target / check-archive refuse an existing one; write-archive makes it).
     public var archive: Template?
     /// Migrate with `archive`: the folder write-archive lays the archive's members out in.
     public var archiveTree: Template?

@@ -40,7 +40,7 @@ struct StepFactory {
                 restore(after: .rebuildRootfs), writePidfile(after: .restore),
             ]
         case (.native, .checkpoint):
-            [inspect(), checkpointCreate(after: .inspect)]
+            plan.archive.map { checkpointArchiveSteps($0) } ?? [inspect(), checkpointCreate(after: .inspect)]
         case (.native, .roundtrip):
             [
                 inspect(), checkpointCreate(after: .inspect, waitFollows: true), waitContainerExited(after: .checkpointCreate),

@@ -36,4 +36,13 @@ public struct StepGraph: Sendable, Hashable, Codable {
     public func step(_ kind: StepKind) -> Step? {
         steps.first { $0.kind == kind }
     }
+
+    /// True when the run stages its checkpoint in `<imageDir>/<run id>`
+    /// and captures the container's file changes: a migrate, or a
+    /// checkpoint that keeps a portable archive (`Plan.stagesCheckpoint`).
+    /// Such a run's inspect reads the source's configuration and names the
+    /// run's staging dir, and each step's success is journaled at once.
+    public var stagesCheckpoint: Bool {
+        operation == .migrate || step(.writeArchive) != nil
+    }
 }

@@ -33,10 +33,11 @@ extension PlanReader {
                 hint: "set `restore.checkpoint`, or give the plan a longer name"
             )
         }
-        // A migrate stages its checkpoint in `imageDir`.
-        // So does a restore from an archive (it unpacks it there); it refuses extMounts and names its engine's driver in `storage`.
+        // A migrate, and a checkpoint with `archive`, stage their checkpoint in `imageDir`;
+        // a restore from an archive unpacks it there, refuses extMounts and names its engine's driver in `storage`.
         if restoresArchive { return }
-        if operation != .migrate, let entry = fields.entry(TopLevelKey.imageDir) {
+        // A migrate, and a checkpoint with `archive`, stage their checkpoint in `imageDir`.
+        if !stages, let entry = fields.entry(TopLevelKey.imageDir) {
             context.warning(
                 .nativeImageDir, at: entry.key.location,
                 "native mode ignores `imageDir`: Docker keeps native checkpoints in its own directory, because the daemon refuses a custom `--checkpoint-dir` on start",

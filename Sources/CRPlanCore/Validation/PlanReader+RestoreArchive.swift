@@ -1,19 +1,12 @@
 extension PlanReader {
     /// `operation: restore` with `archive`: Docker creates the container from
     /// the archive's configuration and starts it from the archive's
-    /// checkpoint, so only native mode applies, crplan's external-mode
+    /// checkpoint, so only native mode applies (`checkMigration` refuses
+    /// `mode: external` with any archive, `archive-external`), crplan's external-mode
     /// mounts and pidfile do not, and the staging root must be known
     /// before any container facts are (open-archive makes `<imageDir>/<run id>` first).
-    mutating func checkRestoreArchive(_ fields: SectionFields, modeWritten: YAMLScalar?) {
-        guard restoresArchive, let entry = fields.entry(TopLevelKey.archive) else { return }
-        if mode == .external {
-            context.error(
-                .archiveExternal, at: modeWritten?.location ?? entry.key.location,
-                "`operation: restore` with `archive` needs `mode: native`: the archive holds Docker's own checkpoint, which only "
-                    + "Docker's runtime (`docker start --checkpoint`) starts, in a container Docker creates",
-                hint: "write `mode: native` or remove `mode` (native is the default with `archive`)"
-            )
-        }
+    mutating func checkRestoreArchive(_ fields: SectionFields) {
+        guard restoresArchive else { return }
         if let mounts = fields.entry(TopLevelKey.extMounts) {
             context.error(
                 .restoreArchiveField, at: mounts.key.location,

@@ -109,7 +109,7 @@ extension PlanReader {
         return valid ? mounts : nil
     }
 
-    /// `archive` (migrate): an absolute, canonical, literal path without control characters.
+    /// `archive` (migrate, checkpoint): an absolute, canonical, literal path without control characters.
     mutating func readArchive(_ node: YAMLNode) -> String? {
         let path = FieldPath("archive")
         guard let scalar = ScalarReaders.string(node, path: path, context: &context) else { return nil }
@@ -136,12 +136,20 @@ extension PlanReader {
 
     /// The checks between `operation`, `mode`, `target` and `archive`.
     mutating func checkMigration(_ fields: SectionFields, modeWritten: YAMLScalar?) {
-        if ![.migrate, .restore].contains(operation), let entry = fields.entry(TopLevelKey.archive) {
+        if !Plan.keepsArchive(operation), operation != .restore, let entry = fields.entry(TopLevelKey.archive) {
             context.error(
                 .notSupportedYet, at: entry.key.location,
-                "`archive` with `operation: \(operation.rawValue)` is not supported yet: `operation: migrate` keeps a portable archive "
-                    + "and `operation: restore` starts a container from one",
+                "`archive` with `operation: \(operation.rawValue)` is not supported yet: `operation: migrate` and `operation: checkpoint` keep "
+                    + "a portable archive and `operation: restore` starts a container from one",
                 hint: "remove `archive`; `crplan export` / `crplan import` move a checkpoint as an archive"
+            )
+        } else if operation != .migrate, mode == .external, let scalar = modeWritten, fields.entry(TopLevelKey.archive) != nil {
+            // migrate says the same under its own rule (`migrate-external`).
+            context.error(
+                .archiveExternal, at: scalar.location,
+                "`archive` needs `mode: native`: the archive is restored by `docker start --checkpoint` on the other engine, "
+                    + "which starts only from Docker's own checkpoint (runc's descriptors, Docker's checkpoint layout), not from an external dump",
+                hint: "write `mode: native` or remove `mode` (native is the default with `archive`)"
             )
         }
         if operation == .migrate {

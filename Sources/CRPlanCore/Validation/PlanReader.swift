@@ -24,6 +24,9 @@ struct PlanReader {
     var reads: [String: ReadTemplate] = [:]
     /// `extMounts[].restore` as written, in order.
     var mountSources: [ReadTemplate] = []
+    /// The run stages its checkpoint in `<imageDir>/<run id>`: a migrate, or
+    /// a checkpoint that keeps an `archive`.
+    var stages = false
 
     init(context: ValidationContext) {
         self.context = context
@@ -49,8 +52,8 @@ struct PlanReader {
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
             mode = choice.value
             modeWritten = choice.scalar
-        } else if operation == .migrate || restoresArchive, fields.value(TopLevelKey.mode) == nil {
-            // Docker must start the target from its own checkpoint.
+        } else if operation == .migrate || fields.value(TopLevelKey.archive) != nil, fields.value(TopLevelKey.mode) == nil {
+            // Docker must start the target (or the archive's restore) from its own checkpoint.
             mode = .native
         }
         // Sections read `mode` (and `operation`) for their own checks.
@@ -62,13 +65,15 @@ struct PlanReader {
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         let target = fields.value(TopLevelKey.target).flatMap { readTarget($0) }
-        let archive = [.migrate, .restore].contains(operation) ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
+        // migrate and checkpoint keep an archive; a restore starts from one (the two-job form's second job)
+        let archive = Plan.keepsArchive(operation) || operation == .restore ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
+        stages = operation == .migrate || archive != nil
         checkMode(fields)
         checkMigration(fields, modeWritten: modeWritten)
-        checkRestoreArchive(fields, modeWritten: modeWritten)
+        checkRestoreArchive(fields)
         if !context.hasErrors, let name {
             let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
-            if operation == .migrate || restoresArchive, !context.hasErrors {
+            if stages, !context.hasErrors {
                 checkStagingRoot(resolved, root: root.location)
                 if operation == .migrate, let archive, let node = fields.value(TopLevelKey.archive) {
                     checkArchivePlace(archive, at: node.location, resolved: resolved)
@@ -87,7 +92,7 @@ struct PlanReader {
             storage: storage ?? Storage(),
             docker: docker ?? DockerSettings(),
             criu: criu ?? CRIUSettings(),
-            imageDir: imageDir ?? Plan.defaultImageDir(for: operation, archive: archive != nil),
+            imageDir: imageDir ?? Plan.defaultImageDir(stages: stages),
             extMounts: extMounts ?? ExternalMount.dockerManagedFiles,
             restore: restore ?? RestoreSettings(),
             timeouts: timeouts ?? Timeouts(),
@@ -105,7 +110,7 @@ struct PlanReader {
         }
         var fields = [
             field("docker.home", .dockerHome, default: DockerSettings.defaultHome),
-            field("imageDir", .writtenPath, default: Plan.defaultImageDir(for: operation, archive: restoresArchive)),
+            field("imageDir", .writtenPath, default: Plan.defaultImageDir(stages: stages)),
             field("docker.binary", .binary("docker"), default: DockerSettings.defaultBinary),
             field("docker.host", .dockerHost, default: nil),
             field("criu.binary", .binary("criu"), default: CRIUSettings.defaultBinary),

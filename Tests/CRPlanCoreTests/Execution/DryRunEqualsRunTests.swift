@@ -10,8 +10,11 @@ import Testing
 @Suite struct DryRunEqualsRunTests {
     // migrate-local.yaml needs a target engine: `migrateExample` below. migrate-ssh.yaml's
     // printed target lines are the RemoteHost's argv (MigrateSSHPlanningTests).
+    // checkpoint-archive.yaml captures file changes on the migrate fakes: `checkpointArchiveExample` below;
     // restore-archive.yaml opens an archive: `restoreArchive` below.
-    static let examples = ExamplePlansTests.expected.keys.sorted().filter { !$0.hasPrefix("migrate-") && $0 != "restore-archive.yaml" }
+    static let examples = ExamplePlansTests.expected.keys.sorted().filter {
+        !$0.hasPrefix("migrate-") && $0 != "checkpoint-archive.yaml" && $0 != "restore-archive.yaml"
+    }
 
     struct Combination: CustomTestStringConvertible, Sendable {
         var driver: String
@@ -238,6 +241,20 @@ extension DryRunEqualsRunTests {
         try await expectMigrateDryRunEqualsRun(graph, name: Scenario.name, pipelines: 2)
     }
 
+    /// `operation: checkpoint` with `archive`: the source half of a migrate
+    /// (staging dir, capture-changes, the `tar | zstd` pipeline) is printed as it runs.
+    @Test(arguments: [false, true])
+    func checkpointWithArchive(copy: Bool) async throws {
+        let graph = Scenario.compile(ExecutorCheckpointArchiveTests.plan(copy: copy))
+        #expect(graph.step(.writeArchive) != nil)
+        try await expectMigrateDryRunEqualsRun(graph, name: Scenario.name, pipelines: 1)
+    }
+
+    @Test func checkpointArchiveExample() async throws {
+        let text = try String(contentsOf: ExamplePlansTests.folder.appending(path: "checkpoint-archive.yaml"), encoding: .utf8)
+        try await expectMigrateDryRunEqualsRun(Scenario.compile(text), name: "counter", pipelines: 1, folders: ["/var/lib/crplan/archives"])
+    }
+
     @Test func migrateExample() async throws {
         let text = try String(contentsOf: ExamplePlansTests.folder.appending(path: "migrate-local.yaml"), encoding: .utf8)
         try await expectMigrateDryRunEqualsRun(Scenario.compile(text), name: "counter")
@@ -245,9 +262,10 @@ extension DryRunEqualsRunTests {
 
     /// Runs a migrate graph on the fake source and target engines and compares the argv spawned (pipeline stages included) with the bound dry run.
     private func expectMigrateDryRunEqualsRun(
-        _ graph: StepGraph, name: String, overSSH: Bool = false, pipelines: Int? = nil
+        _ graph: StepGraph, name: String, overSSH: Bool = false, pipelines: Int? = nil, folders: [String] = []
     ) async throws {
         var world = ExecutorMigrateTests.world()
+        for folder in folders { world.directories[folder] = 0o755 }
         world.containers[Scenario.containerID]?.facts.name = name
         world.answersSSHAsTheRemoteMachine = overSSH
         let host = FakeHost(world)

@@ -15,6 +15,7 @@ import Testing
         "overlay2-roundtrip.yaml": ["inspect", "dump", "verify-dump-log", "wait-container-exited", "rebuild-rootfs", "restore", "write-pidfile"],
         "vfs-roundtrip.yaml": ["inspect", "dump", "verify-dump-log", "wait-container-exited", "rebuild-rootfs", "restore", "write-pidfile"],
         "checkpoint-only.yaml": ["inspect", "dump", "verify-dump-log"],
+        "checkpoint-archive.yaml": ["inspect", "check-archive", "checkpoint-create", "capture-changes", "write-archive"],
         "restore-only.yaml": ["inspect", "load-checkpoint", "rebuild-rootfs", "restore", "write-pidfile"],
         "native-roundtrip.yaml": ["inspect", "checkpoint-create", "wait-container-exited", "start-from-checkpoint", "write-pidfile"],
         "migrate-local.yaml": [

@@ -16,6 +16,8 @@ struct PlanSpec: Sendable {
     /// `storage.driver` (external mode only).
     var driver: String? = "overlay2"
     var daemon: DockerDaemon
+    /// A wrapper run instead of `daemon.binary` (the fault cells); nil: the daemon's own binary.
+    var dockerBinary: String?
     var criuBinary: String
     /// External mode only.
     var imageDir: String?
@@ -53,7 +55,7 @@ struct PlanSpec: Sendable {
             "operation: \(operation)",
             "mode: \(mode)",
             "docker:",
-            "  binary: \(quoted(daemon.binary))",
+            "  binary: \(quoted(dockerBinary ?? daemon.binary))",
             "  host: \(quoted(daemon.host))",
         ]
         if mode == "external" {
@@ -86,15 +88,16 @@ struct PlanSpec: Sendable {
                 ]
             }
             if let archive { lines.append("archive: \(quoted(archive))") }
-        }
-        if migrateTarget == nil, operation == "restore", let archive {
-            // the two-job form's restore: this engine's data root and driver, the staging root, the archive
-            lines += ["  home: \(quoted(daemon.home))"]
-            if let driver { lines += ["storage:", "  driver: \(driver)"] }
+        } else if let archive {
+            // checkpoint with `archive` (native): staged like a migrate's source half;
+            // restore with `archive` (job 2): this engine's data root and driver, the staging root, the archive.
+            lines.append("  home: \(quoted(daemon.home))")
+            if operation == "restore", let driver { lines += ["storage:", "  driver: \(driver)"] }
             if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
+            if leaveRunning { lines += ["criu:", "  leaveRunning: true"] }
             lines.append("archive: \(quoted(archive))")
         }
-        if operation != "checkpoint", pidfile != nil || checkpointName != nil {
+        if operation != "checkpoint" || archive != nil, pidfile != nil || checkpointName != nil {
             lines.append("restore:")
             if let pidfile { lines.append("  pidfile: \(quoted(pidfile))") }
             if let checkpointName { lines.append("  checkpoint: \(quoted(checkpointName))") }

@@ -148,12 +148,12 @@ public struct SARIFReporter: DiagnosticReporter {
         case .unsetEnvironment: "An `${env.NAME}` without a default whose variable is unset."
         case .limitExceeded: "The file goes over one of crplan's input limits (size, nesting, aliases, lengths, counts)."
         case .migrateExternal: "`operation: migrate` with `mode: external`, which Docker cannot start from."
+        case .archiveExternal: "`archive` with `mode: external`: the archive is started by `docker start --checkpoint`, which needs a native checkpoint."
         case .targetWithoutMigrate: "A `target` in a plan whose operation is not `migrate`."
         case .invalidSSH: "A `target.ssh` value ssh cannot be given safely."
         case .unsafeSSHOption: "An ssh option that runs a command, forwards, or weakens host-key checking."
         case .notSupportedYet: "A field this crplan parses but cannot run yet."
         case .nativePreDump: "`criu.preDump` in a native-mode plan; Docker cannot pre-dump."
-        case .archiveExternal: "`archive` with `mode: external`; an archive holds Docker's own checkpoint."
         case .restoreArchiveField: "A field a restore from an archive cannot honour (`extMounts`, `restore.pidfile`, a runtime `imageDir`)."
         }
     }

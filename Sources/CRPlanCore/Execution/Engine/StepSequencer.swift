@@ -19,7 +19,8 @@ extension RunSession {
     ///   started: the resume probes it and finds it done, exactly as after a
     ///   crash between its side effect and its record, a window that always
     ///   existed and that every probe covers (`ExecutorResumeTests` crashes at
-    ///   every side effect). Not for `operation: migrate`: its steps' probes
+    ///   every side effect). Not for `operation: migrate` nor a checkpoint
+    ///   with `archive` (`StepGraph.stagesCheckpoint`): their steps' probes
     ///   (a checkpoint in a staging dir, a target over ssh) are not all able
     ///   to find a finished step done, so each success is written at once.
     /// - a step that changes nothing (`StepBehavior.changesNothing`:
@@ -59,7 +60,7 @@ extension RunSession {
                 let success = JournalRecord.stepSucceeded(.init(
                     step: step.kind, outputs: outputs, durationMilliseconds: duration, probed: false, at: finished, measurements: measurements
                 ))
-                if graph.operation == .migrate {
+                if graph.stagesCheckpoint {
                     try await append(success)
                 } else {
                     appendLater(success)

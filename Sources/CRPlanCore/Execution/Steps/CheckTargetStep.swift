@@ -36,16 +36,8 @@ struct CheckTargetStep: StepBehavior {
             throw StepFailure("the target engine lacks the source's image \(facts.configuration?.image ?? "?") and the plan says "
                 + "`target.image: require`: load it there (`docker save \(facts.configuration?.image ?? "ID") | docker -H … load`) or use `transfer`")
         }
-        if let staging = try context.bound().paths.imageDir?.literalValue, let name = checkpointName(context) {
-            let staged = staging + "/" + name
-            if try await context.host.fileType(at: staged) != nil {
-                throw StepFailure("\(staged) already holds a checkpoint named `\(name)` from an earlier run; crplan never overwrites one: "
-                    + "move it away, or choose another imageDir or restore.checkpoint")
-            }
-        }
-        if let archive = try context.bound().paths.archive?.literalValue, try await context.host.fileType(at: archive) != nil {
-            throw StepFailure("\(archive) already exists; crplan never replaces a file: move it away or set `archive` to a new path")
-        }
+        try await context.refuseStagedCheckpoint()
+        try await context.refuseExistingArchive()
         return ["imagePresent": present ? "true" : "false"]
     }
 
@@ -69,15 +61,5 @@ struct CheckTargetStep: StepBehavior {
                 + "fix the plan (or use `auto`), or point `docker` at the intended engine")
         }
         return ["imagePresent": "true", "driver": driver]
-    }
-
-    /// The checkpoint's name, from the checkpoint-create step's `docker checkpoint create … NAME`.
-    private func checkpointName(_ context: StepContext) -> String? {
-        guard let step = context.graph.step(.checkpointCreate) else { return nil }
-        for command in step.commands {
-            guard case .value(let last)? = command.arguments.last, command.arguments.contains(.value(Template(literal: "checkpoint"))) else { continue }
-            return last.literalValue
-        }
-        return nil
     }
 }

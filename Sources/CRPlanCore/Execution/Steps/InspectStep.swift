@@ -50,7 +50,7 @@ struct InspectStep: StepBehavior {
                 throw StepFailure("step inspect cannot check \(check) (a crplan bug: please report it)")
             }
         }
-        if context.graph.operation == .migrate {
+        if context.graph.stagesCheckpoint {
             try checkMigratable(context, facts: &facts, output: completed.result)
             // Names this run's staging folder `<imageDir>/<run id>`; journaled with the facts.
             facts.runID = context.session.runID

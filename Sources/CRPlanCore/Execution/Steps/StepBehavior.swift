@@ -87,6 +87,7 @@ extension StepKind {
         case .checkpointCreate: CheckpointCreateStep()
         case .startFromCheckpoint: StartFromCheckpointStep()
         case .checkTarget: CheckTargetStep()
+        case .checkArchive: CheckArchiveStep()
         case .transferImage: TransferImageStep()
         case .createTarget: CreateTargetStep()
         case .captureChanges: CaptureChangesStep()

@@ -79,19 +79,28 @@ struct WriteArchiveStep: StepBehavior {
             throw StepFailure("the archive's manifest: \(error.description)")
         }
 
-        // zstd opens `-o` following a link, so nobody but root may be able to
-        // plant one at the partial's name: crplan writes the partial itself
-        // first, which refuses a folder (or a link on its way) that another
-        // user can write (the host's trusted-path check) and replaces any
-        // link already there, then removes it so zstd makes it anew.
-        try await context.host.writeFileAtomically(at: partial, contents: [], mode: 0o600)
-        try await context.host.removeFile(at: partial)
+        try await context.checkArchiveFolder(partial: partial)
         let packed = try await context.runPipeline(Array(commands[8...9]), index: 8)
         guard packed.result.status.isSuccess else { throw StepFailure(packed.failureDescription) }
         try await context.progress(["renaming": archive])
         try await context.host.move(from: partial, to: archive)
         let bytes = try await context.host.fileSize(at: archive) ?? 0
         return ["archive": archive, "files": String(records.count), "archiveBytes": String(bytes)]
+    }
+
+    /// An attempt killed after the rename and before its end was journaled
+    /// made the archive: `renaming` journaled, the archive there, no partial
+    /// file → done (judged here, before a new attempt's start clears the
+    /// attempt's outputs); else it runs again (an existing archive it did not
+    /// make is refused by the run).
+    func probe(_ context: StepContext) async throws -> ProbeDecision {
+        let archive = try context.path(\.archive, "the archive path")
+        guard context.record?.outputs["renaming"] == archive, try await context.host.fileType(at: archive) == .regular,
+              try await context.host.fileType(at: archive + ".partial") == nil else {
+            return .rerun("the archive was not published yet")
+        }
+        let bytes = try await context.host.fileSize(at: archive) ?? 0
+        return .done(["archive": archive, "archiveBytes": String(bytes)], reason: "the interrupted attempt renamed its archive into place at \(archive)")
     }
 
     /// "4.1.1" from `criu --version` ("Version: 4.1.1").

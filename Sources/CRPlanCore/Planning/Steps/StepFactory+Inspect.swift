@@ -16,6 +16,11 @@ extension StepFactory {
             checks = [.containerRunning, .storageDriver(["overlay", "overlay2", "vfs"])]
             summary = "Resolve container \(reference) on the source engine to its full id and check that it is running "
                 + "on overlay, overlay2 or vfs; its image id and configuration are read from the same inspect"
+        case .checkpoint where plan.archive != nil:
+            // File changes are read from the overlay upper dir or the vfs root.
+            checks = [.containerRunning, .storageDriver(["overlay", "overlay2", "vfs"])]
+            summary = "Resolve container \(reference) to its full id and check that it is running on overlay, overlay2 or vfs; "
+                + "its image id and configuration, which the archive carries, are read from the same inspect"
         case .checkpoint, .roundtrip:
             checks = [.containerRunning]
             summary = savesFacts

@@ -4,6 +4,14 @@ extension StepFactory {
     /// A copy (`criu.leaveRunning`): the source keeps running.
     var isCopy: Bool { plan.criu.leaveRunning }
 
+    /// What checkpoint-create says of a source Docker stops.
+    private var freezeSummary: String {
+        plan.operation == .migrate
+            ? "; Docker stops it (a move)"
+            : "; Docker stops it, and it stays stopped after success: its workload then lives in the checkpoint and the archive, "
+                + "to be restored elsewhere (a rollback before the archive is kept starts it again from the checkpoint)"
+    }
+
     /// `docker [-H host] <arguments>` on one side of a migration.
     func docker(_ arguments: [Argument], on side: EngineSide) -> [Argument] {
         guard side == .target, let target = plan.target else { return docker(arguments) }
@@ -339,12 +347,13 @@ extension StepFactory {
         return Step(
             kind: .checkpointCreate,
             summary: "Checkpoint the source container with Docker as `\(checkpointName)` into the staging dir"
-                + (isCopy ? ", leaving it running but paused until its file changes are captured (a copy)" : "; Docker stops it (a move)"),
+                + (isCopy ? ", leaving it running but paused until its file changes are captured (a copy)" : freezeSummary),
             dependsOn: [previous],
             commands: commands,
             checks: [isCopy ? .containerRunning : .containerNotRunning, .freshStagingDir(path: stagingDir, dockerHomes: stagingForbiddenHomes)],
             undo: .commands(isCopy ? [pauseSource("unpause")] : restartSource),
-            paths: StepPaths(imageDir: stagingDir, dockerHome: plan.docker.home),
+            // measuredImages: the probe of an interrupted checkpoint looks for CRIU's inventory there.
+            paths: StepPaths(imageDir: stagingDir, dockerHome: plan.docker.home, measuredImages: stagedCheckpoint),
             timeout: dumpTimeout
         )
     }

@@ -153,7 +153,17 @@ enum MigrationFake {
                 world.containers[id] = container
                 return ok
             },
-            .init(name: "rm", matches: { $0.first == "rm" }) { _, _ in ok },
+            .init(name: "rm", matches: { $0.first == "rm" }) { world, invocation in
+                // `rm --recursive --force -- TREE` (write-archive's layout of an earlier attempt) removes the tree.
+                guard invocation.argv.contains("--recursive"), let dash = invocation.argv.firstIndex(of: "--") else { return ok }
+                for path in invocation.argv[(dash + 1)...] {
+                    let inside = { (key: String) in key == path || key.hasPrefix(path + "/") }
+                    world.files = world.files.filter { !inside($0.key) }
+                    world.fileModes = world.fileModes.filter { !inside($0.key) }
+                    world.directories = world.directories.filter { !inside($0.key) }
+                }
+                return ok
+            },
             .init(name: "uname", matches: { $0.first == "uname" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "6.1.0-test\n") },
             .init(name: "versions", matches: { $0.contains("version") && $0.contains("--format") || $0.last == "--version" }) { _, invocation in
                 CommandResult(status: .exited(0), standardOutput: invocation.argv.last == "--version" ? "Version: 4.1.1\n" : "20.10.24\n")
