@@ -192,6 +192,11 @@ public struct SystemHost: Host {
         do { return try DurableFiles.listDirectory(path) } catch { throw Self.map(error) }
     }
 
+    /// `TrustedPath.checkDirectory`, as `writeFileAtomically` applies it to the folder it writes in.
+    public func checkTrustedDirectory(at path: String) async throws(HostError) {
+        do { try TrustedPath.checkDirectory(path) } catch { throw Self.map(error) }
+    }
+
     // MARK: Mounts
 
     public func mountTable() async throws(HostError) -> [MountEntry] {

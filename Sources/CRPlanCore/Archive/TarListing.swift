@@ -42,8 +42,15 @@ public struct TarListingEntry: Sendable, Hashable {
 /// afterwards (`ArchiveVerifier`); this pass keeps tar from ever creating a
 /// link, a device or a file outside the layout.
 public enum TarListing {
-    /// Parses and checks the whole listing; returns its entries (folders without the trailing `/`).
-    public static func check(_ output: [UInt8], limits: ArchiveLimits = .standard) throws(ArchiveError) -> [TarListingEntry] {
+    /// Parses and checks the whole listing; returns its entries (folders
+    /// without the trailing `/`). With `tarSize` (the bytes of the tar
+    /// listed), the members' sizes must add up to no more than it: each
+    /// member's data is stored in the tar, so a larger sum is a sparse
+    /// member (crplan never writes one) whose extraction and hashing would
+    /// cost far more than the archive, or a lying header.
+    public static func check(
+        _ output: [UInt8], limits: ArchiveLimits = .standard, tarSize: Int64? = nil
+    ) throws(ArchiveError) -> [TarListingEntry] {
         // a line is at most a mode, owner, size, date, time and an escaped name (4 bytes per name byte)
         let maximumLine = 256 + limits.maximumPathLength * 4
         guard output.count <= limits.maximumMembers * maximumLine else {
@@ -76,6 +83,11 @@ public enum TarListing {
                 total += entry.size
                 guard total <= limits.maximumTotalSize else {
                     throw .limitExceeded("the members add up to more than \(limits.maximumTotalSize) bytes")
+                }
+                if let tarSize, total > tarSize {
+                    throw .limitExceeded(
+                        "member \(display) takes the members' sizes to \(total) bytes, more than the \(tarSize) bytes of the tar "
+                            + "holding them (a sparse member, which crplan never writes, or a corrupt header)")
                 }
             case "d":
                 if entry.name.hasSuffix("/") { entry.name.removeLast() }

@@ -27,4 +27,18 @@ public enum PathBytes {
         }
         return false
     }
+
+    /// `bytes` for a message: printable ASCII as it is (`\\` doubled), every
+    /// other byte `\xNN`, so a name that is not UTF-8 can be shown and found.
+    public static func escaped(_ bytes: [UInt8]) -> String {
+        var text = ""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): text += "\\\\"
+            case 0x20..<0x7f: text.unicodeScalars.append(Unicode.Scalar(byte))
+            default: text += "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return text
+    }
 }

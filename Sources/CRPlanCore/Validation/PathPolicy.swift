@@ -14,12 +14,35 @@ enum PathPolicy {
         "var", "run", "root", "home", "opt", "srv", "tmp", "mnt", "media", "snap", "lost+found",
     ]
 
+    /// System state folders that are no place for crplan's files as a
+    /// whole: files may go below them (`/var/lib/crplan/staging`), but the
+    /// folder itself would mix crplan's files with everyone else's.
+    static let broadStateFolders: Set<String> = ["/var/lib", "/var/cache", "/var/log", "/var/spool", "/var/lib/crplan"]
+
+    /// Folders holding other programs' (or crplan's own) state: nothing
+    /// crplan writes may land in or below them. Each with what it holds.
+    static let foreignStateTrees: [(path: String, holds: String)] = [
+        ("/var/lib/crplan/runs", "crplan's own run journals"),
+        ("/var/lib/containerd", "containerd's state"),
+        ("/var/lib/containers", "podman's and CRI-O's storage"),
+        ("/var/lib/kubelet", "the kubelet's state"),
+        ("/var/lib/etcd", "etcd's data"),
+        ("/var/lib/dpkg", "the package manager's database"),
+        ("/var/lib/apt", "the package manager's state"),
+        ("/var/lib/rpm", "the package manager's database"),
+        ("/var/lib/systemd", "systemd's state"),
+        ("/var/spool", "queued mail, print and cron jobs"),
+        ("/var/mail", "mailboxes"),
+    ]
+
     /// Why a path is no place to write, or nil.
     enum Problem: Equatable {
         case root
         case systemTree(String)
         case topLevelDirectory(String)
         case sshDirectory
+        case broadStateFolder(String)
+        case foreignState(String, holds: String)
 
         var description: String {
             switch self {
@@ -27,6 +50,8 @@ enum PathPolicy {
             case .systemTree(let name): "in the system directory `/\(name)`"
             case .topLevelDirectory(let name): "the top-level directory `/\(name)` itself"
             case .sshDirectory: "in an `.ssh` directory, which holds login keys"
+            case .broadStateFolder(let path): "the system state folder `\(path)` itself, shared with every other program"
+            case .foreignState(let path, let holds): "in `\(path)`, which holds \(holds)"
             }
         }
     }
@@ -48,7 +73,34 @@ enum PathPolicy {
             if complete, parts.count == 1, topLevelDirectories.contains(String(first)) { return .topLevelDirectory(String(first)) }
         }
         if parts.contains(".ssh") { return .sshDirectory }
+        return stateFolderProblem(parts, complete: complete)
+    }
+
+    /// `broadStateFolders` (exactly, when the path is complete) and
+    /// `foreignStateTrees` (at or below).
+    static func stateFolderProblem(_ parts: [Substring], complete: Bool) -> Problem? {
+        let joined = "/" + parts.joined(separator: "/")
+        if complete, broadStateFolders.contains(joined) { return .broadStateFolder(joined) }
+        for tree in foreignStateTrees {
+            let treeParts = PathBytes.components(tree.path, omittingEmpty: true)
+            if parts.count >= treeParts.count, Array(parts.prefix(treeParts.count)) == treeParts {
+                return .foreignState(tree.path, holds: tree.holds)
+            }
+        }
         return nil
+    }
+
+    /// Folders any user may create files in: an archive written straight
+    /// into one can be raced (a planted link, a file at its name). crplan's
+    /// write-archive refuses them; the lint says so before the run.
+    static let worldWritableFolders: Set<String> = ["/tmp", "/var/tmp", "/dev/shm", "/run/shm", "/run/lock", "/var/lock", "/var/crash"]
+
+    /// The world-writable folder a complete `path` is written straight into, or nil.
+    static func worldWritableParent(of path: String) -> String? {
+        let parts = PathBytes.components(canonical(path), omittingEmpty: true)
+        guard parts.count >= 2 else { return nil }
+        let parent = "/" + parts.dropLast().joined(separator: "/")
+        return worldWritableFolders.contains(parent) ? parent : nil
     }
 
     /// Migrate: why `literal` (the literal start of `imageDir`, or a run's

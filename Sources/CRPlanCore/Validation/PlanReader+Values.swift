@@ -194,6 +194,15 @@ extension PlanReader {
     /// below the source's or the target's Docker data root.
     mutating func checkArchivePlace(_ archive: String, at location: SourceLocation, resolved: [String: Template]) {
         let homes = ["docker.home", "target.docker.home"].compactMap { resolved[$0]?.literalValue }
+        if let open = PathPolicy.worldWritableParent(of: archive) {
+            context.error(
+                .systemPath, at: location,
+                "`archive` is written by crplan as root, and `\(shown(archive))` is straight in `\(open)`, which every user can "
+                    + "write: crplan refuses to write there (at write-archive, after the checkpoint), since anyone could plant a link at its name",
+                hint: "write it to a folder only root can change, e.g. `/var/lib/crplan/archives/counter.tar.zst`"
+            )
+            return
+        }
         guard let problem = PathPolicy.stagingProblem(archive, complete: true, dockerHomes: homes) else { return }
         context.error(
             .systemPath, at: location,

@@ -75,7 +75,7 @@ struct PlanReader {
             let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
             if stages, !context.hasErrors {
                 checkStagingRoot(resolved, root: root.location)
-                if operation == .migrate, let archive, let node = fields.value(TopLevelKey.archive) {
+                if Plan.keepsArchive(operation), let archive, let node = fields.value(TopLevelKey.archive) {
                     checkArchivePlace(archive, at: node.location, resolved: resolved)
                 }
             }

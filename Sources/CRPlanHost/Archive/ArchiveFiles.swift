@@ -45,9 +45,11 @@ enum ArchiveFiles {
     /// there is refused, never removed (crplan did not make it). `parent`
     /// must be a folder no other user can change (root-owned, not group or
     /// world writable unless sticky: `TrustedPath`), so nobody can swap
-    /// the staging folder or what is in it while crplan works and cleans up.
+    /// the staging folder or what is in it while crplan works and cleans up;
+    /// and its real path, with no symbolic link on the way (not even root's),
+    /// so what the operator named is where the result lands.
     static func makeStagingDirectory(in parent: String, for path: String, purpose: String) throws(ArchiveError) -> String {
-        do { try TrustedPath.checkDirectory(parent, allowSticky: true) } catch {
+        do { try TrustedPath.checkDirectory(parent, allowSticky: true, refusingLinks: true) } catch {
             throw .writeFailed("\(parent) cannot hold crplan's staging folder: \(error)")
         }
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -82,14 +84,19 @@ enum ArchiveFiles {
         }
     }
 
-    /// Names in a directory (no `.`/`..`), sorted.
+    /// Names in a directory (no `.`/`..`), sorted. A name that is not
+    /// UTF-8 is refused, shown escaped: an archive records names as UTF-8,
+    /// and skipping it would leave a file silently out.
     static func list(_ path: String) throws(ArchiveError) -> [String] {
         guard let directory = opendir(path) else { throw .readFailed("\(path): \(String(cString: strerror(errno)))") }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
-                String(decoding: buffer.prefix(while: { $0 != 0 }), as: UTF8.self)
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw .readFailed(
+                    "\(path) holds \"\(PathBytes.escaped(bytes))\", a name that is not UTF-8; archives hold UTF-8 names only: "
+                        + "rename or remove it")
             }
             if name != "." && name != ".." { names.append(name) }
         }
@@ -133,6 +140,28 @@ enum ArchiveFiles {
         }
         try sync(output, path: destination)
         return (digest.finalize(), digest.byteCount)
+    }
+
+    /// Copies the regular file `source` (not through a link) to the new file
+    /// `destination` (0600); refuses it when it holds more than `limit`
+    /// bytes (it grew since it was measured), having copied at most `limit + 1 MiB`.
+    static func copyBounded(from source: String, to destination: String, limit: Int64) throws(ArchiveError) {
+        let input = try openForReading(source)
+        defer { close(input) }
+        let output = try createExclusive(destination)
+        defer { close(output) }
+        var copied: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw .readFailed("\(source): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            copied += Int64(n)
+            guard copied <= limit else { throw .readFailed("\(source) grew past \(limit) bytes while crplan copied it") }
+            try writeAll(output, Array(buffer.prefix(n)), path: destination)
+        }
+        try sync(output, path: destination)
     }
 
     /// The folder holding `path`.

@@ -6,12 +6,16 @@ import Glibc
 /// destination before every member has been checked:
 ///
 /// 1. the archive must be a regular file within `maximumArchiveSize`;
-/// 2. a private folder (0700) is made beside the destination; a zstd
-///    archive is decompressed into it through `head -c` so a
-///    decompression bomb stops one byte past `maximumTarSize`;
+/// 2. a private folder (0700) is made beside the destination; a plain tar
+///    is copied into it once (so what is listed is what is extracted); a zstd
+///    archive must start with `manifest.json` and is decompressed into it
+///    through `head -c`, so a decompression bomb stops one byte past the
+///    smallest of `maximumTarSize`, its size × `maximumExpansionRatio` and
+///    half the free space beyond `stagingReserve` (`ArchiveReader+Staging`);
 /// 3. `tar --list --verbose` is checked line by line (`TarListing`): only
 ///    regular files and folders, names relative, without `..`, bounded and
-///    inside the archive layout, each once, sizes bounded — a link, a
+///    inside the archive layout, each once, sizes bounded and adding up
+///    to no more than the tar (no sparse member) — a link, a
 ///    device, `../x` or `/abs` is refused before tar extracts anything;
 /// 4. `tar --extract` into `tree/` of the private folder, never as the
 ///    archive's owner or modes, never replacing a file (`--keep-old-files`),
@@ -74,7 +78,8 @@ public struct ArchiveReader: Sendable {
         }
         let staging = try ArchiveFiles.makeStagingDirectory(in: parent, for: trimmed, purpose: "import")
         defer { ArchiveFiles.removeTree(staging) }
-        let tarFile = try await decompressedTar(archive, staging: staging)
+        let budget = try await stagingBudget(in: parent)
+        let tarFile = try await stagedTar(archive, size: archiveSize, staging: staging, budget: budget)
 
         let listing = staging + "/listing"
         try await runChecked(
@@ -85,7 +90,9 @@ public struct ArchiveReader: Sendable {
         else {
             throw .limitExceeded("its listing is longer than \(limits.maximumMembers) members allow")
         }
-        let entries = try TarListing.check(try Self.readSmallFile(listing, limit: Int(listingSize)), limits: limits)
+        let entries = try TarListing.check(
+            try Self.readSmallFile(listing, limit: Int(listingSize)), limits: limits,
+            tarSize: ArchiveFiles.regularFileSize(tarFile) ?? 0)
         guard let manifestEntry = entries.first(where: { $0.name == ArchiveLayout.manifest && $0.type == "-" }) else {
             throw .missingManifest
         }
@@ -95,7 +102,7 @@ public struct ArchiveReader: Sendable {
         try await runChecked(
             [PipelineStage(extractArgv(tarFile, into: tree))], output: nil,
             failure: { "tar cannot extract it (corrupt, truncated or hostile): \($0)" })
-        if tarFile != archive { unlink(tarFile) }
+        unlink(tarFile)
 
         let manifest = try UnpackedArchive.verify(tree, listedManifestSize: manifestEntry.size, limits: limits)
 
@@ -106,36 +113,20 @@ public struct ArchiveReader: Sendable {
         return manifest
     }
 
-    /// The archive itself when it is a plain tar, else its decompression into `staging`.
-    private func decompressedTar(_ archive: String, staging: String) async throws(ArchiveError) -> String {
-        let head = try Self.readSmallFile(archive, limit: 4, refuseLonger: false)
-        guard head == Self.zstdMagic else { return archive }
-        let decompressed = staging + "/archive.tar"
-        let bound = limits.maximumTarSize + 1
-        do {
-            try await runChecked(
-                [PipelineStage([zstd, "-d", "-q", "-c", "--", archive]), PipelineStage(["head", "-c", String(bound)])],
-                output: decompressed,
-                failure: { "\(archive) is not a valid zstd stream (corrupt or truncated): \($0)" })
-        } catch {
-            // zstd dies of SIGPIPE once head stops: the bound, not the stream, is the problem
-            guard (ArchiveFiles.regularFileSize(decompressed) ?? 0) >= bound else { throw error }
-        }
-        if let size = ArchiveFiles.regularFileSize(decompressed), size >= bound {
-            throw .limitExceeded("\(archive) decompresses to more than \(limits.maximumTarSize) bytes")
-        }
-        return decompressed
-    }
-
-    private func runChecked(
+    func runChecked(
         _ stages: [PipelineStage], output: String?, failure: (String) -> String
     ) async throws(ArchiveError) {
-        let result: CommandResult
+        let result = try await runUnchecked(stages, output: output)
+        guard result.status == .exited(0) else { throw .readFailed(failure(Self.lastLines(result.standardError))) }
+    }
+
+    /// Runs the pipeline and returns how it ended, whatever that was.
+    func runUnchecked(_ stages: [PipelineStage], output: String?) async throws(ArchiveError) -> CommandResult {
         do {
             let pipeline = try CommandPipeline(
                 stages: stages, input: .null, output: output.map { .file($0, replace: false) } ?? .null,
                 timeoutMilliseconds: Int(timeout.components.seconds) * 1000)
-            result = try await host.runPipeline(pipeline)
+            return try await host.runPipeline(pipeline)
         } catch let error as PipelineError {
             throw .readFailed(error.description)
         } catch let error as HostError {
@@ -143,7 +134,6 @@ public struct ArchiveReader: Sendable {
         } catch {
             throw .readFailed("\(error)")
         }
-        guard result.status == .exited(0) else { throw .readFailed(failure(Self.lastLines(result.standardError))) }
     }
 
     static func lastLines(_ text: String) -> String {

@@ -78,7 +78,9 @@ extension StagingDirectoryLister {
             for name in try ArchiveFiles.list(relative.isEmpty ? root : root + "/" + relative) {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 guard entries.count < limit else { throw .limitExceeded("more than \(limit) entries in \(root)") }
-                guard let (kind, size) = ArchiveFiles.kind(root + "/" + path) else { continue }
+                guard let (kind, size) = ArchiveFiles.kind(root + "/" + path) else {
+                    throw .readFailed("\(root)/\(path) vanished while crplan listed \(root); is something still writing there?")
+                }
                 entries.append(ArchiveListingEntry(path: path, kind: kind, size: size))
                 if kind == .directory { pending.append(path) }
             }

@@ -26,10 +26,24 @@ public enum TrustedPath {
     /// links on the way resolved. The directory itself, if it exists, must
     /// not be group/world writable; with `allowSticky` a sticky one (`/tmp`)
     /// passes, for a directory crplan creates its own (checked) folder in.
+    ///
+    /// With `refusingLinks`, a symbolic link anywhere on the path is refused
+    /// (even root's), naming it, and so is a `.`, `..` or empty component:
+    /// the path given must be the folder's real path, for commands whose
+    /// operator names the folder (`crplan import DIR`, `crplan export ARCHIVE`).
     @discardableResult
-    public static func checkDirectory(_ directory: String, allowSticky: Bool = false) throws(FileError) -> String {
+    public static func checkDirectory(
+        _ directory: String, allowSticky: Bool = false, refusingLinks: Bool = false
+    ) throws(FileError) -> String {
         var links = 0
-        return try walk(directory, strictLast: !allowSticky, links: &links)
+        if refusingLinks {
+            let normalized = FilePath(directory).lexicallyNormalized().string
+            guard normalized == directory else {
+                throw .untrusted(
+                    path: directory, reason: "it is not a plain path (`.`, `..`, `//` or a trailing `/`); give \(normalized) if that is meant")
+            }
+        }
+        return try walk(directory, strictLast: !allowSticky, links: &links, refusingLinks: refusingLinks)
     }
 
     /// Checks the directory a file at `path` is created or replaced in.
@@ -40,7 +54,7 @@ public enum TrustedPath {
 
     /// Walks `path` from `/` and returns it resolved (links replaced by
     /// their checked targets; a missing rest appended as it is).
-    static func walk(_ path: String, strictLast: Bool, links: inout Int) throws(FileError) -> String {
+    static func walk(_ path: String, strictLast: Bool, links: inout Int, refusingLinks: Bool = false) throws(FileError) -> String {
         let normalized = FilePath(path).lexicallyNormalized()
         guard normalized.isAbsolute else {
             throw .untrusted(path: path, reason: "it is not an absolute path")
@@ -60,6 +74,13 @@ public enum TrustedPath {
             }
             switch status.kind {
             case .symbolicLink:
+                if refusingLinks {
+                    let target = (try? readLink(next)) ?? "?"
+                    throw .untrusted(
+                        path: next,
+                        reason: "it is a symbolic link (to \(target)); crplan takes a folder's real path here, with no link on the "
+                            + "way: give the path the link leads to if that is meant")
+                }
                 guard isTrustedOwner(status.ownerID) else {
                     throw .untrusted(
                         path: next,

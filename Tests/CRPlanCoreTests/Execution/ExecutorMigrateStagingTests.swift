@@ -112,4 +112,36 @@ import Testing
         let ran = await host.world.commandsRun
         #expect(!ran.contains { $0.first == "mkdir" || MigrationFake.onSource($0, "checkpoint", "create") })
     }
+
+    /// Over ssh: the folder that receives the staging dir on the target is
+    /// checked with a printed `stat` on every attempt (a resume reuses it by
+    /// name): anything but a folder of root's with mode 700 stops the step
+    /// before anything is unpacked into it.
+    @Test(arguments: ["0 777 directory", "1000 700 directory", "0 777 symbolic link"])
+    func aReceivingFolderThatIsNotRootsPrivateFolderIsRefused(status: String) async throws {
+        let ssh = """
+              ssh:
+                destination: root@127.0.0.1
+                port: 2222
+                identityFile: /var/lib/crplan-e2e/ssh/id_ed25519
+                knownHostsFile: /var/lib/crplan-e2e/ssh/known_hosts
+            restore:
+            """
+        let graph = Scenario.compile(ExecutorMigrateTests.plan().replacingOccurrences(of: "restore:", with: ssh))
+        var world = ExecutorMigrateTests.world()
+        world.answersSSHAsTheRemoteMachine = true
+        world.handlers.insert(.init(name: "a receiving folder someone changed", matches: { $0.starts(with: ["env", "LC_ALL=C", "stat"]) }) { _, _ in
+            CommandResult(status: .exited(0), standardOutput: status + "\n")
+        }, at: 0)
+        let host = FakeHost(world)
+        let executor = Executor(
+            hosts: EngineHosts(source: host, target: graph.targetHost(over: host)),
+            options: ExecutorOptions(stateDirectory: Scenario.stateDir, crplanVersion: "test"))
+        let report = try await executor.apply(graph)
+        #expect(report.failedStep == .sendStaging)
+        #expect(report.error?.contains("-received on the target machine is `\(status)`") == true, "\(report.error ?? "")")
+        let ran = await host.world.commandsRun
+        #expect(!ran.contains { $0.contains("--extract") && $0.contains { $0.hasSuffix("-received") } }, "something was unpacked into it")
+    }
 }
+

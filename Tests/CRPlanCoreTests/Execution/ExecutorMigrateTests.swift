@@ -166,4 +166,18 @@ extension ExecutorMigrateTests {
         #expect(!(await host.world.commandsRun.contains { MigrationFake.onSource($0, "checkpoint", "create") }))
         #expect(await host.world.files["/kept/web.tar.zst"] == Array("the operator's file".utf8))
     }
+
+    @Test func anArchiveFolderAnotherUserCanChangeStopsTheMigrationBeforeAnythingIsFrozen() async throws {
+        let graph = Scenario.compile(Self.archivePlan())
+        var world = Self.world()
+        world.injections.append(FakeWorld.Injection(
+            operation: .checkTrusted, pathContains: "/kept", times: -1,
+            error: .io(operation: "write under", path: "/kept", message: "/kept is writable by everyone (mode 1777)")))
+        let host = FakeHost(world)
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.outcome != .succeeded)
+        #expect(report.error?.contains("the archive's folder cannot take it") == true, "\(report.error ?? "")")
+        #expect(report.error?.contains("/kept is writable by everyone") == true, "\(report.error ?? "")")
+        #expect(!(await host.world.commandsRun.contains { MigrationFake.onSource($0, "checkpoint", "create") }))
+    }
 }

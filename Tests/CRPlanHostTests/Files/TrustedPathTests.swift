@@ -212,4 +212,23 @@ struct TrustedPathTests {
             try await host.makeDirectory(at: directory, mode: 0o700)
         }
     }
+
+    @Test("checkTrustedDirectory (check-target's test of an archive's folder) refuses what the writes refuse, sticky /tmp-like folders too")
+    func checkTrustedDirectoryMatchesTheWrites() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let host = SystemHost()
+        for (name, mode, owner) in [("everyone", mode_t(0o777), uid_t(0)), ("sticky", 0o1777, 0), ("foreign", 0o700, Self.otherUser)] {
+            let directory = temp.appending("archives-" + name)
+            try mkdir(directory, mode: mode, owner: owner)
+            await #expect(throws: HostError.self, "archive folder \(name)") { try await host.checkTrustedDirectory(at: directory) }
+            await #expect(throws: HostError.self, "a write there (\(name))") {
+                try await host.writeFileAtomically(at: directory + "/a.tar.zst.partial", contents: [], mode: 0o600)
+            }
+        }
+        let own = temp.appending("archives-root")
+        try mkdir(own, mode: 0o700)
+        try await host.checkTrustedDirectory(at: own)
+    }
 }
+

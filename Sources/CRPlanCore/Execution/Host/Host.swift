@@ -111,6 +111,18 @@ public protocol Host: FileSizeReading {
     /// checks as `crplan import`. Throws `.io` naming the first problem.
     func verifyUnpackedArchive(at tree: String, listedManifestSize: Int64?, limits: ArchiveLimits) async throws(HostError) -> ArchiveManifest
 
+    /// Bytes an unprivileged writer may still use on the file system holding
+    /// `path` (statvfs `f_bavail × f_frsize`), or nil when this host cannot
+    /// tell (the default). Bounds what crplan unpacks before it checks it.
+    func availableBytes(at path: String) async throws(HostError) -> Int64?
+
+    /// Throws unless only root could change what is at or above the folder
+    /// `path` (the check every write of crplan's applies: root-owned, not
+    /// group or world writable, links only root's). Lets a step refuse a
+    /// folder before anything irreversible, not only when it writes there.
+    /// The default (a host that cannot tell) accepts.
+    func checkTrustedDirectory(at path: String) async throws(HostError)
+
     // MARK: Mounts
 
     /// The mount table of crplan's mount namespace (`/proc/self/mountinfo`).
@@ -160,6 +172,12 @@ extension Host {
     public func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError) {
         try await appendDurably(to: path, contents: contents)
     }
+
+    public func availableBytes(at path: String) async throws(HostError) -> Int64? {
+        nil
+    }
+
+    public func checkTrustedDirectory(at path: String) async throws(HostError) {}
 
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (StartedChild) async -> Void

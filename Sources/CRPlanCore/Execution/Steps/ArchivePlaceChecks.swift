@@ -14,11 +14,20 @@ extension StepContext {
         }
     }
 
-    /// Refuses an `archive` path (the step's bound `archive`) that exists.
+    /// Refuses an `archive` path (the step's bound `archive`) that exists,
+    /// and a folder for it that another user could change (not root's, or
+    /// group/world writable, sticky or not: `Host.checkTrustedDirectory`, the
+    /// check write-archive's own writes apply), so neither stops the run
+    /// only after the checkpoint.
     func refuseExistingArchive() async throws {
         guard let archive = try bound().paths.archive?.literalValue else { return }
         if try await host.fileType(at: archive) != nil {
             throw StepFailure("\(archive) already exists; crplan never replaces a file: move it away or set `archive` to a new path")
+        }
+        let folder = PathBytes.parentAndName(archive).parent.map { $0.isEmpty ? "/" : String($0) } ?? "/"
+        do { try await host.checkTrustedDirectory(at: folder) } catch {
+            throw StepFailure("the archive's folder cannot take it: \(error.description); write-archive would refuse it after the checkpoint, "
+                + "so crplan stops here: set `archive` in a folder only root can change, e.g. /var/lib/crplan/archives")
         }
     }
 

@@ -2,8 +2,9 @@
 /// must answer and run with `--experimental`, no container may hold the
 /// target name there, and the source's image must be there by id — or,
 /// with `target.image: require`, the migration stops here. Also refuses a
-/// staging dir that already holds a checkpoint of this name, and an
-/// `archive` path that already exists (crplan never overwrites either). Read-only.
+/// staging dir that already holds a checkpoint of this name, an `archive`
+/// path that already exists (crplan never overwrites either), and an
+/// archive folder another user could change. Read-only.
 struct CheckTargetStep: StepBehavior {
     func run(_ context: StepContext) async throws -> [String: String] {
         let facts = try context.requireFacts()

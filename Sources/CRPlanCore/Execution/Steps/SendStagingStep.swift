@@ -13,6 +13,8 @@ struct SendStagingStep: StepBehavior {
                 try await context.checkStagingRealPath(at: index)
             } else if StepContext.makesStagingDir(commands[index]) {
                 try await context.makeStagingDir(at: index)
+            } else if Self.checksReceivingFolder(commands[index]) {
+                try await Self.checkReceivingFolder(context, at: index)
             } else {
                 try await context.runChecked(at: index)
             }
@@ -26,6 +28,37 @@ struct SendStagingStep: StepBehavior {
             throw StepFailure("sending the staging dir to the target machine failed: \(sent.failureDescription)")
         }
         return ["sent": "true"]
+    }
+
+    /// The `stat` of the receiving folder (`env LC_ALL=C stat --format=…`).
+    static func checksReceivingFolder(_ command: CommandTemplate) -> Bool {
+        let words = command.arguments.compactMap { argument -> String? in
+            guard case .value(let template) = argument else { return nil }
+            return template.literalValue
+        }
+        return words.starts(with: ["env", "LC_ALL=C", "stat"])
+    }
+
+    /// What `stat --format='%u %a %F'` prints for the folder crplan made: root's, 0700, a directory.
+    static let receivingFolderStatus = "0 700 directory"
+
+    /// Runs the printed `stat` of the receiving folder and refuses anything
+    /// but a directory of root's with mode 700 (a link, another owner, wider
+    /// modes): a resume reuses the folder by name, and whatever another user
+    /// could have prepared there would be unpacked into as root.
+    static func checkReceivingFolder(_ context: StepContext, at index: Int) async throws {
+        let completed = try await context.runCommand(at: index)
+        let folder = try context.bound().commands[index].literalArgv?.last ?? "the receiving folder"
+        guard completed.result.status.isSuccess else {
+            throw StepFailure("cannot check \(folder) on the target machine: \(completed.failureDescription)")
+        }
+        let status = completed.result.standardOutput.trimmingWhitespace
+        guard status == receivingFolderStatus else {
+            throw StepFailure(
+                "\(folder) on the target machine is `\(status.prefix(80))` (owner uid, mode, type), not a folder of root's with mode 700 "
+                    + "as crplan makes it: crplan unpacks the staging dir into it as root only when nobody else could have prepared it; "
+                    + "find out who changed it, remove it, and run the migration again")
+        }
     }
 }
 

@@ -217,6 +217,11 @@ extension StepFactory {
                     arguments: ["env", "LC_ALL=C", "mkdir", "--mode=0700", "--", .value(targetStagingDir)], side: .target
                 ),
                 CommandTemplate(
+                    purpose: "check the receiving folder on the target machine before anything is unpacked into it: a folder (not a link) "
+                        + "of root's with mode 700, as mkdir made it here or, on a resume, in the attempt before (LC_ALL=C: its type in English)",
+                    arguments: ["env", "LC_ALL=C", "stat", "--format=%u %a %F", "--", .value(targetStagingDir)], side: .target
+                ),
+                CommandTemplate(
                     purpose: "write the staging dir as a tar stream",
                     arguments: [
                         "tar", "--create", "--file", "-", "--directory", .value(stagingDir), "--numeric-owner", "--xattrs", ".",

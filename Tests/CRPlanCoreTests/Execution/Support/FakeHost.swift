@@ -261,6 +261,11 @@ actor FakeHost: CRPlanCore.Host {
         return world.children(of: path)
     }
 
+    /// Read-only: fails only where a `.checkTrusted` injection says so.
+    func checkTrustedDirectory(at path: String) async throws(HostError) {
+        if let error = world.injectedFailure(.checkTrusted, path) { throw error }
+    }
+
     private func requireParent(_ path: String) throws(HostError) {
         guard let slash = path.lastIndex(of: "/") else { return }
         let parent = slash == path.startIndex ? "/" : String(path[..<slash])

@@ -29,7 +29,7 @@ struct FakeWorld: Sendable {
     }
 
     enum Operation: String, Sendable {
-        case run, makeDirectory, writeAtomically, append, truncate, move, remove, unmount, readFile, fileSize, inspect
+        case run, makeDirectory, writeAtomically, append, truncate, move, remove, unmount, readFile, fileSize, inspect, checkTrusted
     }
 
     var files: [String: [UInt8]] = [:]

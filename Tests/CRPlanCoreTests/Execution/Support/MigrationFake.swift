@@ -173,7 +173,10 @@ enum MigrationFake {
                 return CommandResult(status: .exited(0), standardOutput: paths.map { $0 + "\n" }.joined())
             },
             .init(name: "stat", matches: { $0.first == "stat" }) { _, _ in CommandResult(status: .exited(0), standardOutput: "755\n") },
-            .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum", "env"].contains($0.first ?? "") }) { world, invocation in
+            .init(name: "stat of a folder crplan made", matches: { $0.starts(with: ["env", "LC_ALL=C", "stat"]) }) { _, _ in
+                CommandResult(status: .exited(0), standardOutput: "0 700 directory\n")
+            },
+                        .init(name: "plain programs", matches: { ["find", "tar", "chmod", "cp", "mkdir", "zstd", "gzip", "sha256sum", "env"].contains($0.first ?? "") }) { world, invocation in
                 if invocation.argv.first == "tar", let index = invocation.argv.firstIndex(of: "--create"), invocation.argv[index + 1] == "--file" {
                     world.write(invocation.argv[index + 2], "tar")
                 }
