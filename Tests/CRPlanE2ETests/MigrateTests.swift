@@ -139,46 +139,115 @@ extension EndToEnd {
             }
         }
 
-        @Test("M5. file changes (added, image file modified, image file deleted, directory deleted and re-created) and an image the target lacks")
+        @Test("M5. file changes (added, image file modified, image file deleted, folders deleted and re-created with new contents and empty) and an image the target lacks")
         func fileChangesAndImageTransfer() async throws {
-            try await Self.fileChanges(fromVFS: false)
+            try await Self.fileChanges(.overlayToVFS)
         }
 
-        @Test("M7. the same file changes vfs → overlay2: the deleted image file is a whiteout, the re-created directory holds only its new files")
+        @Test("M7. the same file changes vfs → overlay2: the deleted image file is a whiteout, the re-created folders hold only their new files")
         func fileChangesOntoOverlay2() async throws {
-            try await Self.fileChanges(fromVFS: true)
+            try await Self.fileChanges(.vfsToOverlay)
         }
 
-        /// M5/M7: a file added, an image file modified, an image file deleted,
-        /// a directory deleted and re-created; all as the source left them on the target.
-        static func fileChanges(fromVFS: Bool) async throws {
+        @Test("M13. the same file changes overlay2 → overlay2 (the engine itself, another target.name): Up, docker exec works, /foo continues")
+        func fileChangesOverlay2ToOverlay2() async throws {
+            try await Self.fileChanges(.overlayToOverlay)
+        }
+
+        @Test("M14. 3,000 image files deleted: the removal, whiteouts and count run as several commands; only the kept file is left on the target",
+              arguments: [false, true])
+        func manyDeletions(ontoVFS: Bool) async throws {
             let host = try E2EHost.require()
-            let source = fromVFS ? try host.requireVFS() : host.overlay
-            let target = fromVFS ? host.overlay : try host.requireVFS()
-            let suffix = fromVFS ? "mig-files-ov" : "mig-files"
-            // A fresh image on the source only (never a shared one): busybox plus files to change.
+            let source = host.overlay
+            let target = ontoVFS ? try host.requireVFS() : host.overlay
+            let suffix = ontoVFS ? "mig-many" : "mig-many-ov"
             let tag = "crplan-e2e-\(suffix):\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            // Names long enough that 3,000 of them overrun one remote command line (100,000 bytes).
             let builder = try await source.run(["create", "--network", "none", host.image, "/bin/sh", "-c",
-                "mkdir -p /data /dir && echo keep > /data/keep.txt && echo old > /data/old.txt && echo a > /dir/a.txt && echo v1 > /etc/config.txt"])
+                "mkdir /many && echo kept > /many/kept.txt && i=0; while [ $i -lt 3000 ]; do "
+                + ": > /many/an-image-file-with-a-long-name-that-the-source-deleted-$i.txt; i=$((i+1)); done"])
             try await source.run(["start", "--attach", builder])
             let imageID = try await source.run(["commit", builder, tag])
             try await source.run(["rm", "-f", builder])
             var failure: (any Error)?
             do {
-                try await withMigration(suffix, image: tag, fromVFS: fromVFS) { migration in
-                    try await migration.base.daemon.run(["exec", migration.counter.name, "/bin/sh", "-c",
-                        "echo added > /added.txt && echo v2 >> /etc/config.txt && rm /data/old.txt && rm -rf /dir && mkdir /dir && echo b > /dir/b.txt"])
+                try await withMigration(suffix, image: tag, sameEngine: !ontoVFS) { migration in
+                    try await source.run(["exec", migration.counter.name, "/bin/sh", "-c", "rm /many/an-image-file-*"])
                     let plan = migration.plan(suffix)
                     let output = try await migration.crplan.apply(plan)
                     let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
-                    #expect(Expect.outputs(of: .transferImage, in: events)["transferred"] == "true")
-                    #expect(Expect.outputs(of: .captureChanges, in: events)["deletedFiles"] == "2")
+                    #expect(Expect.outputs(of: .captureChanges, in: events)["deletedFiles"] == "3000")
+                    let commands = events.filter { $0.kind == .commandStarted && $0.step == .applyChanges }.compactMap(\.message)
+                    #expect(commands.filter { $0.contains(" rm -rf ") }.count > 1, "the removal ran as one command: \(commands.count) commands")
+                    if !ontoVFS {
+                        #expect(commands.filter { $0.contains(" mknod ") }.count > 1, "the whiteouts ran as one command")
+                        #expect(commands.filter { $0.hasSuffix(" -printf x") }.count > 1, "the count ran as one command")
+                    }
+                    let onTarget = try await target.run(["exec", migration.targetName, "ls", "-A", "/many"])
+                    #expect(onTarget == "kept.txt", "on the target /many holds: \(onTarget.prefix(300))")
+                    try await migration.targetIsUp()
+                    try await migration.targetContinues(after: nil)
+                }
+            } catch {
+                failure = error
+            }
+            _ = try? await target.run(["rmi", imageID])
+            _ = try? await source.run(["rmi", tag])
+            if let failure { throw failure }
+        }
+
+        /// Which engines a file-changes cell migrates between.
+        enum Engines: String {
+            case overlayToVFS = "mig-files"
+            case vfsToOverlay = "mig-files-ov"
+            case overlayToOverlay = "mig-files-ovov"
+        }
+
+        /// What the image holds before the counter runs (on top of busybox).
+        static let imageFiles = "mkdir -p /data /dir /again/sub /again2 && echo keep > /data/keep.txt && echo old > /data/old.txt "
+            + "&& echo a > /dir/a.txt && echo x > /again/x.txt && echo y > /again/sub/y.txt && echo z > /again2/z.txt "
+            + "&& echo v1 > /etc/config.txt"
+        /// What the running source changes: a file added, an image file modified, an image file deleted, a folder
+        /// deleted and re-created with new contents, two deleted and re-created empty (one with its old mode, one 0750).
+        static let sourceChanges = "echo added > /added.txt && echo v2 >> /etc/config.txt && rm /data/old.txt "
+            + "&& rm -rf /dir && mkdir /dir && echo b > /dir/b.txt && rm -rf /again && mkdir /again "
+            + "&& rm -rf /again2 && mkdir -m 0750 /again2"
+        /// Prints the files the changes touch, as a line each.
+        static let showChanges = "cat /added.txt /etc/config.txt /data/keep.txt /dir/b.txt; ls /data; ls /dir; "
+            + "echo again $(ls -A /again | wc -l) $(stat -c %a /again); echo again2 $(ls -A /again2 | wc -l) $(stat -c %a /again2)"
+        static let expectedChanges = ["added", "v1", "v2", "keep", "b", "keep.txt", "b.txt", "again 0 755", "again2 0 750"]
+
+        /// M5/M7/M13: a file added, an image file modified, an image file deleted,
+        /// folders deleted and re-created (with new contents, empty); all as the source left them on the target.
+        static func fileChanges(_ engines: Engines) async throws {
+            let host = try E2EHost.require()
+            let fromVFS = engines == .vfsToOverlay
+            let source = fromVFS ? try host.requireVFS() : host.overlay
+            let target = engines == .overlayToVFS ? try host.requireVFS() : host.overlay
+            let suffix = engines.rawValue
+            // A fresh image on the source only (never a shared one): busybox plus files to change.
+            let tag = "crplan-e2e-\(suffix):\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let builder = try await source.run(["create", "--network", "none", host.image, "/bin/sh", "-c", Self.imageFiles])
+            try await source.run(["start", "--attach", builder])
+            let imageID = try await source.run(["commit", builder, tag])
+            try await source.run(["rm", "-f", builder])
+            var failure: (any Error)?
+            do {
+                try await withMigration(suffix, image: tag, fromVFS: fromVFS, sameEngine: engines == .overlayToOverlay) { migration in
+                    try await migration.base.daemon.run(["exec", migration.counter.name, "/bin/sh", "-c", Self.sourceChanges])
+                    let onSource = try await source.run(["exec", migration.counter.name, "/bin/sh", "-c", Self.showChanges])
+                    #expect(onSource.split(separator: "\n").map(String.init) == Self.expectedChanges, "on the source: \(onSource)")
+                    let plan = migration.plan(suffix)
+                    let output = try await migration.crplan.apply(plan)
+                    let events = try Expect.succeeded(output, steps: Self.moveSteps, journal: migration.crplan.journal(plan))
+                    #expect(Expect.outputs(of: .transferImage, in: events)["transferred"] == (engines == .overlayToOverlay ? "false" : "true"))
+                    // docker diff (Docker's naive diff, also on overlay2) lists what a re-created folder hid:
+                    // old.txt, dir/a.txt, again/x.txt, again/sub, again2/z.txt.
+                    #expect(Expect.outputs(of: .captureChanges, in: events)["deletedFiles"] == "5")
 
                     let name = migration.targetName
-                    let onTarget = try await target.run(["exec", name, "/bin/sh", "-c",
-                        "cat /added.txt /etc/config.txt /data/keep.txt /dir/b.txt; ls /data; ls /dir"])
-                    #expect(onTarget.split(separator: "\n").map(String.init) == ["added", "v1", "v2", "keep", "b", "keep.txt", "b.txt"],
-                            "on the target: \(onTarget)")
+                    let onTarget = try await target.run(["exec", name, "/bin/sh", "-c", Self.showChanges])
+                    #expect(onTarget.split(separator: "\n").map(String.init) == Self.expectedChanges, "on the target: \(onTarget)")
                     let targetImage = try await target.run(["inspect", "--format", "{{.Image}}", name])
                     #expect(targetImage == imageID, "the target runs image \(targetImage), not \(imageID)")
                     try await migration.targetIsUp()

@@ -65,12 +65,19 @@ public enum OverlayDeletions {
     /// `find` arguments that make each whiteout below `root`: per path,
     /// `( -path ROOT/parent -type d -exec mknod -m 000 {}/name c 0 0 ; )`,
     /// joined by `,` so that every clause is evaluated. A name holding `{}`
-    /// is refused (find would replace it).
+    /// is refused (find would replace it). All clauses in one command; the
+    /// binding uses `whiteoutBatches`.
     public static func whiteoutArguments(root: String, deleted: [String], recreated: [String]) throws(MigrationRefusal) -> [String] {
-        let paths = whiteouts(deleted: deleted, recreated: recreated)
-        guard !paths.isEmpty else { return nothing(root) }
-        var arguments = [root]
-        for (index, path) in paths.enumerated() {
+        try whiteoutBatches(root: root, deleted: deleted, recreated: recreated, limit: .max)[0]
+    }
+
+    /// `whiteoutArguments` split into commands whose clauses cost at most
+    /// `limit` bytes each (`ArgumentBatches`); one command when there is no whiteout.
+    public static func whiteoutBatches(
+        root: String, deleted: [String], recreated: [String], limit: Int = ArgumentBatches.maximumBytes
+    ) throws(MigrationRefusal) -> [[String]] {
+        var clauses: [[String]] = []
+        for path in whiteouts(deleted: deleted, recreated: recreated) {
             try DeletedPaths.validate(path)
             guard !PathBytes.contains(path, bytes: "{}") else {
                 throw .malformed("the deleted file `\(path.prefix(80))` has `{}` in its name, which crplan cannot make a whiteout for")
@@ -78,37 +85,54 @@ public enum OverlayDeletions {
             let split = PathBytes.parentAndName(path)
             let parent = split.parent.map { root + "/" + $0 } ?? root
             let name = String(split.name)
-            if index > 0 { arguments.append(",") }
-            arguments += [
+            clauses.append([
                 "(", "-path", DeletedPaths.escapePattern(parent), "-type", "d",
                 "-exec", "mknod", "-m", "000", "{}/" + name, "c", "0", "0", ";", ")",
-            ]
+            ])
         }
-        return arguments
+        guard !clauses.isEmpty else { return [nothing(root)] }
+        return try batches(clauses, joiner: ",", limit: limit).map { [root] + $0 }
     }
 
     /// `find` arguments selecting the folders made again below `root` (real
-    /// directories only); the caller sets them opaque.
+    /// directories only); the caller sets them opaque. All in one command.
     public static func opaqueArguments(root: String, recreated: [String]) throws(MigrationRefusal) -> [String] {
-        guard !recreated.isEmpty else { return nothing(root) }
+        try opaqueBatches(root: root, recreated: recreated, limit: .max)[0]
+    }
+
+    /// `opaqueArguments` split into commands (`ArgumentBatches`).
+    public static func opaqueBatches(root: String, recreated: [String], limit: Int = ArgumentBatches.maximumBytes) throws(MigrationRefusal) -> [[String]] {
+        guard !recreated.isEmpty else { return [nothing(root)] }
         for path in recreated { try DeletedPaths.validate(path) }
-        return [root, "-mindepth", "1", "("] + alternatives(root: root, paths: recreated) + [")", "-type", "d"]
+        let clauses = recreated.map { ["-path", DeletedPaths.escapePattern(root + "/" + $0)] }
+        return try batches(clauses, joiner: "-o", limit: limit).map { [root, "-mindepth", "1", "("] + $0 + [")", "-type", "d"] }
     }
 
     /// `find` arguments that print one `x` per whiteout and opaque folder
     /// found below `root` (`-printf x` follows): what apply-changes counts.
+    /// All in one command.
     public static func checkArguments(root: String, deleted: [String], recreated: [String]) throws(MigrationRefusal) -> [String] {
+        try checkBatches(root: root, deleted: deleted, recreated: recreated, limit: .max)[0]
+    }
+
+    /// `checkArguments` split into commands (`ArgumentBatches`): each path is
+    /// selected by one clause, so the counts the commands print add up to
+    /// `expectedCount` when every whiteout and opaque folder is there.
+    public static func checkBatches(
+        root: String, deleted: [String], recreated: [String], limit: Int = ArgumentBatches.maximumBytes
+    ) throws(MigrationRefusal) -> [[String]] {
         let paths = whiteouts(deleted: deleted, recreated: recreated)
-        guard !paths.isEmpty || !recreated.isEmpty else { return nothing(root) }
-        var arguments = [root, "-mindepth", "1", "("]
-        if !paths.isEmpty {
-            arguments += ["("] + alternatives(root: root, paths: paths) + [")", "-type", "c"]
+        guard !paths.isEmpty || !recreated.isEmpty else { return [nothing(root)] }
+        var clauses: [[String]] = []
+        for path in paths {
+            try DeletedPaths.validate(path)
+            clauses.append(["(", "-path", DeletedPaths.escapePattern(root + "/" + path), "-type", "c", ")"])
         }
-        if !paths.isEmpty && !recreated.isEmpty { arguments.append("-o") }
-        if !recreated.isEmpty {
-            arguments += ["("] + alternatives(root: root, paths: recreated) + [")", "-type", "d"]
+        for path in recreated {
+            try DeletedPaths.validate(path)
+            clauses.append(["(", "-path", DeletedPaths.escapePattern(root + "/" + path), "-type", "d", ")"])
         }
-        return arguments + [")"]
+        return try batches(clauses, joiner: "-o", limit: limit).map { [root, "-mindepth", "1", "("] + $0 + [")"] }
     }
 
     /// How many lines the check prints when every whiteout and opaque folder is there.
@@ -119,12 +143,12 @@ public enum OverlayDeletions {
     /// `ROOT -maxdepth 0 -false`: find walks nothing and selects nothing.
     static func nothing(_ root: String) -> [String] { [root, "-maxdepth", "0", "-false"] }
 
-    private static func alternatives(root: String, paths: [String]) -> [String] {
-        var result: [String] = []
-        for (index, path) in paths.enumerated() {
-            if index > 0 { result.append("-o") }
-            result += ["-path", DeletedPaths.escapePattern(root + "/" + path)]
+    /// The clauses grouped under `limit` and joined, each group one command's expression.
+    static func batches(_ clauses: [[String]], joiner: String, limit: Int) throws(MigrationRefusal) -> [[String]] {
+        do {
+            return try ArgumentBatches.split(clauses, joiner: joiner, limit: limit).map { ArgumentBatches.joined($0, joiner: joiner) }
+        } catch {
+            throw .malformed("cannot apply the source's deletions: \(error.description)")
         }
-        return result
     }
 }

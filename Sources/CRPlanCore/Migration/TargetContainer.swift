@@ -154,14 +154,16 @@ public enum DeletedPaths {
     /// the root; `( -path ROOT/a -o … )` selects, the caller prunes and removes.
     /// With no paths: `-maxdepth 0 -false` (nothing matches, nothing is walked).
     public static func findArguments(root: String, paths: [String]) -> [String] {
-        guard !paths.isEmpty else { return [root, "-maxdepth", "0", "-false"] }
-        var expression: [String] = [root, "-mindepth", "1", "("]
-        for (index, path) in paths.enumerated() {
-            if index > 0 { expression.append("-o") }
-            expression += ["-path", escapePattern(root + "/" + path)]
-        }
-        expression.append(")")
-        return expression
+        // One group holds every clause when nothing limits it.
+        (try? findBatches(root: root, paths: paths, limit: .max))?.first ?? [root, "-maxdepth", "0", "-false"]
+    }
+
+    /// `findArguments` split into commands whose clauses cost at most `limit`
+    /// bytes each (`ArgumentBatches`), in the paths' order; one command for no paths.
+    public static func findBatches(root: String, paths: [String], limit: Int = ArgumentBatches.maximumBytes) throws(MigrationRefusal) -> [[String]] {
+        guard !paths.isEmpty else { return [[root, "-maxdepth", "0", "-false"]] }
+        let clauses = paths.map { ["-path", escapePattern(root + "/" + $0)] }
+        return try OverlayDeletions.batches(clauses, joiner: "-o", limit: limit).map { [root, "-mindepth", "1", "("] + $0 + [")"] }
     }
 
     /// A literal name as a `find -path` pattern (`*`, `?`, `[`, `]`, `\` escaped).

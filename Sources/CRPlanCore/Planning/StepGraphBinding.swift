@@ -29,7 +29,7 @@ extension Step {
         if let facts {
             result.commands = []
             for command in try commands(for: facts) {
-                result.commands.append(try command.bound(to: facts, run: run))
+                result.commands += try command.boundBatches(to: facts, run: run)
             }
             result.alternatives = []
         } else {
@@ -79,32 +79,22 @@ extension CommandTemplate {
                     continue
                 }
                 result.arguments += configuration.trailingArguments.map { .value(Template(literal: $0)) }
-            case .deletedPaths(let root):
-                let boundRoot = try bind(root)
-                guard let paths = facts?.deletedPaths, let rootText = boundRoot.literalValue else {
-                    result.arguments.append(.deletedPaths(root: boundRoot))
-                    continue
-                }
-                result.arguments += DeletedPaths.findArguments(root: rootText, paths: paths).map { .value(Template(literal: $0)) }
-            case .overlayDeletions(let part, let root):
-                let boundRoot = try bind(root)
-                guard let paths = facts?.deletedPaths, let driver = facts?.target?.driver, let rootText = boundRoot.literalValue else {
-                    result.arguments.append(.overlayDeletions(part, root: boundRoot))
-                    continue
-                }
-                let recreated = facts?.recreatedPaths ?? []
-                let expanded: [String]
-                do {
-                    switch (driver == "overlay2", part) {
-                    case (false, _): expanded = OverlayDeletions.nothing(rootText)
-                    case (true, .whiteouts): expanded = try OverlayDeletions.whiteoutArguments(root: rootText, deleted: paths, recreated: recreated)
-                    case (true, .opaque): expanded = try OverlayDeletions.opaqueArguments(root: rootText, recreated: recreated)
-                    case (true, .check): expanded = try OverlayDeletions.checkArguments(root: rootText, deleted: paths, recreated: recreated)
+            case .deletedPaths(let root), .overlayDeletions(_, let root):
+                // Symbolic until the facts carry the list; one batch here (see `boundBatches`).
+                guard let batches = try pathListBatches(argument, facts: facts) else {
+                    let boundRoot = try bind(root)
+                    if case .overlayDeletions(let part, _) = argument {
+                        result.arguments.append(.overlayDeletions(part, root: boundRoot))
+                    } else {
+                        result.arguments.append(.deletedPaths(root: boundRoot))
                     }
-                } catch {
-                    throw .cannotMigrate(error.description, purpose: purpose)
+                    continue
                 }
-                result.arguments += expanded.map { .value(Template(literal: $0)) }
+                guard batches.count == 1, let batch = batches.first else {
+                    throw .cannotMigrate("the list of paths needs \(batches.count) commands, bound only through the step (a crplan bug: please report it)",
+                                         purpose: purpose)
+                }
+                result.arguments += batch.map { .value(Template(literal: $0)) }
             case .cgroupExtMounts(let phase):
                 guard let facts else {
                     result.arguments.append(argument)
@@ -119,6 +109,69 @@ extension CommandTemplate {
         result.guards = try guards.map { guardian throws(BindingError) in try guardian.mapTemplates(bind) }
         result.workingDirectory = try workingDirectory.map(bind)
         return result
+    }
+
+    /// The command bound, once per batch of its list of paths (`deletedPaths`
+    /// or `overlayDeletions`, split by `ArgumentBatches` so that no command is
+    /// longer than a remote shell or the kernel takes): what `Step.bound(to:)`
+    /// puts in the step, for the dry run and the run alike. A command
+    /// without such a list, or whose list is still symbolic, is one command.
+    public func boundBatches(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> [CommandTemplate] {
+        var listIndex: Int?
+        var batches: [[String]] = []
+        for (index, argument) in arguments.enumerated() {
+            guard let expanded = try pathListBatches(argument, facts: facts) else { continue }
+            guard listIndex == nil else {
+                throw .cannotMigrate("a command holds two lists of paths (a crplan bug: please report it)", purpose: purpose)
+            }
+            listIndex = index
+            batches = expanded
+        }
+        guard let listIndex else { return [try bound(to: facts, run: run)] }
+        // Bind the rest once; each batch's literal arguments go where the list was.
+        var rest = self
+        rest.arguments.remove(at: listIndex)
+        let base = try rest.bound(to: facts, run: run)
+        var prefix = self
+        prefix.arguments = Array(arguments[..<listIndex])
+        let position = try prefix.bound(to: facts, run: run).arguments.count
+        return batches.map { batch in
+            var one = base
+            one.arguments.insert(contentsOf: batch.map { .value(Template(literal: $0)) }, at: position)
+            return one
+        }
+    }
+
+    /// The batches a list-of-paths argument expands to with these facts; nil
+    /// for another argument, or while the facts lack the list, the target's
+    /// driver (overlay deletions) or a literal root.
+    private func pathListBatches(_ argument: Argument, facts: ContainerFacts?) throws(BindingError) -> [[String]]? {
+        let purpose = self.purpose
+        switch argument {
+        case .deletedPaths(let root):
+            guard let paths = facts?.deletedPaths, let rootText = try root.bound(to: facts, purpose: purpose).literalValue else { return nil }
+            do {
+                return try DeletedPaths.findBatches(root: rootText, paths: paths)
+            } catch {
+                throw .cannotMigrate(error.description, purpose: purpose)
+            }
+        case .overlayDeletions(let part, let root):
+            guard let paths = facts?.deletedPaths, let driver = facts?.target?.driver,
+                  let rootText = try root.bound(to: facts, purpose: purpose).literalValue else { return nil }
+            let recreated = facts?.recreatedPaths ?? []
+            do {
+                switch (driver == "overlay2", part) {
+                case (false, _): return [OverlayDeletions.nothing(rootText)]
+                case (true, .whiteouts): return try OverlayDeletions.whiteoutBatches(root: rootText, deleted: paths, recreated: recreated)
+                case (true, .opaque): return try OverlayDeletions.opaqueBatches(root: rootText, recreated: recreated)
+                case (true, .check): return try OverlayDeletions.checkBatches(root: rootText, deleted: paths, recreated: recreated)
+                }
+            } catch {
+                throw .cannotMigrate(error.description, purpose: purpose)
+            }
+        default:
+            return nil
+        }
     }
 
     /// The argv, when every argument is bound to a literal; nil while one is symbolic.

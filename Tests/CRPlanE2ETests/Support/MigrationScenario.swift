@@ -3,16 +3,24 @@ import Foundation
 import Testing
 
 /// A migration scenario: a counter on the overlay2 engine (the source), the
-/// vfs engine as the target, and a migrate plan between them. Cleans up the
-/// target container it names (never another) when the test ends.
+/// vfs engine as the target (or the source's own engine under another
+/// name), and a migrate plan between them. Cleans up the target container it
+/// names (never another) when the test ends.
 struct MigrationScenario: Sendable {
     let base: Scenario
     let target: DockerDaemon
+    /// The container's name on the target: the source's name (unique to this
+    /// test), or `<source name>-moved` when the target is the source's engine.
+    let targetName: String
+
+    init(base: Scenario, target: DockerDaemon, sameEngine: Bool = false) {
+        self.base = base
+        self.target = target
+        targetName = sameEngine ? base.counter.name + "-moved" : base.counter.name
+    }
 
     var counter: CounterContainer { base.counter }
     var crplan: Crplan { base.crplan }
-    /// The container's name on the target (the source's name: unique to this test).
-    var targetName: String { base.counter.name }
 
     /// A migrate plan: staging dirs in `<workspace>/staging`, checkpoint `e2e-mig`;
     /// with `ssh`, the target engine is reached through the private sshd.
@@ -71,14 +79,17 @@ struct MigrationScenario: Sendable {
 }
 
 /// Runs `body` with a counter on the overlay2 engine and the vfs engine as
-/// the target (`fromVFS`: the other way round); afterwards removes the target container of this test's name.
+/// the target (`fromVFS`: the other way round; `sameEngine`: the overlay2
+/// engine is the target too, under another name); afterwards removes the
+/// target container of this test's name.
 func withMigration(
-    _ label: String, image: String? = nil, fromVFS: Bool = false, _ body: (MigrationScenario) async throws -> Void
+    _ label: String, image: String? = nil, fromVFS: Bool = false, sameEngine: Bool = false,
+    _ body: (MigrationScenario) async throws -> Void
 ) async throws {
     let host = try E2EHost.require()
-    let target = fromVFS ? host.overlay : try host.requireVFS()
+    let target = fromVFS || sameEngine ? host.overlay : try host.requireVFS()
     try await withCounter(label, vfs: fromVFS, image: image) { scenario in
-        let migration = MigrationScenario(base: scenario, target: target)
+        let migration = MigrationScenario(base: scenario, target: target, sameEngine: sameEngine && !fromVFS)
         var failure: (any Error)?
         do {
             try await body(migration)

@@ -20,6 +20,17 @@ extension StepContext {
         return completed
     }
 
+    /// Runs `command`, the command at `index` of the step as `bound()` gave
+    /// it (bound once by a step with many commands), and fails the step when it fails.
+    @discardableResult
+    func runChecked(_ command: CommandTemplate, at index: Int) async throws -> CommandRun.Completed {
+        guard let completed = try await run(command, index: index) else {
+            throw StepFailure("step \(step.kind.rawValue) skipped its command \(index + 1), which has no guard (a crplan bug: please report it)")
+        }
+        guard completed.result.status.isSuccess else { throw StepFailure(completed.failureDescription) }
+        return completed
+    }
+
     /// The target container's state from a completed target `docker inspect`.
     func targetState(_ completed: CommandRun.Completed) throws -> TargetInspect {
         guard completed.result.status.isSuccess else {
