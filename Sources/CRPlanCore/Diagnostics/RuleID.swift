@@ -97,6 +97,9 @@ public enum RuleID: String, Sendable, Codable, Hashable, CaseIterable {
     case notSupportedYet = "not-supported-yet"
     /// `criu.preDump` in a native-mode plan: Docker has no pre-dump.
     case nativePreDump = "native-pre-dump"
+    /// A field that `operation: restore` with `archive` cannot honour
+    /// (`extMounts`, `restore.pidfile`, `${container.*}` in `imageDir`).
+    case restoreArchiveField = "restore-archive-field"
 }
 
 extension RuleID {

@@ -101,7 +101,7 @@ public struct SourceConfiguration: Sendable, Hashable, Codable {
         try checkBounds()
     }
 
-    private func checkBounds() throws(MigrationRefusal) {
+    func checkBounds() throws(MigrationRefusal) {
         let lists: [(String, Int)] = [
             ("Config.Cmd", command.count), ("Config.Entrypoint", entrypoint.count), ("Config.Env", environment.count),
             ("Config.Labels", labels.count), ("HostConfig.CapAdd", capAdd.count), ("HostConfig.CapDrop", capDrop.count),

@@ -67,6 +67,10 @@ public struct Plan: Sendable, Hashable, Codable {
     /// root, which a migrate's `imageDir` must never be in.
     public static let defaultMigrateImageDir: Template = "/var/lib/crplan/staging"
 
+    /// `operation: restore` with `archive`: the container is created and
+    /// started from a portable archive (the two-job form's second job).
+    public var restoresArchive: Bool { operation == .restore && archive != nil }
+
     /// The `imageDir` a plan gets when it writes none: a plan that stages
     /// its checkpoint in `<imageDir>/<run id>` (a migrate, a checkpoint with
     /// `archive`) gets the folder of staging dirs, outside every data root.

@@ -36,6 +36,10 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// own staging folder `<imageDir>/<run id>`, fresh for each run and found
     /// again by a resume of the same run.
     case runID
+    /// Restore from an archive: how many bytes of the archive's decompressed
+    /// tar `open-archive` lets through (`head -c`), from the archive's size
+    /// (`ArchiveUnpackBound`); bound by that step only, never journaled.
+    case archiveUnpackBound
 
     /// The names a plan author may write, in the order they are documented.
     public static let documentedNames = [
@@ -81,6 +85,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case "target.driver": self = .targetDriver
         case "target.rootfs": self = .targetRootfs
         case "run.id": self = .runID
+        case "archive.unpackBound": self = .archiveUnpackBound
         default: return nil
         }
     }
@@ -100,7 +105,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     public var isInternal: Bool {
         switch self {
         case .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode,
-             .runID: true
+             .runID, .archiveUnpackBound: true
         default: false
         }
     }
@@ -109,7 +114,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
     /// binding keeps them symbolic until the migration knows them.
     public var isMigrationValue: Bool {
         switch self {
-        case .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode, .runID: true
+        case .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode, .runID, .archiveUnpackBound: true
         default: false
         }
     }
@@ -119,7 +124,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
              .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver,
-             .targetRootfs, .sourceRootMode, .runID:
+             .targetRootfs, .sourceRootMode, .runID, .archiveUnpackBound:
             true
         case .dockerHome, .imageDir, .planName, .environment:
             false
@@ -149,6 +154,7 @@ public enum Variable: Sendable, Hashable, Codable, CustomStringConvertible {
         case .targetDriver: "target.driver"
         case .targetRootfs: "target.rootfs"
         case .runID: "run.id"
+        case .archiveUnpackBound: "archive.unpackBound"
         }
     }
 

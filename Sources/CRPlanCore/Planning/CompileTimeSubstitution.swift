@@ -42,7 +42,8 @@ struct CompileTimeSubstitution {
                 }
                 segments += imageDir.segments
             case .containerID, .containerName, .containerPid, .containerDir, .containerRootfs,
-                 .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode, .runID:
+                 .rootfsLowerDir, .rootfsUpperDir, .rootfsWorkDir, .rootfsBranches, .rootfsWritable, .sourceImage, .targetID, .targetDriver, .targetRootfs, .sourceRootMode, .runID,
+                 .archiveUnpackBound:
                 guard runtimeAllowed else { throw .runtimeValueNotAllowed(variable, field: field) }
                 segments.append(segment)
             }

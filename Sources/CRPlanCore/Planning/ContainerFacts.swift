@@ -99,7 +99,7 @@ public struct ContainerFacts: Sendable, Hashable, Codable {
         case .targetID: target?.id
         case .targetDriver: target?.driver
         case .targetRootfs: target.flatMap { $0.rootfs.isEmpty ? nil : $0.rootfs }
-        case .dockerHome, .imageDir, .planName, .environment: nil
+        case .dockerHome, .imageDir, .planName, .environment, .archiveUnpackBound: nil
         }
     }
 }

@@ -18,10 +18,10 @@ public struct MigrationTargetKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension StepGraph {
-    /// Migrate: the target name and engine, from the command that reads the
+    /// Migrate and restore from an archive: the target name and engine, from the command that reads the
     /// target container by name (`docker [-H host] inspect --type container -- NAME`); nil for other plans.
     public var migrationTarget: MigrationTargetKey? {
-        guard operation == .migrate else { return nil }
+        guard operation == .migrate || step(.openArchive) != nil else { return nil }
         for step in steps {
             for command in step.commands where command.side == .target && command.output == .containerInspect {
                 guard let argv = command.literalArgv, let inspect = argv.firstIndex(of: "inspect"), let name = argv.last else { continue }

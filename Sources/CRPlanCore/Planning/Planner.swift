@@ -55,7 +55,8 @@ public struct Planner: Sendable {
         result.docker.home = home
         values.dockerHome = home
 
-        let imageDir = try values.resolvePath(plan.imageDir, field: "imageDir")
+        // Restore from an archive: the staging root is known before any facts (open-archive makes `<imageDir>/<run id>` first).
+        let imageDir = try values.resolvePath(plan.imageDir, field: "imageDir", runtimeAllowed: !plan.restoresArchive)
         result.imageDir = imageDir
         values.imageDir = imageDir
 

@@ -30,7 +30,7 @@ extension Template {
     /// its value; without facts, runtime variables stay symbolic. The planner
     /// has already substituted every compile-time variable, so an `${env.*}`
     /// left here takes its default (or is an error).
-    public func bound(to facts: ContainerFacts?, purpose: String) throws(BindingError) -> Template {
+    public func bound(to facts: ContainerFacts?, purpose: String, run: RunValues = .none) throws(BindingError) -> Template {
         var segments: [Segment] = []
         for segment in self.segments {
             guard case .variable(let variable) = segment else {
@@ -39,9 +39,11 @@ extension Template {
             }
             if case .environment(let name, let fallback) = variable {
                 guard let fallback else { throw .unsetEnvironment(name, purpose: purpose) }
-                segments += try fallback.bound(to: facts, purpose: purpose).segments
+                segments += try fallback.bound(to: facts, purpose: purpose, run: run).segments
             } else if let facts, !(variable.isMigrationValue && facts.value(of: variable) == nil) {
                 guard let value = facts.value(of: variable) else { throw .unbound(variable, purpose: purpose) }
+                segments.append(.text(value))
+            } else if let value = run.value(of: variable) {
                 segments.append(.text(value))
             } else {
                 segments.append(segment)

@@ -36,6 +36,12 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case checkpointCreate = "checkpoint-create"
     /// `docker start --checkpoint` (native mode).
     case startFromCheckpoint = "start-from-checkpoint"
+    /// Restore from an archive (`operation: restore` with `archive`): the
+    /// archive checked (a root-owned regular file in root-owned folders),
+    /// the free space checked against its bounded decompressed size, then
+    /// listed, unpacked into this run's new staging dir and verified against
+    /// its manifest; its facts and configuration journaled as the run's facts.
+    case openArchive = "open-archive"
     /// Migrate: the target engine answers, runs `--experimental`, the name is free, the image is there or transferable.
     case checkTarget = "check-target"
     /// Checkpoint with `archive`: the archive path is new and its folder
@@ -271,6 +277,13 @@ public enum CommandOutput: String, Sendable, Hashable, Codable {
     case kernelRelease = "kernel-release"
     /// Migrate with `archive`: `criu --version` (its `Version:` line), for the manifest.
     case criuVersion = "criu-version"
+    /// Restore from an archive: `stat --format=%F:%u:%a:%s` lines of the
+    /// archive's folders and of the archive (type, owner, mode, size).
+    case fileStatus = "file-status"
+    /// Restore from an archive: `df --output=avail --block-size=1` (a header, then the free bytes).
+    case freeSpace = "free-space"
+    /// Restore from an archive: GNU tar's verbose listing, checked by `TarListing` before anything is extracted.
+    case archiveListing = "archive-listing"
 }
 
 /// Paths a step's behaviour uses beyond its commands' argv, filled in by the

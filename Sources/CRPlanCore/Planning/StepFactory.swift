@@ -47,7 +47,11 @@ struct StepFactory {
                 startFromCheckpoint(after: .waitContainerExited), writePidfile(after: .startFromCheckpoint),
             ]
         case (.native, .restore):
-            [inspect(), startFromCheckpoint(after: .inspect), writePidfile(after: .startFromCheckpoint)]
+            if let archive = plan.archive {
+                restoreArchiveSteps(archive)
+            } else {
+                [inspect(), startFromCheckpoint(after: .inspect), writePidfile(after: .startFromCheckpoint)]
+            }
         }
     }
 

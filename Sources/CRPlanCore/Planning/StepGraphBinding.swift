@@ -8,10 +8,10 @@
 /// per-driver alternatives stay open; the executor refuses to run a command
 /// that is still symbolic.
 extension StepGraph {
-    public func bound(to facts: ContainerFacts?) throws(BindingError) -> StepGraph {
+    public func bound(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> StepGraph {
         var result = self
         for index in result.steps.indices {
-            result.steps[index] = try steps[index].bound(to: facts)
+            result.steps[index] = try steps[index].bound(to: facts, run: run)
         }
         return result
     }
@@ -19,18 +19,21 @@ extension StepGraph {
 
 extension Step {
     /// The step with its driver alternative chosen and every template bound.
-    public func bound(to facts: ContainerFacts?) throws(BindingError) -> Step {
+    ///
+    /// `run` gives the run's own values (its id, open-archive's bound) where
+    /// the facts do not give them yet; the dry run passes none.
+    public func bound(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> Step {
         let purpose = "run step \(kind.rawValue)"
-        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose) }
+        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose, run: run) }
         var result = self
         if let facts {
             result.commands = []
             for command in try commands(for: facts) {
-                result.commands += try command.boundBatches(to: facts)
+                result.commands += try command.boundBatches(to: facts, run: run)
             }
             result.alternatives = []
         } else {
-            result.commands = try commands.map { command throws(BindingError) in try command.bound(to: nil) }
+            result.commands = try commands.map { command throws(BindingError) in try command.bound(to: nil, run: run) }
         }
         result.inputs = try inputs.map(bind)
         result.produces = try produces.map(bind)
@@ -40,7 +43,7 @@ extension Step {
         case .unmount(let path): result.undo = .unmount(try bind(path))
         case .removeFile(let path): result.undo = .removeFile(try bind(path))
         case .commands(let commands):
-            result.undo = .commands(try commands.map { command throws(BindingError) in try command.bound(to: facts) })
+            result.undo = .commands(try commands.map { command throws(BindingError) in try command.bound(to: facts, run: run) })
         case .nothing, .irreversible: break
         }
         return result
@@ -50,9 +53,9 @@ extension Step {
 extension CommandTemplate {
     /// The command with its argv, guards and working directory bound; with
     /// facts, every argument is one literal.
-    public func bound(to facts: ContainerFacts?) throws(BindingError) -> CommandTemplate {
+    public func bound(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> CommandTemplate {
         let purpose = self.purpose
-        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose) }
+        let bind = { (template: Template) throws(BindingError) -> Template in try template.bound(to: facts, purpose: purpose, run: run) }
         var result = self
         result.arguments = []
         for argument in arguments {
@@ -113,7 +116,7 @@ extension CommandTemplate {
     /// longer than a remote shell or the kernel takes): what `Step.bound(to:)`
     /// puts in the step, for the dry run and the run alike. A command
     /// without such a list, or whose list is still symbolic, is one command.
-    public func boundBatches(to facts: ContainerFacts?) throws(BindingError) -> [CommandTemplate] {
+    public func boundBatches(to facts: ContainerFacts?, run: RunValues = .none) throws(BindingError) -> [CommandTemplate] {
         var listIndex: Int?
         var batches: [[String]] = []
         for (index, argument) in arguments.enumerated() {
@@ -124,14 +127,14 @@ extension CommandTemplate {
             listIndex = index
             batches = expanded
         }
-        guard let listIndex else { return [try bound(to: facts)] }
+        guard let listIndex else { return [try bound(to: facts, run: run)] }
         // Bind the rest once; each batch's literal arguments go where the list was.
         var rest = self
         rest.arguments.remove(at: listIndex)
-        let base = try rest.bound(to: facts)
+        let base = try rest.bound(to: facts, run: run)
         var prefix = self
         prefix.arguments = Array(arguments[..<listIndex])
-        let position = try prefix.bound(to: facts).arguments.count
+        let position = try prefix.bound(to: facts, run: run).arguments.count
         return batches.map { batch in
             var one = base
             one.arguments.insert(contentsOf: batch.map { .value(Template(literal: $0)) }, at: position)

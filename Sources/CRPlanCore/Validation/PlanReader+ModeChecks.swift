@@ -33,6 +33,9 @@ extension PlanReader {
                 hint: "set `restore.checkpoint`, or give the plan a longer name"
             )
         }
+        // A migrate, and a checkpoint with `archive`, stage their checkpoint in `imageDir`;
+        // a restore from an archive unpacks it there, refuses extMounts and names its engine's driver in `storage`.
+        if restoresArchive { return }
         // A migrate, and a checkpoint with `archive`, stage their checkpoint in `imageDir`.
         if !stages, let entry = fields.entry(TopLevelKey.imageDir) {
             context.warning(

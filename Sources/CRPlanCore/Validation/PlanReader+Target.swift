@@ -136,10 +136,11 @@ extension PlanReader {
 
     /// The checks between `operation`, `mode`, `target` and `archive`.
     mutating func checkMigration(_ fields: SectionFields, modeWritten: YAMLScalar?) {
-        if !Plan.keepsArchive(operation), let entry = fields.entry(TopLevelKey.archive) {
+        if !Plan.keepsArchive(operation), operation != .restore, let entry = fields.entry(TopLevelKey.archive) {
             context.error(
                 .notSupportedYet, at: entry.key.location,
-                "`archive` with `operation: \(operation.rawValue)` is not supported yet: only `operation: migrate` and `operation: checkpoint` keep a portable archive",
+                "`archive` with `operation: \(operation.rawValue)` is not supported yet: `operation: migrate` and `operation: checkpoint` keep "
+                    + "a portable archive and `operation: restore` starts a container from one",
                 hint: "remove `archive`; `crplan export` / `crplan import` move a checkpoint as an archive"
             )
         } else if operation != .migrate, mode == .external, let scalar = modeWritten, fields.entry(TopLevelKey.archive) != nil {

@@ -7,6 +7,8 @@ struct PlanReader {
     /// The values read so far; the cross-field checks use them.
     var operation = Plan.Operation.roundtrip
     var mode = Plan.Mode.external
+    /// `operation: restore` with `archive` (set once `operation` is read).
+    var restoresArchive = false
     /// `criu.leaveRunning` when it is `true`, for the check against `operation`.
     var leaveRunning: YAMLScalar?
     /// False when only the diagnostics are wanted (`crplan lint`).
@@ -44,6 +46,7 @@ struct PlanReader {
            let choice = ScalarReaders.choice(node, path: FieldPath("operation"), as: Plan.Operation.self, context: &context) {
             operation = choice.value
         }
+        restoresArchive = operation == .restore && fields.value(TopLevelKey.archive) != nil
         var modeWritten: YAMLScalar?
         if let node = fields.value(TopLevelKey.mode),
            let choice = ScalarReaders.choice(node, path: FieldPath("mode"), as: Plan.Mode.self, context: &context) {
@@ -62,15 +65,17 @@ struct PlanReader {
         let restore = fields.value(TopLevelKey.restore).flatMap { readRestore($0) }
         let timeouts = fields.value(TopLevelKey.timeouts).flatMap { readTimeouts($0) }
         let target = fields.value(TopLevelKey.target).flatMap { readTarget($0) }
-        let archive = Plan.keepsArchive(operation) ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
+        // migrate and checkpoint keep an archive; a restore starts from one (the two-job form's second job)
+        let archive = Plan.keepsArchive(operation) || operation == .restore ? fields.value(TopLevelKey.archive).flatMap { readArchive($0) } : nil
         stages = operation == .migrate || archive != nil
         checkMode(fields)
         checkMigration(fields, modeWritten: modeWritten)
+        checkRestoreArchive(fields)
         if !context.hasErrors, let name {
             let resolved = checkResolvedValues(resolvableFields(), planName: name, root: root.location)
             if stages, !context.hasErrors {
                 checkStagingRoot(resolved, root: root.location)
-                if let archive, let node = fields.value(TopLevelKey.archive) {
+                if Plan.keepsArchive(operation), let archive, let node = fields.value(TopLevelKey.archive) {
                     checkArchivePlace(archive, at: node.location, resolved: resolved)
                 }
             }

@@ -51,15 +51,12 @@ public struct ArchiveReader: Sendable {
 
     /// `tar --list` of `file`, one escaped line per member.
     public func listArgv(_ file: String) -> [String] {
-        [tar, "--list", "--verbose", "--numeric-owner", "--full-time", "--quoting-style=c", "--file=" + file]
+        [tar] + ArchiveTarArguments.list + ["--file=" + file]
     }
 
     /// `tar --extract` of `file` into the existing, empty folder `tree`.
     public func extractArgv(_ file: String, into tree: String) -> [String] {
-        [
-            tar, "--extract", "--file=" + file, "--directory=" + tree, "--no-same-owner", "--no-same-permissions",
-            "--keep-old-files", "--no-acls", "--no-xattrs", "--no-selinux", "--no-unquote",
-        ]
+        [tar, "--extract", "--file=" + file, "--directory=" + tree] + ArchiveTarArguments.extractOptions
     }
 
     @discardableResult
@@ -107,15 +104,7 @@ public struct ArchiveReader: Sendable {
             failure: { "tar cannot extract it (corrupt, truncated or hostile): \($0)" })
         unlink(tarFile)
 
-        guard let manifestSize = ArchiveFiles.regularFileSize(tree + "/" + ArchiveLayout.manifest),
-            manifestSize == manifestEntry.size
-        else {
-            throw .missingManifest
-        }
-        let manifest = try ArchiveManifest.decode(
-            try Self.readSmallFile(tree + "/" + ArchiveLayout.manifest, limit: limits.maximumManifestSize), limits: limits)
-        try StagingDirectoryLister.verify(tree, against: manifest, limits: limits)
-        try ArchiveFiles.restrictModes(tree)
+        let manifest = try UnpackedArchive.verify(tree, listedManifestSize: manifestEntry.size, limits: limits)
 
         guard rename(tree, trimmed) == 0 else {
             throw .writeFailed("rename \(tree) to \(trimmed): \(String(cString: strerror(errno)))")

@@ -10,8 +10,11 @@ import Testing
 @Suite struct DryRunEqualsRunTests {
     // migrate-local.yaml needs a target engine: `migrateExample` below. migrate-ssh.yaml's
     // printed target lines are the RemoteHost's argv (MigrateSSHPlanningTests).
-    // checkpoint-archive.yaml captures file changes on the migrate fakes: `checkpointArchiveExample` below.
-    static let examples = ExamplePlansTests.expected.keys.sorted().filter { !$0.hasPrefix("migrate-") && $0 != "checkpoint-archive.yaml" }
+    // checkpoint-archive.yaml captures file changes on the migrate fakes: `checkpointArchiveExample` below;
+    // restore-archive.yaml opens an archive: `restoreArchive` below.
+    static let examples = ExamplePlansTests.expected.keys.sorted().filter {
+        !$0.hasPrefix("migrate-") && $0 != "checkpoint-archive.yaml" && $0 != "restore-archive.yaml"
+    }
 
     struct Combination: CustomTestStringConvertible, Sendable {
         var driver: String
@@ -300,6 +303,42 @@ extension DryRunEqualsRunTests {
         if overSSH {
             #expect(ran.contains { $0.first == "ssh" }, "nothing ran over ssh")
         }
+    }
+
+    /// Restore from an archive: open-archive's commands (its two `zstd | head | tar` pipelines included) and the
+    /// target half, bound with the facts the run journaled and its run values (id, unpack bound), are what ran.
+    @Test(arguments: ["plan", "restore-archive.yaml"])
+    func restoreArchive(_ source: String) async throws {
+        let text = source == "plan"
+            ? ExecutorRestoreArchiveTests.plan()
+            : try String(contentsOf: ExamplePlansTests.folder.appending(path: source), encoding: .utf8)
+        let graph = Scenario.compile(text)
+        let archive = try #require(graph.step(.openArchive)?.paths.archive?.literalValue)
+        let host = FakeHost(ExecutorRestoreArchiveTests.world(members: try ExecutorRestoreArchiveTests.members(), archive: archive))
+        let report = try await Scenario.executor(host).apply(graph)
+        #expect(report.outcome == .succeeded, "\(report.error ?? "")")
+
+        var finished = MigrationFake.finishedFacts(Scenario.facts())
+        finished.runID = report.runID
+        finished.recreatedPaths = []
+        let bound = ArchiveOpening.unpackBound(archiveSize: Int64(Array("zstd".utf8).count))
+        let json = try DryRunRenderer(facts: finished, run: RunValues(runID: report.runID, archiveUnpackBound: bound)).render(graph, as: .json)
+        let printed = try JSONDecoder().decode(StepGraph.self, from: Data(json.utf8))
+        var expected: [(argv: [String], polled: Bool)] = []
+        for step in try printed.executionOrder() {
+            for command in step.commands {
+                let argv = try #require(command.literalArgv, "the bound dry run left `\(command.arguments)` symbolic")
+                expected.append((argv, command.pollInterval != nil))
+            }
+        }
+        let ran = await host.world.commandsRun
+        #expect(Self.matches(ran: ran, expected: expected), """
+            the run spawned
+            \(ran.map { ShellQuoting.line($0) }.joined(separator: "\n"))
+            but the dry run printed
+            \(expected.map { ShellQuoting.line($0.argv) }.joined(separator: "\n"))
+            """)
+        #expect(await host.world.pipelinesRun.count == 2, "zstd | head | tar --list, then zstd | head | tar --extract")
     }
 
     private func renamed(_ facts: ContainerFacts, _ name: String) -> ContainerFacts {

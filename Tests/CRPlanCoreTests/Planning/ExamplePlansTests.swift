@@ -26,6 +26,9 @@ import Testing
             "inspect", "check-target", "transfer-image", "create-target", "checkpoint-create", "capture-changes", "send-staging",
             "verify-staging", "apply-changes", "copy-checkpoint", "start-target", "verify-migration",
         ],
+        "restore-archive.yaml": [
+            "open-archive", "check-target", "create-target", "apply-changes", "copy-checkpoint", "start-target", "verify-migration",
+        ],
     ]
 
     private func compile(_ name: String) throws -> StepGraph {

@@ -57,7 +57,7 @@ import Testing
             case .inspect, .loadCheckpoint, .verifyDumpLog, .waitContainerExited, .checkMemoryTracking, .preDump1, .preDump2, .preDump3,
                  .preDump4, .preDump5, .preDump6, .preDump7, .preDump8, .preDump9, .preDump10:
                 #expect(step.undo == .nothing)
-            case .checkTarget, .checkArchive, .transferImage, .createTarget, .captureChanges, .writeArchive, .sendStaging, .verifyStaging, .applyChanges,
+            case .openArchive, .checkTarget, .checkArchive, .transferImage, .createTarget, .captureChanges, .writeArchive, .sendStaging, .verifyStaging, .applyChanges,
                  .copyCheckpoint, .startTarget,
                  .verifyMigration, .finalizeSource:
                 Issue.record("a \(expected.operation.rawValue) plan without archive has migrate step \(step.id)")

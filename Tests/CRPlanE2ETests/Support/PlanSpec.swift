@@ -89,8 +89,10 @@ struct PlanSpec: Sendable {
             }
             if let archive { lines.append("archive: \(quoted(archive))") }
         } else if let archive {
-            // checkpoint with `archive` (native): staged like a migrate's source half.
+            // checkpoint with `archive` (native): staged like a migrate's source half;
+            // restore with `archive` (job 2): this engine's data root and driver, the staging root, the archive.
             lines.append("  home: \(quoted(daemon.home))")
+            if operation == "restore", let driver { lines += ["storage:", "  driver: \(driver)"] }
             if let imageDir { lines.append("imageDir: \(quoted(imageDir))") }
             if leaveRunning { lines += ["criu:", "  leaveRunning: true"] }
             lines.append("archive: \(quoted(archive))")

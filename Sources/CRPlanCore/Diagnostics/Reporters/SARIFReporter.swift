@@ -154,6 +154,7 @@ public struct SARIFReporter: DiagnosticReporter {
         case .unsafeSSHOption: "An ssh option that runs a command, forwards, or weakens host-key checking."
         case .notSupportedYet: "A field this crplan parses but cannot run yet."
         case .nativePreDump: "`criu.preDump` in a native-mode plan; Docker cannot pre-dump."
+        case .restoreArchiveField: "A field a restore from an archive cannot honour (`extMounts`, `restore.pidfile`, a runtime `imageDir`)."
         }
     }
 

@@ -100,7 +100,13 @@ extension RunSession {
     /// lack it), run on their sides' hosts; nil when there is nothing to undo
     /// (no target container was created, the checkpoint did not succeed).
     private func commandsUndo(for step: Step, record: StepRecord) throws -> UndoWork? {
-        guard case .commands(let commands) = step.undo, var facts = state.facts else { return nil }
+        guard case .commands(let commands) = step.undo else { return nil }
+        guard var facts = state.facts else {
+            // open-archive's undo (remove this run's staging dir) needs only the run's id: it may fail before any facts are bound.
+            // Only once its exclusive mkdir made the folder (journaled): a folder it did not make is never removed.
+            guard step.kind == .openArchive, record.outputs["staging"] != nil else { return nil }
+            return try boundUndo(commands, facts: nil, step: step, record: record)
+        }
         // A move's way back needs the checkpoint; a copy's (unpause) is due whenever it may have paused.
         let copy = step.checks.contains(.containerRunning)
         if step.kind == .checkpointCreate, record.state != .succeeded, !copy { return nil }
@@ -108,9 +114,14 @@ extension RunSession {
         if facts.target == nil, let id = record.outputs["targetID"] {
             facts.target = TargetContainer(id: id, driver: "")
         }
+        return try boundUndo(commands, facts: facts, step: step, record: record)
+    }
+
+    /// The undo commands bound with `facts` and the run's id, as work; nil while one is still symbolic.
+    private func boundUndo(_ commands: [CommandTemplate], facts: ContainerFacts?, step: Step, record: StepRecord) throws -> UndoWork? {
         var bound: [CommandTemplate] = []
         for command in commands {
-            let concrete = try command.bound(to: facts)
+            let concrete = try command.bound(to: facts, run: RunValues(runID: runID))
             guard concrete.literalArgv != nil else { return nil }
             bound.append(concrete)
         }

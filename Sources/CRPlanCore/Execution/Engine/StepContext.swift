@@ -37,7 +37,7 @@ struct StepContext {
     /// `inspect` (or `load-checkpoint`) has bound facts, symbolic before.
     func bound() throws -> Step {
         do {
-            return try step.bound(to: facts)
+            return try step.bound(to: facts, run: RunValues(runID: session.runID))
         } catch {
             throw StepFailure("step \(step.kind.rawValue): \(error.description)")
         }
@@ -110,6 +110,9 @@ struct StepContext {
         return sideHost(for: command).commandLine(for: argv)
     }
 
+    /// The most bytes of a pipeline's output a step reads (more is reported truncated).
+    static let pipelineCaptureLimit = 64 << 20
+
     /// Runs bound commands connected by pipes (each but the last `output:
     /// piped-to-next`) on crplan's machine, each stage's argv through its
     /// side's `commandLine(for:)`, within the step's deadline.
@@ -124,7 +127,9 @@ struct StepContext {
         }
         let pipeline: CommandPipeline
         do {
-            pipeline = try CommandPipeline(stages: stages, output: .null, timeoutMilliseconds: Int(remaining))
+            // The last stage's output is read when the step reads it (open-archive's `tar --list`), else discarded.
+            let output: PipelineOutput = commands.last?.output == .ignored ? .null : .capture(limit: Self.pipelineCaptureLimit)
+            pipeline = try CommandPipeline(stages: stages, output: output, timeoutMilliseconds: Int(remaining))
         } catch {
             throw StepFailure("step \(step.kind.rawValue): \(error.description)")
         }

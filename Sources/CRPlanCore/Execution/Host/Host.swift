@@ -103,6 +103,14 @@ public protocol Host: FileSizeReading {
     /// The names in a directory (no `.`/`..`), in any order.
     func listDirectory(at path: String) async throws(HostError) -> [String]
 
+    /// Restore from an archive: accepts the archive `open-archive` unpacked
+    /// at `tree` — its `manifest.json` read bounded, the tree walked with
+    /// lstat (never following a link) and every file's size and SHA-256
+    /// compared with the manifest, nothing unlisted or missing; the manifest of the size the checked listing gave — then makes
+    /// its folders 0700 and files 0600; returns the manifest. The same
+    /// checks as `crplan import`. Throws `.io` naming the first problem.
+    func verifyUnpackedArchive(at tree: String, listedManifestSize: Int64?, limits: ArchiveLimits) async throws(HostError) -> ArchiveManifest
+
     /// Bytes an unprivileged writer may still use on the file system holding
     /// `path` (statvfs `f_bavail × f_frsize`), or nil when this host cannot
     /// tell (the default). Bounds what crplan unpacks before it checks it.
@@ -155,6 +163,10 @@ public protocol Host: FileSizeReading {
 extension Host {
     public func commandLine(for argv: [String]) -> [String] {
         argv
+    }
+
+    public func verifyUnpackedArchive(at tree: String, listedManifestSize: Int64?, limits: ArchiveLimits) async throws(HostError) -> ArchiveManifest {
+        throw .io(operation: "accept the unpacked archive", path: tree, message: "this host cannot verify an unpacked archive")
     }
 
     public func appendWithoutSync(to path: String, contents: [UInt8]) async throws(HostError) {

@@ -33,6 +33,9 @@ struct CheckTargetStep: StepBehavior {
         if !present, !StepContext.saysNoSuch(image.result), !image.result.status.isSuccess {
             throw StepFailure("cannot tell whether the target holds the source's image: \(image.failureDescription)")
         }
+        if context.graph.operation == .restore {
+            return try await checkRestore(context, imagePresent: present, image: facts.configuration?.image ?? "?")
+        }
         let transfers = context.graph.step(.transferImage) != nil
         if !present, !transfers {
             throw StepFailure("the target engine lacks the source's image \(facts.configuration?.image ?? "?") and the plan says "
@@ -43,5 +46,27 @@ struct CheckTargetStep: StepBehavior {
         var outputs = ["imagePresent": present ? "true" : "false"]
         outputs.merge(try await context.journalSourceVersions(source: "check-target")) { _, new in new }
         return outputs
+    }
+
+    /// A restore from an archive: the image must be here (nothing is
+    /// transferred in the two-job form), and the engine's storage driver
+    /// must be one crplan restores onto and the one the plan names.
+    private func checkRestore(_ context: StepContext, imagePresent: Bool, image: String) async throws -> [String: String] {
+        guard imagePresent else {
+            throw StepFailure("this engine lacks the archive's image \(image), and a restore from an archive transfers none: "
+                + "on the source machine run `docker save \(image) -o image.tar` (by id, so no tag moves), carry image.tar with "
+                + "the archive, and run `docker load -i image.tar` here; then run this plan again")
+        }
+        let info = try await context.runChecked(at: 3)
+        let driver = info.result.standardOutput.trimmingWhitespace
+        guard TargetContainer.supportedDrivers.contains(driver) else {
+            throw StepFailure("this engine uses the storage driver `\(driver.prefix(40))`; crplan restores only onto "
+                + TargetContainer.supportedDrivers.joined(separator: ", "))
+        }
+        if context.graph.storageDriver != .auto, context.graph.storageDriver.rawValue != driver {
+            throw StepFailure("the plan says storage.driver `\(context.graph.storageDriver.rawValue)` but this engine uses `\(driver)`: "
+                + "fix the plan (or use `auto`), or point `docker` at the intended engine")
+        }
+        return ["imagePresent": "true", "driver": driver]
     }
 }

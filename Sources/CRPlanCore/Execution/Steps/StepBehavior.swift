@@ -73,6 +73,7 @@ extension StepKind {
     var behavior: any StepBehavior {
         switch self {
         case .inspect: InspectStep()
+        case .openArchive: OpenArchiveStep()
         case .loadCheckpoint: LoadCheckpointStep()
         case .checkMemoryTracking: CheckMemoryTrackingStep()
         case .preDump1, .preDump2, .preDump3, .preDump4, .preDump5, .preDump6, .preDump7, .preDump8, .preDump9, .preDump10:

@@ -27,16 +27,19 @@ public enum DryRunError: Error, Sendable, Equatable, CustomStringConvertible {
 /// format prints the concrete values.
 public struct DryRunRenderer: Sendable {
     public var facts: ContainerFacts?
+    /// The run's own values (its id, open-archive's unpack bound), when known; `crplan plan` has none.
+    public var run: RunValues
 
-    public init(facts: ContainerFacts? = nil) {
+    public init(facts: ContainerFacts? = nil, run: RunValues = .none) {
         self.facts = facts
+        self.run = run
     }
 
     public func render(_ graph: StepGraph, as format: DryRunFormat) throws(DryRunError) -> String {
         var shown = graph
         if let facts {
             do {
-                shown = try graph.bound(to: facts)
+                shown = try graph.bound(to: facts, run: run)
             } catch {
                 throw .binding(error)
             }

@@ -22,7 +22,10 @@ struct TextRenderer {
         var lines: [String] = []
         lines.append("plan \(graph.planName): \(graph.operation.rawValue) of container \(graph.container.value)"
             + " (\(graph.mode.rawValue) mode, storage driver \(graph.storageDriver.rawValue))")
-        if symbolic {
+        if symbolic, graph.step(.openArchive) != nil {
+            lines.append("runtime values such as ${run.id} and ${source.image} are bound when open-archive runs (the archive's facts); "
+                + "[target] is this plan's own engine")
+        } else if symbolic {
             lines.append("runtime values such as ${container.pid} are bound when the inspect step runs")
         }
         if let ssh = graph.targetSSH {

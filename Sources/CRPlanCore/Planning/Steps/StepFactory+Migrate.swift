@@ -465,7 +465,10 @@ extension StepFactory {
         )
     }
 
-    func applyChanges(after previous: StepKind) -> Step {
+    /// `changes`: the tar of the source's changes as the target reads it
+    /// (migrate: the staged `rootfs-diff.tar`; a restore: the archive's `rootfs/changes.tar`).
+    func applyChanges(after previous: StepKind, changes: Template? = nil) -> Step {
+        let changes = changes ?? targetStagingFile("rootfs-diff.tar")
         let root = Template(segments: [.variable(.targetRootfs)])
         return Step(
             kind: .applyChanges,
@@ -485,7 +488,7 @@ extension StepFactory {
                 CommandTemplate(
                     purpose: "unpack the added and changed files into the target's root",
                     arguments: [
-                        "tar", "--extract", "--file", .value(targetStagingFile("rootfs-diff.tar")), "--directory", .value(.variable(.targetRootfs)),
+                        "tar", "--extract", "--file", .value(changes), "--directory", .value(.variable(.targetRootfs)),
                         "--numeric-owner", "--xattrs", "--same-permissions",
                     ],
                     side: .target
@@ -513,13 +516,16 @@ extension StepFactory {
                     arguments: ["chmod", .value(.variable(.sourceRootMode)), "--", .value(.variable(.targetRootfs))], side: .target
                 ),
             ],
-            inputs: [stagingFile("rootfs-diff.tar")],
+            inputs: [targetSSH == nil ? changes : stagingFile("rootfs-diff.tar")],
             undo: .nothing,
             paths: StepPaths(imageDir: targetStagingDir, dockerHome: plan.target?.docker.home)
         )
     }
 
-    func copyCheckpoint(after previous: StepKind) -> Step {
+    /// `source`: the checkpoint folder as the target reads it (migrate: the
+    /// staged one; a restore: the archive's `checkpoint/`).
+    func copyCheckpoint(after previous: StepKind, from source: Template? = nil) -> Step {
+        let source = source ?? targetStagingFile(checkpointName)
         let destination = Template(segments: targetCheckpoints.segments + [.text("/" + checkpointName)])
         return Step(
             kind: .copyCheckpoint,
@@ -530,7 +536,7 @@ extension StepFactory {
                 CommandTemplate(
                     purpose: "copy the checkpoint to the target",
                     arguments: [
-                        "cp", "--archive", "--no-target-directory", "--", .value(targetStagingFile(checkpointName)), .value(destination),
+                        "cp", "--archive", "--no-target-directory", "--", .value(source), .value(destination),
                     ],
                     side: .target
                 ),

@@ -93,11 +93,39 @@ actor FakeHost: CRPlanCore.Host {
     /// the handlers like a command) and fails when a stage does.
     func runPipeline(_ pipeline: CommandPipeline) async throws(HostError) -> CommandResult {
         world.pipelinesRun.append(pipeline.stages.map(\.argv))
+        var last = CommandResult(status: .exited(0))
         for stage in pipeline.stages {
-            let result = try await run(CommandInvocation(argv: stage.argv, timeout: .seconds(60)))
-            if !result.status.isSuccess { return result }
+            last = try await run(CommandInvocation(argv: stage.argv, timeout: .seconds(60)))
+            if !last.status.isSuccess { return last }
         }
-        return CommandResult(status: .exited(0))
+        // A captured pipeline (open-archive's `tar --list`) gives its last stage's output.
+        guard case .capture = pipeline.output else { return CommandResult(status: .exited(0)) }
+        return CommandResult(status: .exited(0), standardOutput: last.standardOutput)
+    }
+
+    /// Checks the fake tree as the real host does, in short: its manifest
+    /// decodes, every listed file is there with its sha256, nothing else is.
+    func verifyUnpackedArchive(at tree: String, listedManifestSize: Int64?, limits: ArchiveLimits) async throws(HostError) -> ArchiveManifest {
+        func refuse(_ error: ArchiveError) -> HostError {
+            .io(operation: "accept the unpacked archive", path: tree, message: error.description)
+        }
+        guard let bytes = world.files[tree + "/manifest.json"] else { throw refuse(.missingManifest) }
+        let manifest: ArchiveManifest
+        do {
+            manifest = try ArchiveManifest.decode(bytes, limits: limits)
+        } catch {
+            throw refuse(error)
+        }
+        var entries = [ArchiveListingEntry(path: "manifest.json", kind: .file, size: Int64(bytes.count), sha256: ArchiveDigest.hex(bytes))]
+        for (path, content) in world.files where path.hasPrefix(tree + "/") && path != tree + "/manifest.json" {
+            entries.append(ArchiveListingEntry(path: String(path.dropFirst(tree.count + 1)), kind: .file, size: Int64(content.count), sha256: ArchiveDigest.hex(content)))
+        }
+        do {
+            try ArchiveVerifier.verify(entries, against: manifest, limits: limits)
+        } catch {
+            throw refuse(error)
+        }
+        return manifest
     }
 
     /// Decodes what the fake `docker inspect` printed: the facts as JSON.
