@@ -141,14 +141,16 @@ extension StepFactory {
 
     func checkTarget(after previous: StepKind) -> Step {
         let require = plan.target?.image == .require
+        // the versions go into an archive this run writes; a restore reads one
+        let asksVersions = plan.archive != nil && !plan.restoresArchive
         return Step(
             kind: .checkTarget,
             summary: "Check the target engine: it answers and runs with --experimental (its `docker info` prints `true`), no container "
                 + "is named `\(targetName)` there (the inspect must find none), and it holds the source's image by id"
                 + (require ? " (required: `target.image: require`)" : ", else the image is transferred")
-                + (plan.archive == nil ? "" : "; ask the source's engine, kernel and CRIU versions for the archive's manifest (before the freeze)"),
+                + (!asksVersions ? "" : "; ask the source's engine, kernel and CRIU versions for the archive's manifest (before the freeze)"),
             dependsOn: [previous],
-            commands: checkTargetCommands + (plan.archive == nil ? [] : sourceVersionProbes),
+            commands: checkTargetCommands + (asksVersions ? sourceVersionProbes : []),
             undo: .nothing,
             paths: StepPaths(imageDir: stagingDir, archive: plan.archive)
         )
