@@ -40,6 +40,7 @@ public enum ArchiveContainerFacts {
         }
         do {
             try configuration.checkBounds()
+            try configuration.checkArchiveGrants()
         } catch {
             throw .invalid(ArchiveLayout.containerConfig, error.description)
         }
@@ -69,8 +70,10 @@ public enum ArchiveContainerFacts {
         guard recreated.allSatisfy(deletedSet.contains) else {
             throw .invalid(ArchiveLayout.containerFacts, "a folder made again is not among the deleted paths")
         }
-        guard let mode = facts.rootMode, (3...4).contains(mode.count), mode.allSatisfy({ ("0"..."7").contains($0) }) else {
-            throw .invalid(ArchiveLayout.containerFacts, "the source root's mode `\(facts.rootMode?.prefix(20) ?? "(none)")` is not an octal mode")
+        // A plain permission mode: apply-changes gives it to the container's root on this host, so no set-id or sticky bit.
+        guard let mode = facts.rootMode, (3...4).contains(mode.count), mode.allSatisfy({ ("0"..."7").contains($0) }),
+              let value = Int(mode, radix: 8), value <= 0o777 else {
+            throw .invalid(ArchiveLayout.containerFacts, "the source root's mode `\(facts.rootMode?.prefix(20) ?? "(none)")` is not an octal permission mode (at most 777)")
         }
         facts.configuration = configuration
         facts.deletedPaths = deleted

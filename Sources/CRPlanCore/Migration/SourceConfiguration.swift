@@ -114,6 +114,49 @@ public struct SourceConfiguration: Sendable, Hashable, Codable {
         guard Self.isImageID(image) else {
             throw .malformed("the source's image id `\(image.prefix(80))` is not `sha256:` and 64 hex digits")
         }
+        // Docker prints every variable as NAME=value; a bare NAME would make
+        // `docker create --env NAME` copy crplan's own variable in.
+        for entry in environment {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw .malformed("the source's Config.Env entry `\(entry.prefix(60))` is not NAME=value")
+            }
+        }
+        for key in labels.keys where key.isEmpty || key.contains("=") {
+            throw .malformed("the source's Config.Labels key `\(key.prefix(60))` is empty or holds `=`")
+        }
+        var values: [String] = command
+        values += entrypoint
+        values += environment
+        values += Array(labels.keys)
+        values += Array(labels.values)
+        values += capAdd
+        values += capDrop
+        values += securityOptions
+        values += ulimits
+        values += Array(tmpfs.keys)
+        values += Array(tmpfs.values)
+        values += [workingDirectory, user, hostname, restartPolicy]
+        for value in values where value.utf8.count > Self.maximumValueBytes {
+            throw .malformed("the source's configuration holds a value of \(value.utf8.count) bytes (`\(value.prefix(40))…`), more than the \(Self.maximumValueBytes) crplan carries")
+        }
+    }
+
+    /// The most bytes one configuration value may have.
+    public static let maximumValueBytes = 32 << 10
+
+    /// A configuration from an archive (written by whoever made it, not read
+    /// from this machine's engine) may not widen what the container may do
+    /// on this host beyond Docker's defaults: no added capability, and no
+    /// security option but `no-new-privileges` (seccomp, AppArmor, SELinux
+    /// labels and the masked /proc paths stay Docker's). Throws, naming the
+    /// field and the value.
+    public func checkArchiveGrants() throws(MigrationRefusal) {
+        let why = "a restore from an archive never grants more than Docker's defaults, since the archive's author would choose this host's "
+            + "exposure; review the archive and create the container by hand, or migrate directly (`operation: migrate`)"
+        if let first = capAdd.first { throw .cannotCarry("HostConfig.CapAdd", first, why: why) }
+        for option in securityOptions where !["no-new-privileges", "no-new-privileges=true", "no-new-privileges:true"].contains(option) {
+            throw .cannotCarry("HostConfig.SecurityOpt", option, why: why)
+        }
     }
 
     static func isImageID(_ text: String) -> Bool {

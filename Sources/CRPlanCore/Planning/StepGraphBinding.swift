@@ -90,6 +90,11 @@ extension CommandTemplate {
                     }
                     continue
                 }
+                if batches.isEmpty, let rootText = try bind(root).literalValue {
+                    // Bound alone, not through the step: a list that selects nothing reads as find's no-op.
+                    result.arguments += OverlayDeletions.nothing(rootText).map { .value(Template(literal: $0)) }
+                    continue
+                }
                 guard batches.count == 1, let batch = batches.first else {
                     throw .cannotMigrate("the list of paths needs \(batches.count) commands, bound only through the step (a crplan bug: please report it)",
                                          purpose: purpose)
@@ -128,6 +133,8 @@ extension CommandTemplate {
             batches = expanded
         }
         guard let listIndex else { return [try bound(to: facts, run: run)] }
+        // A list that selects nothing spawns nothing (over ssh each command is a round trip inside the freeze).
+        if batches.isEmpty { return [] }
         // Bind the rest once; each batch's literal arguments go where the list was.
         var rest = self
         rest.arguments.remove(at: listIndex)
@@ -150,6 +157,7 @@ extension CommandTemplate {
         switch argument {
         case .deletedPaths(let root):
             guard let paths = facts?.deletedPaths, let rootText = try root.bound(to: facts, purpose: purpose).literalValue else { return nil }
+            guard !paths.isEmpty else { return [] }
             do {
                 return try DeletedPaths.findBatches(root: rootText, paths: paths)
             } catch {
@@ -159,13 +167,16 @@ extension CommandTemplate {
             guard let paths = facts?.deletedPaths, let driver = facts?.target?.driver,
                   let rootText = try root.bound(to: facts, purpose: purpose).literalValue else { return nil }
             let recreated = facts?.recreatedPaths ?? []
+            let nothing = [OverlayDeletions.nothing(rootText)]
             do {
+                let batches: [[String]]
                 switch (driver == "overlay2", part) {
-                case (false, _): return [OverlayDeletions.nothing(rootText)]
-                case (true, .whiteouts): return try OverlayDeletions.whiteoutBatches(root: rootText, deleted: paths, recreated: recreated)
-                case (true, .opaque): return try OverlayDeletions.opaqueBatches(root: rootText, recreated: recreated)
-                case (true, .check): return try OverlayDeletions.checkBatches(root: rootText, deleted: paths, recreated: recreated)
+                case (false, _): batches = nothing
+                case (true, .whiteouts): batches = try OverlayDeletions.whiteoutBatches(root: rootText, deleted: paths, recreated: recreated)
+                case (true, .opaque): batches = try OverlayDeletions.opaqueBatches(root: rootText, recreated: recreated)
+                case (true, .check): batches = try OverlayDeletions.checkBatches(root: rootText, deleted: paths, recreated: recreated)
                 }
+                return batches == nothing ? [] : batches
             } catch {
                 throw .cannotMigrate(error.description, purpose: purpose)
             }

@@ -166,7 +166,7 @@ import Testing
         #expect(await host.world.files.keys.filter { $0.hasPrefix(Self.staging + "/") }.isEmpty)
     }
 
-    @Test(arguments: ["find -P", "cp --archive", "start --checkpoint"])
+    @Test(arguments: ["chmod", "cp --archive", "start --checkpoint"])
     func aFailureBeforeTheStartRemovesTheContainerAndTheStagingDir(_ failing: String) async throws {
         let graph = Scenario.compile(Self.plan())
         var world = Self.world(members: try Self.members(), failStart: failing == "start --checkpoint")

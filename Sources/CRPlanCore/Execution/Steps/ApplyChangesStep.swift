@@ -13,7 +13,11 @@ struct ApplyChangesStep: StepBehavior {
         let bound = try context.bound()
         // The count is one command per batch of paths (`ArgumentBatches`); their `x`s add up.
         let countIndices = Set(bound.commands.indices.filter { bound.commands[$0].output == .overlayDeletionCount })
-        guard let lastCount = countIndices.max() else {
+        let deleted = facts.deletedPaths ?? []
+        let recreated = facts.recreatedPaths ?? []
+        let expected = facts.target?.driver == "overlay2" ? OverlayDeletions.expectedCount(deleted: deleted, recreated: recreated) : 0
+        // A count that would select nothing is not spawned (`boundBatches`): then there is nothing to count.
+        guard let lastCount = countIndices.max() ?? (expected == 0 ? -1 : nil) else {
             throw StepFailure("step apply-changes has no count of whiteouts (a crplan bug: please report it)")
         }
         var counted = 0
@@ -25,9 +29,6 @@ struct ApplyChangesStep: StepBehavior {
             if completed.result.standardOutputTruncated || !printed.allSatisfy({ $0 == "x" }) { unreadable = true }
             counted += printed.filter { $0 == "x" }.count
             guard index == lastCount else { continue }
-            let deleted = facts.deletedPaths ?? []
-            let recreated = facts.recreatedPaths ?? []
-            let expected = facts.target?.driver == "overlay2" ? OverlayDeletions.expectedCount(deleted: deleted, recreated: recreated) : 0
             guard !unreadable, counted == expected else {
                 throw StepFailure("the target's upper dir holds \(counted) of the \(expected) whiteouts and opaque "
                     + "folders crplan made for the source's deletions: a folder holding a deleted file is not a real directory there "
