@@ -176,16 +176,28 @@ struct CommandRunnerChildrenTests {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         let out = temp.appending("out")
-        // The grandchild ignores SIGTERM; the parent waits for it.
+        // The grandchild ignores SIGTERM; the parent waits for it. Each shell
+        // prints its pid and start time (/proc stat field 22): pids wrap at
+        // 32768 here and a busy test run reuses them within seconds, so
+        // "gone" means "no process with that pid and start time".
         let result = try await CommandRunner().run(HostCommand(
-            argv: ["sh", "-c", "sh -c 'trap \"\" TERM; echo $$; while :; do sleep 0.05; done' & echo $$; wait"],
-            timeout: .milliseconds(300), terminationGrace: .milliseconds(300), standardOutputLog: out))
+            argv: [
+                "sh", "-c",
+                "sh -c 'trap \"\" TERM; echo $$ $(cut -d\" \" -f22 /proc/$$/stat); while :; do sleep 0.05; done' & "
+                    + "echo $$ $(cut -d\" \" -f22 /proc/$$/stat); wait",
+            ],
+            // two seconds for both shells to print (each runs `cut`) before the timeout, even on a loaded machine
+            timeout: .seconds(2), terminationGrace: .milliseconds(300), standardOutputLog: out))
         #expect(result.timedOut)
-        let printed = pids(try DurableFiles.readText(out))
-        try #require(printed.count == 2, "expected the two shells' pids, got \(printed)")
-        #expect(printed.contains(result.pid))
-        let gone = await poll { printed.allSatisfy { !ProcFS().isAlive($0) } }
-        for pid in printed where ProcFS().isAlive(pid) { kill(pid, SIGKILL) }
+        let printed: [(pid: Int32, start: UInt64)] = try DurableFiles.readText(out).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, let pid = Int32(fields[0]), let start = UInt64(fields[1]) else { return nil }
+            return (pid, start)
+        }
+        try #require(printed.count == 2, "expected the two shells' pids and start times, got \(printed)")
+        #expect(printed.contains { $0.pid == result.pid })
+        let gone = await poll { printed.allSatisfy { !ProcFS().isAlive($0.pid, startedAt: $0.start) } }
+        for process in printed where ProcFS().isAlive(process.pid, startedAt: process.start) { kill(process.pid, SIGKILL) }
         #expect(gone, "a process of the group outlived the timeout: \(printed)")
     }
 
