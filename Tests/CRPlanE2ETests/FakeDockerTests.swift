@@ -211,10 +211,11 @@ struct FakeDockerTests {
         }
         #expect(Proc.isAlive(child))
         #expect(Proc.parent(child) == crplan.pid, "crplan's own child (through setpriv's exec)")
+        let childStart = try #require(Proc.startTime(child), "the fake docker's start time")
         kill(crplan.pid, SIGKILL)
         let output = try await crplan.wait(timeout: .seconds(10))
         #expect(output.signal == SIGKILL)
-        let gone = await eventually(timeout: .seconds(5)) { !Proc.isAlive(child) }
+        let gone = await eventually(timeout: .seconds(5)) { !Proc.isAlive(child, startedAt: childStart) }
         if !gone { kill(child, SIGKILL) }
         #expect(gone, "the fake docker (pid \(child)) outlived crplan")
     }

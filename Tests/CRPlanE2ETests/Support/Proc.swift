@@ -46,6 +46,20 @@ enum Proc {
 
     static func parent(_ pid: Int32) -> Int32? { status(pid)?.parent }
 
+    /// The start time (field 22 of `/proc/<pid>/stat`, clock ticks after
+    /// boot): with the pid, it names one process even after pids wrap
+    /// (32768 here; a busy test run reuses a pid within seconds).
+    static func startTime(_ pid: Int32) -> UInt64? {
+        guard let text = read("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+
+    /// True while the process `pid` that started at `start` is alive (a reused pid is another process).
+    static func isAlive(_ pid: Int32, startedAt start: UInt64) -> Bool {
+        isAlive(pid) && startTime(pid) == start
+    }
+
     /// The process group (field 5 of `/proc/<pid>/stat`, counted after the
     /// parenthesized name, which may contain spaces).
     static func processGroup(_ pid: Int32) -> Int32? {
