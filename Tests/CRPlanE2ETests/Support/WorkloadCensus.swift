@@ -9,28 +9,38 @@ final class WorkloadCensus: @unchecked Sendable {
     private var worst: [Int32] = []
     private var samples = 0
     private var task: Task<Void, Never>?
+    private let counter: CounterContainer
 
     init(_ counter: CounterContainer, interval: Duration = .milliseconds(15)) {
+        self.counter = counter
         task = Task.detached { [weak self] in
             while !Task.isCancelled {
-                let copies = counter.workloadCopies()
                 guard let self else { return }
-                self.lock.withLock {
-                    self.samples += 1
-                    if copies.count > self.maximum {
-                        self.maximum = copies.count
-                        self.worst = copies
-                    }
-                }
+                self.sample()
                 try? await Task.sleep(for: interval)
             }
         }
     }
 
-    /// Stops sampling; returns the most copies seen at once, those pids, and how many samples were taken.
+    private func sample() {
+        let copies = counter.workloadCopies()
+        lock.withLock {
+            samples += 1
+            if copies.count > maximum {
+                maximum = copies.count
+                worst = copies
+            }
+        }
+    }
+
+    /// Stops sampling after one last sample (on a loaded machine the
+    /// background task may not have run while a short crplan run lasted);
+    /// returns the most copies seen at once, those pids, and how many
+    /// samples were taken.
     func stop() async -> (maximum: Int, pids: [Int32], samples: Int) {
         task?.cancel()
         await task?.value
+        sample()
         return lock.withLock { (maximum, worst, samples) }
     }
 }
